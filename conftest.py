@@ -1,0 +1,1 @@
+"""Wiring only: which target the harness runs against, and its fixtures."""

@@ -1,0 +1,1 @@
+"""Stage 1, characterize: recorder, transcript, normalizer, snapshot extension, staging client."""

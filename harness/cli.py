@@ -1,0 +1,45 @@
+"""The `ssot-harness` command: parses arguments and hands each subcommand to its wing. Wiring only."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+from harness import __version__
+from harness.errors import HarnessError
+
+# subcommand -> "module:function" building its parser; each function takes the subparsers action.
+SUBCOMMANDS: dict[str, str] = {}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ssot-harness",
+        description="Characterize, prove equivalence, then pin a single source of truth.",
+    )
+    parser.add_argument("--version", action="version", version=f"ssot-harness {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for target in SUBCOMMANDS.values():
+        module, _, func = target.partition(":")
+        getattr(importlib.import_module(module), func)(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
+    if run is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return run(args)
+    except HarnessError as exc:
+        print(f"ssot-harness {args.command}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

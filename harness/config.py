@@ -1,0 +1,157 @@
+"""Loads and validates `[tool.ssot-harness]` from pyproject.toml; every error names the key."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from harness.errors import ConfigError
+from harness.model import STAGES, Config, Family, MemberRef
+
+DEFAULT_EXCLUDE: tuple[str, ...] = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "env",
+    ".tox",
+    ".nox",
+    "node_modules",
+    "build",
+    "dist",
+    "__pycache__",
+    "*.egg-info",
+    "site-packages",
+    "vendor",
+    "_vendor",
+    "third_party",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    ".ssot-cache",
+)
+
+_TOP_KEYS = {"roots", "exclude", "baseline", "cache-dir", "families"}
+_FAMILY_KEYS = {"canonical", "stage", "names", "bases", "members", "ignore", "adapters", "description"}
+_SECTION = "[tool.ssot-harness]"
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above `start`."""
+    start = start.resolve()
+    for folder in (start, *start.parents) if start.is_dir() else start.parents:
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(pyproject: Path) -> Config:
+    """Read `[tool.ssot-harness]` of `pyproject`; a missing section gives an empty config."""
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{pyproject}: no such file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{pyproject}: not valid TOML: {exc}") from None
+    section = data.get("tool", {}).get("ssot-harness", {})
+    return parse_config(section, root=pyproject.parent, source=str(pyproject))
+
+
+def parse_config(section: dict[str, Any], *, root: Path, source: str = "pyproject.toml") -> Config:
+    where = f"{source}: {_SECTION}"
+    if not isinstance(section, dict):
+        raise ConfigError(f"{where} must be a table")
+    _no_unknown(section, _TOP_KEYS, where)
+    roots = _str_list(section, "roots", where) or (".",)
+    for r in roots:
+        if not (root / r).exists():
+            raise ConfigError(f"{where} roots: {r!r} does not exist under {root.name or root}")
+    families_raw = section.get("families", {})
+    if not isinstance(families_raw, dict):
+        raise ConfigError(f"{where} families must be a table of tables, e.g. [tool.ssot-harness.families.my-family]")
+    families = tuple(
+        _parse_family(name, body, f"{source}: [tool.ssot-harness.families.{name}]")
+        for name, body in families_raw.items()
+    )
+    return Config(
+        root=str(root),
+        roots=roots,
+        exclude=_str_list(section, "exclude", where),
+        baseline=_str(section, "baseline", where, ".ssot-baseline.json"),
+        cache_dir=_str(section, "cache-dir", where, ".ssot-cache"),
+        families=families,
+    )
+
+
+def _parse_family(name: str, body: Any, where: str) -> Family:
+    if not isinstance(body, dict):
+        raise ConfigError(f"{where} must be a table")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
+        raise ConfigError(f"{where}: family name {name!r} must be lowercase letters, digits, '-' or '_'")
+    _no_unknown(body, _FAMILY_KEYS, where)
+    if "canonical" not in body:
+        raise ConfigError(f"{where}: missing key 'canonical' (the member that survives, 'package.module:QualName')")
+    stage = _str(body, "stage", where, "prove")
+    if stage not in STAGES:
+        raise ConfigError(f"{where} stage: {stage!r} is not one of {', '.join(STAGES)}")
+    names = _str_list(body, "names", where)
+    for pattern in names:
+        _check_pattern(pattern, f"{where} names")
+    adapters = body.get("adapters")
+    if adapters is not None and (not isinstance(adapters, str) or not re.fullmatch(r"[\w.]+", adapters)):
+        raise ConfigError(f"{where} adapters: {adapters!r} must be a dotted package name, e.g. 'contracts.my_family'")
+    return Family(
+        name=name,
+        canonical=_member(body["canonical"], f"{where} canonical"),
+        stage=stage,  # type: ignore[arg-type]
+        names=names,
+        bases=_str_list(body, "bases", where),
+        members=tuple(_member(m, f"{where} members") for m in _str_list(body, "members", where)),
+        ignore=tuple(_member(m, f"{where} ignore") for m in _str_list(body, "ignore", where)),
+        adapters=adapters,
+        description=_str(body, "description", where, ""),
+    )
+
+
+def _check_pattern(pattern: str, where: str) -> None:
+    if not pattern or not re.fullmatch(r"[\w*?\[\]!]+", pattern):
+        raise ConfigError(f"{where}: {pattern!r} is not a name pattern (letters, digits, _, and * ? [...] wildcards)")
+    try:
+        re.compile(fnmatch.translate(pattern))
+    except re.error as exc:
+        raise ConfigError(f"{where}: bad pattern {pattern!r}: {exc}") from None
+
+
+def _member(value: Any, where: str) -> MemberRef:
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: {value!r} must be a string 'package.module:QualName'")
+    try:
+        return MemberRef.parse(value)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def _no_unknown(table: dict[str, Any], allowed: set[str], where: str) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        hint = ", ".join(sorted(allowed))
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r} (allowed: {hint})")
+
+
+def _str(table: dict[str, Any], key: str, where: str, default: str) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str):
+        raise ConfigError(f"{where} {key}: expected a string, got {type(value).__name__}")
+    return value
+
+
+def _str_list(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} {key}: expected a list of strings")
+    return tuple(value)

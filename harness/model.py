@@ -1,0 +1,72 @@
+"""Value objects shared by every wing: families and their members."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Stage = Literal["prove", "pinned"]
+STAGES: tuple[str, ...] = ("prove", "pinned")
+
+
+@dataclass(frozen=True, order=True)
+class MemberRef:
+    """One implementation of a family, named as `module:qualname`."""
+
+    module: str
+    qualname: str
+
+    @classmethod
+    def parse(cls, text: str) -> MemberRef:
+        module, sep, qualname = text.partition(":")
+        if not sep or not module or not qualname:
+            raise ValueError(f"{text!r} is not of the form 'package.module:QualName'")
+        return cls(module, qualname)
+
+    @property
+    def id(self) -> str:
+        return f"{self.module}:{self.qualname}"
+
+    @property
+    def name(self) -> str:
+        """The short name used as a test id."""
+        return self.qualname
+
+    def __str__(self) -> str:
+        return self.id
+
+
+@dataclass(frozen=True)
+class Family:
+    """One role with many implementations; `canonical` is the one that survives."""
+
+    name: str
+    canonical: MemberRef
+    stage: Stage = "prove"
+    names: tuple[str, ...] = ()  # fnmatch patterns on the definition's own name
+    bases: tuple[str, ...] = ()  # base class names (last dotted component) that make a member
+    members: tuple[MemberRef, ...] = ()  # explicit extra members
+    ignore: tuple[MemberRef, ...] = ()  # definitions matched by the rules that are not members
+    adapters: str | None = None  # dotted package holding one adapter per member (stage 2)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Config:
+    """`[tool.ssot-harness]`, validated. Paths are relative to `root`."""
+
+    root: str
+    roots: tuple[str, ...] = (".",)
+    exclude: tuple[str, ...] = ()
+    baseline: str = ".ssot-baseline.json"
+    cache_dir: str = ".ssot-cache"
+    families: tuple[Family, ...] = field(default=())
+
+    def family(self, name: str) -> Family:
+        for fam in self.families:
+            if fam.name == name:
+                return fam
+        known = ", ".join(f.name for f in self.families) or "none"
+        from harness.errors import ConfigError
+
+        raise ConfigError(f"no family named {name!r} in [tool.ssot-harness.families] (known: {known})")

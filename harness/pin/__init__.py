@@ -1,0 +1,1 @@
+"""Stage 3, pin: audit of a family against its stage, ratchet baseline."""

@@ -1,0 +1,1 @@
+"""pytest hooks and fixtures of the prove wing (registered by harness.plugin)."""

@@ -1,0 +1,1 @@
+"""Renderers: text, markdown, JSON, SARIF."""
