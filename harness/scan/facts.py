@@ -1,0 +1,314 @@
+"""Extracts one module's facts from its AST: definitions, aliases, imports (every form), `__all__`."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Literal
+
+# Where an import sits: at module level, inside a function, under `if TYPE_CHECKING:`, or in a
+# `try: ... except ImportError:` fallback (body or handler).
+Scope = Literal["module", "function", "type_checking", "fallback"]
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A class, function or method; `qualname` is dotted inside the module (`Cls.method`)."""
+
+    qualname: str
+    kind: str  # class | function | method | classmethod | staticmethod
+    line: int
+    bases: tuple[str, ...] = ()  # dotted base names as written, for classes
+
+
+@dataclass(frozen=True)
+class NameImport:
+    """`from module import name as asname`, with a relative module already made absolute."""
+
+    module: str
+    name: str
+    asname: str
+    line: int
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class ModuleImport:
+    """`import module [as asname]`, or `importlib.import_module("module")` (dynamic=True).
+
+    `binding` is the local name it binds ("a" for `import a.b.c`), or "" when nothing is bound.
+    """
+
+    module: str
+    binding: str
+    line: int
+    scope: Scope
+    dynamic: bool = False
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """`target = value` at module or class level where value is a dotted name (`X = Y`, `X = m.Y`)."""
+
+    target: str  # `X` or `Cls.X`
+    value: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Reference:
+    """`base.attr` in the code, recorded only for attributes the caller finds interesting."""
+
+    base: str
+    attr: str
+    line: int
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """Everything the audit needs from one file; plain data, cached by content."""
+
+    path: str  # posix, relative to the project root
+    module: str
+    is_package: bool
+    definitions: tuple[Definition, ...] = ()
+    name_imports: tuple[NameImport, ...] = ()
+    module_imports: tuple[ModuleImport, ...] = ()
+    assignments: tuple[Assignment, ...] = ()
+    references: tuple[Reference, ...] = ()
+    all_names: tuple[str, ...] | None = None
+
+    @property
+    def package(self) -> str:
+        return self.module if self.is_package else self.module.rpartition(".")[0]
+
+
+def module_name(rel_path: str) -> tuple[str, bool]:
+    """(dotted module, is_package) for a posix path relative to the project root; `src/` is a layout
+    folder, not a package, so `src/pkg/mod.py` is `pkg.mod`. Folders without `__init__.py`
+    (namespace packages) are still part of the name."""
+    parts = list(PurePosixPath(rel_path).parts)
+    if len(parts) > 1 and parts[0] == "src":
+        parts = parts[1:]
+    stem = parts[-1].rsplit(".", 1)[0]
+    is_package = stem == "__init__"
+    parts = parts[:-1] if is_package else [*parts[:-1], stem]
+    return ".".join(parts), is_package
+
+
+def resolve_relative(package: str, module: str | None, level: int) -> str:
+    """The absolute module of `from <'.' * level><module> import ...` written in `package`."""
+    if level == 0:
+        return module or ""
+    base = package.split(".") if package else []
+    if level > 1:
+        base = base[: len(base) - (level - 1)] if level - 1 <= len(base) else []
+    return ".".join([*base, module] if module else base)
+
+
+def extract(
+    tree: ast.Module,
+    rel_path: str,
+    interesting: Callable[[str], bool] = lambda _name: True,
+) -> FileFacts:
+    """The facts of one parsed module at `rel_path`; `interesting(attr)` filters recorded references."""
+    module, is_package = module_name(rel_path)
+    visitor = _Visitor(module if is_package else module.rpartition(".")[0], interesting)
+    visitor.visit_body(tree.body, scope="module", owner="")
+    return FileFacts(
+        path=rel_path,
+        module=module,
+        is_package=is_package,
+        definitions=tuple(visitor.definitions),
+        name_imports=tuple(visitor.name_imports),
+        module_imports=tuple(visitor.module_imports),
+        assignments=tuple(visitor.assignments),
+        references=tuple(visitor.references),
+        all_names=tuple(visitor.all_names) if visitor.all_names is not None else None,
+    )
+
+
+def dotted(node: ast.expr) -> str | None:
+    """`a.b.c` for a Name/Attribute chain, else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+_IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+_DYNAMIC = {"importlib.import_module", "import_module", "__import__"}
+
+
+class _Visitor:
+    """Walks statements keeping track of scope; expressions are walked for references and dynamic imports."""
+
+    def __init__(self, package: str, interesting: Callable[[str], bool]) -> None:
+        self.package = package
+        self.interesting = interesting
+        self.definitions: list[Definition] = []
+        self.name_imports: list[NameImport] = []
+        self.module_imports: list[ModuleImport] = []
+        self.assignments: list[Assignment] = []
+        self.references: list[Reference] = []
+        self.all_names: list[str] | None = None
+
+    # statements -----------------------------------------------------------------------------
+    def visit_body(self, body: list[ast.stmt], *, scope: Scope, owner: str, in_class: bool = False) -> None:
+        for stmt in body:
+            self.visit_stmt(stmt, scope=scope, owner=owner, in_class=in_class)
+
+    def visit_stmt(self, node: ast.stmt, *, scope: Scope, owner: str, in_class: bool) -> None:
+        top = scope != "function"
+        if isinstance(node, ast.ClassDef):
+            qual = f"{owner}.{node.name}" if owner else node.name
+            if top:
+                bases = tuple(b for b in (dotted(x) for x in node.bases) if b)
+                self.definitions.append(Definition(qual, "class", node.lineno, bases))
+            self._exprs([*node.bases, *node.decorator_list, *(k.value for k in node.keywords)], scope)
+            self.visit_body(node.body, scope=scope, owner=qual, in_class=top)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            qual = f"{owner}.{node.name}" if owner else node.name
+            if top:
+                self.definitions.append(Definition(qual, _function_kind(node, in_class), node.lineno))
+            self._exprs([*node.decorator_list, *_defaults(node.args)], scope)
+            if node.returns is not None:
+                self._exprs([node.returns], scope)
+            self.visit_body(node.body, scope="function", owner=f"{qual}.<locals>")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                binding = alias.asname or alias.name.partition(".")[0]
+                module = alias.name
+                self.module_imports.append(ModuleImport(module, binding, node.lineno, scope))
+        elif isinstance(node, ast.ImportFrom):
+            base = resolve_relative(self.package, node.module, node.level)
+            for alias in node.names:
+                self.name_imports.append(
+                    NameImport(base, alias.name, alias.asname or alias.name, node.lineno, scope)
+                )
+        elif isinstance(node, ast.If) and _is_type_checking(node.test):
+            self.visit_body(node.body, scope="function" if scope == "function" else "type_checking", owner=owner, in_class=in_class)
+            self.visit_body(node.orelse, scope=scope, owner=owner, in_class=in_class)
+        elif isinstance(node, ast.Try | ast.TryStar):
+            inner: Scope = scope
+            if scope != "function" and any(_catches_import_error(h) for h in node.handlers):
+                inner = "fallback"
+            self.visit_body(node.body, scope=inner, owner=owner, in_class=in_class)
+            for handler in node.handlers:
+                if handler.type is not None:
+                    self._exprs([handler.type], scope)
+                self.visit_body(handler.body, scope=inner, owner=owner, in_class=in_class)
+            self.visit_body(node.orelse, scope=scope, owner=owner, in_class=in_class)
+            self.visit_body(node.finalbody, scope=scope, owner=owner, in_class=in_class)
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            self._assignment(node, scope=scope, owner=owner)
+        else:
+            # compound statements (if/for/while/with/match) keep their scope; expressions are walked
+            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+                child = getattr(node, field, None)
+                if isinstance(child, list) and child and isinstance(child[0], ast.stmt):
+                    self.visit_body(child, scope=scope, owner=owner, in_class=in_class)
+                elif isinstance(child, list):
+                    for item in child:
+                        if isinstance(item, ast.match_case):
+                            self.visit_body(item.body, scope=scope, owner=owner, in_class=in_class)
+            self._exprs(
+                [
+                    v
+                    for name, v in ast.iter_fields(node)
+                    if name not in ("body", "orelse", "finalbody", "handlers", "cases")
+                    for v in (v if isinstance(v, list) else [v])
+                    if isinstance(v, ast.expr | ast.withitem)
+                ],
+                scope,
+            )
+
+    def _assignment(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign, *, scope: Scope, owner: str) -> None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        value = node.value
+        if value is None:
+            return
+        names = [t.id for t in targets if isinstance(t, ast.Name)]
+        if "__all__" in names and scope != "function" and not owner:
+            listed = _string_list(value)
+            if listed is not None:
+                if isinstance(node, ast.AugAssign) and self.all_names is not None:
+                    self.all_names.extend(listed)
+                else:
+                    self.all_names = list(listed)
+        if isinstance(value, ast.Call) and len(names) == 1:
+            dynamic = _dynamic_import(value)
+            if dynamic is not None:
+                self.module_imports.append(ModuleImport(dynamic, names[0], node.lineno, scope, dynamic=True))
+                return
+        source = dotted(value)
+        if source is not None and scope != "function" and not isinstance(node, ast.AugAssign):
+            for name in names:
+                target = f"{owner}.{name}" if owner else name
+                self.assignments.append(Assignment(target, source, node.lineno))
+        self._exprs([value], scope)
+
+    # expressions ----------------------------------------------------------------------------
+    def _exprs(self, nodes: list[ast.AST], scope: Scope = "module") -> None:
+        for root in nodes:
+            for node in ast.walk(root):
+                if isinstance(node, ast.Attribute) and self.interesting(node.attr):
+                    base = dotted(node.value)
+                    if base is not None:
+                        self.references.append(Reference(base, node.attr, node.lineno))
+                elif isinstance(node, ast.Call):
+                    dynamic = _dynamic_import(node)
+                    if dynamic is not None:
+                        self.module_imports.append(ModuleImport(dynamic, "", node.lineno, scope, dynamic=True))
+
+
+def _function_kind(node: ast.FunctionDef | ast.AsyncFunctionDef, in_class: bool) -> str:
+    if not in_class:
+        return "function"
+    for deco in node.decorator_list:
+        name = dotted(deco)
+        if name in ("classmethod", "staticmethod"):
+            return name
+    return "method"
+
+
+def _defaults(args: ast.arguments) -> list[ast.expr]:
+    found = [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
+    for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+        if arg is not None and arg.annotation is not None:
+            found.append(arg.annotation)
+    return found
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    name = dotted(test)
+    return name is not None and name.rpartition(".")[2] == "TYPE_CHECKING"
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    if handler.type is None:
+        return True
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any((dotted(t) or "").rpartition(".")[2] in _IMPORT_ERRORS for t in types)
+
+
+def _dynamic_import(call: ast.Call) -> str | None:
+    if dotted(call.func) not in _DYNAMIC or not call.args:
+        return None
+    first = call.args[0]
+    if isinstance(first, ast.Constant) and isinstance(first.value, str) and not first.value.startswith("."):
+        return first.value
+    return None
+
+
+def _string_list(value: ast.expr) -> list[str] | None:
+    if isinstance(value, ast.List | ast.Tuple):
+        items = [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        return items if len(items) == len(value.elts) else None
+    return None
