@@ -70,3 +70,29 @@ class Config:
         from harness.errors import ConfigError
 
         raise ConfigError(f"no family named {name!r} in [tool.ssot-harness.families] (known: {known})")
+
+
+# what the static audit finds about a family, in the order a report lists them
+KINDS: tuple[str, ...] = ("definition", "alias", "reexport", "import", "reference")
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One place in the tree where a family member is defined, renamed, re-exported, imported or reached.
+
+    `canonical` is True when the place uses the canonical member itself; otherwise `fix` says what
+    to use instead. `path` is posix and relative to the project root.
+    """
+
+    family: str
+    path: str
+    line: int
+    kind: str  # one of KINDS
+    member: str  # the member's id, `module:qualname`
+    canonical: bool
+    detail: str = ""
+    fix: str = ""
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.scan.cache import Entry, ScanCache
-from harness.scan.facts import FileFacts, extract
+from harness.scan.facts import FileFacts, extract, module_name
 from harness.scan.parse import MAX_BYTES, decode_source, parse_module
 from harness.scan.skip import Skipped
 from harness.scan.walk import walk
@@ -29,6 +29,7 @@ class ScanResult:
     files_read: int  # files whose bytes were read this run (the rest came from the cache)
     files_parsed: int  # candidates parsed this run
     needles: tuple[str, ...]
+    modules: frozenset[str] = frozenset()  # dotted names of every walked file, parsed or not
 
 
 def scan(
@@ -49,7 +50,7 @@ def scan(
     learned that way are remembered in the cache, so a warm run does not repeat the search.
     """
     project_root = project_root.resolve()
-    walked = walk([project_root / r for r in roots], exclude)
+    walked = walk([project_root / r for r in roots], exclude, relative_to=project_root)
     cache = ScanCache.load(cache_dir)
     base = _minimal(needles)
     current = _minimal((*base, *cache.learned))
@@ -77,6 +78,7 @@ def scan(
         files_read=read,
         files_parsed=parsed,
         needles=current,
+        modules=frozenset(module_name(rel)[0] for _, rel in files),
     )
 
 

@@ -46,13 +46,16 @@ class _Exclusion:
         )
 
 
-def walk(roots: Sequence[Path | str], exclude: Iterable[str] = ()) -> WalkResult:
+def walk(
+    roots: Sequence[Path | str], exclude: Iterable[str] = (), *, relative_to: Path | None = None
+) -> WalkResult:
     """Every `.py`/`.pyi` file under `roots` (files or directories), minus DEFAULT_EXCLUDE and `exclude`.
 
     Symlinked directories are followed once: a link back into its own ancestry is reported as a
     symlink loop, a second route to a directory already walked as a duplicate; broken links and
     unreadable directories are reported too. Non-Python files are not part of the scan and are
-    left out silently, except when given explicitly as a root.
+    left out silently, except when given explicitly as a root. Exclude patterns containing '/'
+    match paths relative to `relative_to` (the project root), else relative to each root.
     """
     rules = _Exclusion((*DEFAULT_EXCLUDE, *exclude))
     files: dict[str, Path] = {}
@@ -66,7 +69,7 @@ def walk(roots: Sequence[Path | str], exclude: Iterable[str] = ()) -> WalkResult
             skipped.append(Skipped(root, _os_reason(root, exc)))
             continue
         if root.is_dir():
-            _walk_dir(root, root, rules, files, skipped, seen_dirs, ancestry=())
+            _walk_dir(relative_to or root, root, rules, files, skipped, seen_dirs, ancestry=())
         elif root.suffix in PY_SUFFIXES:
             files.setdefault(_real(root), root)
         else:
@@ -107,7 +110,10 @@ def _walk_dir(
         return
     for entry in entries:
         path = folder / entry.name
-        rel = path.relative_to(root).as_posix()
+        try:
+            rel = path.relative_to(root).as_posix()
+        except ValueError:
+            rel = path.as_posix()
         if rules.excluded(entry.name, rel):
             continue
         try:
