@@ -11,7 +11,10 @@ from harness import __version__
 from harness.errors import HarnessError
 
 # subcommand -> "module:function" building its parser; each function takes the subparsers action.
-SUBCOMMANDS: dict[str, str] = {}
+SUBCOMMANDS: dict[str, str] = {
+    "audit": "harness.pin.audit_cli:add_parser",
+    "baseline": "harness.pin.baseline_cli:add_parser",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,47 @@
+"""Machine-readable JSON of an audit: sorted keys, relative posix paths, no timestamps."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from harness.pin.audit import AuditReport
+
+
+def as_data(report: AuditReport) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "failed": report.failed,
+        "files_walked": report.files_walked,
+        "baseline": report.baseline_path,
+        "families": [
+            {
+                "name": fa.family.name,
+                "stage": fa.family.stage,
+                "canonical": fa.family.canonical.id,
+                "failed": fa.failed,
+                "verdict": fa.verdict,
+                "members": list(fa.members),
+                "counts": fa.counts,
+                "baseline": fa.baseline,
+                "findings": [
+                    {
+                        "path": f.path,
+                        "line": f.line,
+                        "kind": f.kind,
+                        "member": f.member,
+                        "canonical": f.canonical,
+                        "detail": f.detail,
+                        "fix": f.fix,
+                    }
+                    for f in fa.findings
+                ],
+            }
+            for fa in report.families
+        ],
+        "skipped": [{"path": s.path.as_posix(), "reason": s.reason} for s in report.skipped],
+    }
+
+
+def render(report: AuditReport) -> str:
+    return json.dumps(as_data(report), indent=2, sort_keys=True) + "\n"

@@ -1,0 +1,87 @@
+"""SARIF 2.1.0 of an audit, as GitHub code scanning accepts it: one rule per family, one result per offender."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from harness import __version__
+from harness.pin.audit import AuditReport
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def as_data(report: AuditReport) -> dict[str, Any]:
+    rules = []
+    results = []
+    for index, fa in enumerate(report.families):
+        fam = fa.family
+        level = "error" if fam.stage == "pinned" else "warning"
+        rules.append(
+            {
+                "id": f"ssot/{fam.name}",
+                "name": "".join(p.capitalize() for p in fam.name.replace("_", "-").split("-")),
+                "shortDescription": {"text": f"only {fam.canonical.qualname} should implement {fam.name}"},
+                "fullDescription": {
+                    "text": (fam.description or f"family {fam.name}") + f"; canonical {fam.canonical} (stage {fam.stage})"
+                },
+                "help": {"text": f"Use {fam.canonical} instead of the other members of {fam.name}."},
+                "defaultConfiguration": {"level": level},
+                "properties": {"tags": ["ssot", "maintainability"]},
+            }
+        )
+        for f in fa.offenders:
+            fingerprint = hashlib.sha256(f"{f.family}|{f.path}|{f.kind}|{f.member}|{f.detail}".encode()).hexdigest()
+            results.append(
+                {
+                    "ruleId": f"ssot/{fam.name}",
+                    "ruleIndex": index,
+                    "level": level,
+                    "message": {"text": f"{f.kind} of {f.member} ({f.detail}): {f.fix}"},
+                    "locations": [
+                        {
+                            "physicalLocation": {
+                                "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                                "region": {"startLine": f.line},
+                            }
+                        }
+                    ],
+                    "partialFingerprints": {"ssotFinding/v1": fingerprint[:32]},
+                }
+            )
+    notifications = [
+        {
+            "level": "warning",
+            "message": {"text": f"skipped: {s.reason}"},
+            "locations": [
+                {"physicalLocation": {"artifactLocation": {"uri": s.path.as_posix(), "uriBaseId": "%SRCROOT%"}}}
+            ],
+        }
+        for s in report.skipped
+    ]
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "ssot-harness",
+                        "version": __version__,
+                        "informationUri": "https://pypi.org/project/ssot-harness/",
+                        "rules": rules,
+                    }
+                },
+                "invocations": [
+                    {"executionSuccessful": True, "toolExecutionNotifications": notifications}
+                ],
+                "results": results,
+                "columnKind": "unicodeCodePoints",
+            }
+        ],
+    }
+
+
+def render(report: AuditReport) -> str:
+    return json.dumps(as_data(report), indent=2, sort_keys=True) + "\n"

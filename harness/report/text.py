@@ -1,0 +1,38 @@
+"""Human text: per family its findings grouped by kind, a one-line verdict, then every skipped file."""
+
+from __future__ import annotations
+
+from harness.model import KINDS
+from harness.pin.audit import AuditReport
+
+_PLURAL = {"definition": "definitions", "alias": "aliases", "reexport": "re-exports",
+           "import": "import sites", "reference": "references"}
+
+
+def render(report: AuditReport) -> str:
+    lines = [
+        f"ssot-harness audit: {len(report.families)} famil{'ies' if len(report.families) != 1 else 'y'}, "
+        f"{report.files_walked} files walked, {report.files_parsed} parsed this run, "
+        f"baseline {report.baseline_path}",
+    ]
+    for fa in report.families:
+        fam = fa.family
+        lines += ["", f"{fam.name} [{fam.stage}]  canonical {fam.canonical}"]
+        if fam.description:
+            lines.append(f"  {fam.description}")
+        for kind in KINDS:
+            group = [f for f in fa.findings if f.kind == kind]
+            if not group:
+                continue
+            old = "" if fa.baseline is None else f", baseline {fa.baseline.get(kind, 0)}"
+            lines.append(f"  {_PLURAL[kind]}: {fa.counts[kind]} non-canonical of {len(group)}{old}")
+            for f in group:
+                mark = "ok " if f.canonical else "FIX"
+                tail = "" if f.canonical else f"  -> {f.fix}"
+                lines.append(f"    {mark} {f.location}  {f.member}  ({f.detail}){tail}")
+        lines.append(f"  verdict: {fa.verdict}")
+    lines += ["", f"skipped ({len(report.skipped)} file{'s' * (len(report.skipped) != 1)}):"]
+    lines += [f"  {s.path.as_posix()}: {s.reason}" for s in report.skipped] or ["  none"]
+    failed = [fa.family.name for fa in report.families if fa.failed]
+    lines += ["", f"FAILED: {', '.join(failed)}" if failed else "OK: every family within its stage and baseline"]
+    return "\n".join(lines) + "\n"
