@@ -55,7 +55,7 @@ def scan(
     base = _minimal(needles)
     current = _minimal((*base, *cache.learned))
     files = [(path, _rel(path, project_root)) for path in walked.files]
-    stems = {rel[:-1] for _, rel in files if rel.endswith(".py")}
+    stems = {rel for _, rel in files if rel.endswith(".py")}
     read = parsed = 0
     while True:
         entries, r, p = _run(files, current, stems, cache, jobs, max_bytes)
