@@ -87,8 +87,8 @@ class AuditReport:
         raise ConfigError(f"no family named {name!r} in [tool.ssot-harness.families] (known: {known})")
 
 
-def scan_for(config: Config, *, roots: tuple[str, ...] | None = None, use_cache: bool = True, jobs: int | None = None) -> ScanResult:
-    """The scan of the config's roots (or `roots`), looking for every family's needles."""
+def scan_for(config: Config, *, use_cache: bool = True, jobs: int | None = None) -> ScanResult:
+    """The scan of the config's roots, looking for every family's needles."""
     needles: set[str] = set()
     for fam in config.families:
         needles |= needles_for(fam)
@@ -107,7 +107,7 @@ def scan_for(config: Config, *, roots: tuple[str, ...] | None = None, use_cache:
 
     return scan(
         root,
-        roots if roots is not None else config.roots,
+        config.roots,
         needles,
         exclude=config.exclude,
         cache_dir=(root / config.cache_dir) if use_cache else None,
@@ -116,33 +116,54 @@ def scan_for(config: Config, *, roots: tuple[str, ...] | None = None, use_cache:
     )
 
 
-def audit(config: Config, result: ScanResult, baseline: Counts | None) -> AuditReport:
-    """Judge every family of `config` over the scan `result` against `baseline` (None: no baseline)."""
+def audit(
+    config: Config, result: ScanResult, baseline: Counts | None, *, only: tuple[str, ...] | None = None
+) -> AuditReport:
+    """Judge every family of `config` over the scan `result` against `baseline` (None: no baseline).
+
+    `only` narrows the report to findings under those project-relative paths; resolution still uses
+    the whole scan, a rise is still a rise, but counts below the baseline are not reported as drops.
+    """
     universe = Universe(result.facts, result.modules)
     audits = []
     for fam in config.families:
-        findings = tuple(FamilyResolver(fam, universe).findings())
+        findings = tuple(
+            f for f in FamilyResolver(fam, universe).findings() if only is None or _under(f.path, only)
+        )
         counts = {k: sum(1 for f in findings if f.kind == k and not f.canonical) for k in KINDS}
         old = None if baseline is None else baseline.get(fam.name)
         if old is None:
             rises, drops = [], []
         else:
             rises, drops = compare({fam.name: old}, {fam.name: counts})
+        if only is not None:
+            drops = []
         audits.append(FamilyAudit(fam, findings, counts, old, tuple(rises), tuple(drops)))
+    skipped = tuple(s for s in result.skipped if only is None or _under(s.path.as_posix(), only))
     return AuditReport(
         families=tuple(audits),
-        skipped=result.skipped,
+        skipped=skipped,
         files_walked=result.files_walked,
         files_parsed=result.files_parsed,
         baseline_path=config.baseline,
     )
 
 
-def run_audit(config: Config, *, roots: tuple[str, ...] | None = None, use_cache: bool = True,
-              require_baseline: bool = True) -> AuditReport:
-    """Scan and audit with the config's baseline file; a missing baseline is a ConfigError when required."""
+def _under(path: str, prefixes: tuple[str, ...]) -> bool:
+    return any(p in ("", ".") or path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes)
+
+
+def run_audit(
+    config: Config, *, roots: tuple[str, ...] | None = None, use_cache: bool = True, require_baseline: bool = True
+) -> AuditReport:
+    """Scan the config's roots and audit them against the baseline file; `roots` narrows the report.
+
+    Config errors (a canonical that does not exist...) come first; then a missing baseline is a
+    ConfigError when `require_baseline`.
+    """
     path = Path(config.root) / config.baseline
     baseline = load_baseline(path)
+    report = audit(config, scan_for(config, use_cache=use_cache), baseline, only=roots)
     if baseline is None and require_baseline:
         from harness.errors import ConfigError
 
@@ -150,4 +171,4 @@ def run_audit(config: Config, *, roots: tuple[str, ...] | None = None, use_cache
             f"{config.baseline}: no baseline file; run `ssot-harness baseline --update` to record today's "
             "counts, then commit it"
         )
-    return audit(config, scan_for(config, roots=roots, use_cache=use_cache), baseline)
+    return report

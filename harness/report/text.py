@@ -12,7 +12,7 @@ _PLURAL = {"definition": "definitions", "alias": "aliases", "reexport": "re-expo
 def render(report: AuditReport) -> str:
     lines = [
         f"ssot-harness audit: {len(report.families)} famil{'ies' if len(report.families) != 1 else 'y'}, "
-        f"{report.files_walked} files walked, {report.files_parsed} parsed this run, "
+        f"{report.files_walked} files walked, "
         f"baseline {report.baseline_path}",
     ]
     for fa in report.families:
