@@ -92,7 +92,7 @@ def _run(
 ) -> tuple[dict[str, Entry], int, int]:
     sig = "\0".join(needles)
     entries: dict[str, Entry] = {}
-    todo: list[tuple[str, str, tuple[int, int, int], Entry | None, bool]] = []
+    todo: list[tuple[str, str, tuple[int, int, int], Entry | None, bool, tuple[str, ...]]] = []
     for path, rel in files:
         try:
             st = os.stat(path)
@@ -105,7 +105,12 @@ def _run(
             entries[rel] = old
             continue
         stub_beside_py = rel.endswith(".pyi") and rel[:-1] in stems
-        todo.append((str(path), rel, key, old if old is not None and old.needles == sig else None, stub_beside_py))
+        check = needles
+        if old is not None and old.stat == key and old.result is None:
+            seen = set(old.needles.split("\0"))
+            if seen <= set(needles):  # known not to mention the old needles: look for the new ones only
+                check = tuple(n for n in needles if n not in seen)
+        todo.append((str(path), rel, key, old if old is not None and old.needles == sig else None, stub_beside_py, check))
     if not todo:
         return entries, 0, 0
     args = [(item, needles, max_bytes) for item in todo]
@@ -125,9 +130,9 @@ def _run(
 
 
 def _process(
-    args: tuple[tuple[str, str, tuple[int, int, int], Entry | None, bool], tuple[str, ...], int],
+    args: tuple[tuple[str, str, tuple[int, int, int], Entry | None, bool, tuple[str, ...]], tuple[str, ...], int],
 ) -> tuple[Entry, bool]:
-    (path, rel, key, old, stub_beside_py), needles, max_bytes = args
+    (path, rel, key, old, stub_beside_py, check), needles, max_bytes = args
     sig = "\0".join(needles)
     if key[0] > max_bytes:
         return Entry(key, sig, None, f"too large: {key[0]} bytes (limit {max_bytes})"), False
@@ -136,7 +141,7 @@ def _process(
             data = fh.read()
     except OSError as exc:
         return Entry(key, sig, None, f"unreadable: {exc.strerror or exc}"), False
-    if not any(n.encode() in data for n in needles):
+    if not any(n.encode() in data for n in check):
         return Entry(key, sig, None, None), False
     digest = hashlib.blake2b(data, digest_size=16).digest()
     if old is not None and old.digest == digest:
