@@ -13,7 +13,7 @@ from harness.scan.cache import Entry, ScanCache
 from harness.scan.facts import FileFacts, extract, module_name
 from harness.scan.parse import MAX_BYTES, decode_source, parse_module
 from harness.scan.skip import Skipped
-from harness.scan.walk import walk
+from harness.scan.walk import walk_strings
 
 # Below this many files to (re)read, a process pool costs more than it saves.
 _POOL_THRESHOLD = 400
@@ -50,11 +50,12 @@ def scan(
     learned that way are remembered in the cache, so a warm run does not repeat the search.
     """
     project_root = project_root.resolve()
-    walked = walk([project_root / r for r in roots], exclude, relative_to=project_root)
+    top = os.fspath(project_root)
+    paths, walk_skips = walk_strings([os.path.join(top, os.fspath(r)) for r in roots], exclude, relative_to=top)
     cache = ScanCache.load(cache_dir)
     base = _minimal(needles)
     current = _minimal((*base, *cache.learned))
-    files = [(path, _rel(path, project_root)) for path in walked.files]
+    files = [(path, _rel(path, top)) for path in paths]
     stems = {rel for _, rel in files if rel.endswith(".py")}
     read = parsed = 0
     while True:
@@ -69,7 +70,7 @@ def scan(
     cache.entries = entries
     cache.learned = frozenset(current) - frozenset(base)
     cache.save()
-    skipped = [Skipped(Path(_rel(s.path, project_root)), s.reason) for s in walked.skipped]
+    skipped = [Skipped(Path(_rel(path, top)), reason) for path, reason in walk_skips]
     skipped += [Skipped(Path(rel), e.result) for rel, e in entries.items() if isinstance(e.result, str)]
     return ScanResult(
         facts=tuple(sorted(facts, key=lambda f: f.path)),
@@ -83,7 +84,7 @@ def scan(
 
 
 def _run(
-    files: list[tuple[Path, str]],
+    files: list[tuple[str, str]],
     needles: tuple[str, ...],
     stems: set[str],
     cache: ScanCache,
@@ -110,7 +111,7 @@ def _run(
             seen = set(old.needles.split("\0"))
             if seen <= set(needles):  # known not to mention the old needles: look for the new ones only
                 check = tuple(n for n in needles if n not in seen)
-        todo.append((str(path), rel, key, old if old is not None and old.needles == sig else None, stub_beside_py, check))
+        todo.append((path, rel, key, old if old is not None and old.needles == sig else None, stub_beside_py, check))
     if not todo:
         return entries, 0, 0
     args = [(item, needles, max_bytes) for item in todo]
@@ -165,8 +166,7 @@ def _minimal(needles: Iterable[str]) -> tuple[str, ...]:
     return tuple(n for n in unique if not any(o != n and o in n for o in unique))
 
 
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+def _rel(path: str, base: str) -> str:
+    if path.startswith(base + os.sep):
+        path = path[len(base) + 1 :]
+    return path.replace(os.sep, "/")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,9 +12,10 @@ from pathlib import Path
 from harness.config import DEFAULT_EXCLUDE
 from harness.scan.skip import Skipped
 
-__all__ = ["PY_SUFFIXES", "Skipped", "WalkResult", "walk"]
+__all__ = ["PY_SUFFIXES", "Skipped", "WalkResult", "walk", "walk_strings"]
 
 PY_SUFFIXES: tuple[str, ...] = (".py", ".pyi")
+_ELOOP = 40
 
 
 @dataclass(frozen=True)
@@ -26,24 +28,27 @@ class WalkResult:
 
 class _Exclusion:
     """Exclude patterns: a pattern without '/' matches any path component's name (fnmatch);
-    a pattern with '/' matches the posix path relative to the root it was found under."""
+    a pattern with '/' matches the posix path relative to the project root (or to each root)."""
 
     def __init__(self, patterns: Iterable[str]) -> None:
-        self.names: list[str] = []
-        self.paths: list[str] = []
+        names: list[str] = []
+        paths: list[str] = []
         for pattern in patterns:
             pattern = pattern.strip().rstrip("/")
-            if not pattern:
-                continue
-            if "/" in pattern:
-                self.paths.append(pattern.lstrip("./") if pattern.startswith("./") else pattern)
-            else:
-                self.names.append(pattern)
-
-    def excluded(self, name: str, rel: str) -> bool:
-        return any(fnmatch.fnmatchcase(name, p) for p in self.names) or any(
-            fnmatch.fnmatchcase(rel, p) or rel.startswith(p + "/") for p in self.paths
+            if pattern.startswith("./"):
+                pattern = pattern[2:]
+            if pattern:
+                (paths if "/" in pattern else names).append(pattern)
+        self._names = re.compile("|".join(fnmatch.translate(p) for p in names)) if names else None
+        self._paths = (
+            re.compile("|".join(f"(?:{fnmatch.translate(p)[:-2]}(?:/.*)?\\Z)" for p in paths)) if paths else None
         )
+        self.has_paths = self._paths is not None
+
+    def excluded(self, name: str, rel: str | None) -> bool:
+        if self._names is not None and self._names.match(name):
+            return True
+        return rel is not None and self._paths is not None and self._paths.match(rel) is not None
 
 
 def walk(
@@ -57,48 +62,57 @@ def walk(
     left out silently, except when given explicitly as a root. Exclude patterns containing '/'
     match paths relative to `relative_to` (the project root), else relative to each root.
     """
+    files, skipped = walk_strings([os.fspath(r) for r in roots], exclude, relative_to=relative_to)
+    return WalkResult(tuple(Path(f) for f in files), tuple(Skipped(Path(p), r) for p, r in skipped))
+
+
+def walk_strings(
+    roots: Sequence[str], exclude: Iterable[str] = (), *, relative_to: Path | str | None = None
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """`walk` on plain strings (the scanner's fast path): sorted file paths and (path, reason) skips."""
     rules = _Exclusion((*DEFAULT_EXCLUDE, *exclude))
-    files: dict[str, Path] = {}
-    skipped: list[Skipped] = []
-    seen_dirs: dict[tuple[int, int], Path] = {}
+    files: dict[str, str] = {}
+    skipped: list[tuple[str, str]] = []
+    seen_dirs: dict[tuple[int, int], str] = {}
     for root in roots:
-        root = Path(root)
+        root = root.rstrip("/") or "/"
         try:
-            st = root.stat()
+            st = os.stat(root)
         except OSError as exc:
-            skipped.append(Skipped(root, _os_reason(root, exc)))
+            skipped.append((root, _os_reason(root, exc)))
             continue
-        if root.is_dir():
-            _walk_dir(relative_to or root, root, rules, files, skipped, seen_dirs, ancestry=())
-        elif root.suffix in PY_SUFFIXES:
-            files.setdefault(_real(root), root)
+        if os.path.isdir(root):
+            base = os.fspath(relative_to) if relative_to is not None else root
+            _walk_dir(base, root, rules, files, skipped, seen_dirs, ())
+        elif root.endswith(PY_SUFFIXES):
+            files.setdefault(os.path.realpath(root), root)
         else:
-            skipped.append(Skipped(root, f"not a Python file (size {st.st_size} bytes)"))
-    ordered = tuple(sorted(files.values(), key=lambda p: p.as_posix()))
-    return WalkResult(ordered, tuple(sorted(skipped, key=lambda s: (s.path.as_posix(), s.reason))))
+            skipped.append((root, f"not a Python file (size {st.st_size} bytes)"))
+    ordered = sorted(files.values(), key=lambda p: p.replace(os.sep, "/"))
+    return ordered, sorted(skipped)
 
 
 def _walk_dir(
-    root: Path,
-    folder: Path,
+    base: str,
+    folder: str,
     rules: _Exclusion,
-    files: dict[str, Path],
-    skipped: list[Skipped],
-    seen_dirs: dict[tuple[int, int], Path],
+    files: dict[str, str],
+    skipped: list[tuple[str, str]],
+    seen_dirs: dict[tuple[int, int], str],
     ancestry: tuple[tuple[int, int], ...],
 ) -> None:
     try:
-        st = folder.stat()
+        st = os.stat(folder)
     except OSError as exc:
-        skipped.append(Skipped(folder, _os_reason(folder, exc)))
+        skipped.append((folder, _os_reason(folder, exc)))
         return
     key = (st.st_dev, st.st_ino)
     if key in ancestry:
-        target = os.readlink(folder) if folder.is_symlink() else "an ancestor"
-        skipped.append(Skipped(folder, f"symlink loop: points back to {target}"))
+        target = os.readlink(folder) if os.path.islink(folder) else "an ancestor"
+        skipped.append((folder, f"symlink loop: points back to {target}"))
         return
     if key in seen_dirs:
-        skipped.append(Skipped(folder, f"duplicate route to {seen_dirs[key].as_posix()} (already walked)"))
+        skipped.append((folder, f"duplicate route to {seen_dirs[key]} (already walked)"))
         return
     seen_dirs[key] = folder
     ancestry = (*ancestry, key)
@@ -106,48 +120,42 @@ def _walk_dir(
         with os.scandir(folder) as it:
             entries = sorted(it, key=lambda e: e.name)
     except OSError as exc:
-        skipped.append(Skipped(folder, _os_reason(folder, exc)))
+        skipped.append((folder, _os_reason(folder, exc)))
         return
+    prefix = len(base) + 1
     for entry in entries:
-        path = folder / entry.name
-        try:
-            rel = path.relative_to(root).as_posix()
-        except ValueError:
-            rel = path.as_posix()
+        path = entry.path
+        rel = path[prefix:].replace(os.sep, "/") if rules.has_paths and path.startswith(base) else None
         if rules.excluded(entry.name, rel):
             continue
         try:
             is_dir = entry.is_dir()  # follows symlinks
             is_file = not is_dir and entry.is_file()
         except OSError as exc:
-            skipped.append(Skipped(path, _os_reason(path, exc)))
+            skipped.append((path, _os_reason(path, exc)))
             continue
         if is_dir:
-            _walk_dir(root, path, rules, files, skipped, seen_dirs, ancestry)
+            _walk_dir(base, path, rules, files, skipped, seen_dirs, ancestry)
         elif is_file:
             if entry.name.endswith(PY_SUFFIXES):
-                real = _real(path) if entry.is_symlink() else str(path)
+                real = os.path.realpath(path) if entry.is_symlink() else path
                 if real in files:
-                    skipped.append(Skipped(path, f"duplicate route to {files[real].as_posix()}"))
+                    skipped.append((path, f"duplicate route to {files[real]}"))
                 else:
                     files[real] = path
-        elif entry.is_symlink() and entry.name.endswith(PY_SUFFIXES):
-            skipped.append(Skipped(path, f"broken symlink to {os.readlink(path)}"))
         elif entry.is_symlink():
             try:
-                path.stat()
+                os.stat(path)
             except OSError as exc:
-                if exc.errno == 40:  # ELOOP: a link that points at itself or a cycle of links
-                    skipped.append(Skipped(path, "symlink loop: the link resolves to itself"))
+                if exc.errno == _ELOOP:
+                    skipped.append((path, "symlink loop: the link resolves to itself"))
+                elif entry.name.endswith(PY_SUFFIXES):
+                    skipped.append((path, f"broken symlink to {os.readlink(path)}"))
 
 
-def _real(path: Path) -> str:
-    return os.path.realpath(path)
-
-
-def _os_reason(path: Path, exc: OSError) -> str:
-    if exc.errno == 40:
+def _os_reason(path: str, exc: OSError) -> str:
+    if exc.errno == _ELOOP:
         return "symlink loop: the link resolves to itself"
-    if path.is_symlink():
+    if os.path.islink(path):
         return f"broken symlink to {os.readlink(path)}"
     return f"unreadable: {exc.strerror or exc}"
