@@ -53,7 +53,9 @@ class FamilyAudit:
         if self.baseline is None:
             return f"FAIL {head}; not in the baseline yet (run `ssot-harness baseline --update`)"
         if self.rises:
-            return f"FAIL {head}; rose above the baseline: " + ", ".join(f"{c.kind} {c.old} -> {c.new}" for c in self.rises)
+            return f"FAIL {head}; rose above the baseline: " + ", ".join(
+                f"{c.kind} {c.old} -> {c.new}" for c in self.rises
+            )
         if self.drops:
             drops = ", ".join(f"{c.kind} {c.old} -> {c.new}" for c in self.drops)
             return f"ok   {head}; below the baseline ({drops}): tighten it with `ssot-harness baseline --update`"
@@ -84,7 +86,9 @@ class AuditReport:
         known = ", ".join(fa.family.name for fa in self.families) or "none"
         from harness.errors import ConfigError
 
-        raise ConfigError(f"no family named {name!r} in [tool.ssot-harness.families] (known: {known})")
+        raise ConfigError(
+            f"no family named {name!r} in [tool.ssot-harness.families] (known: {known})"
+        )
 
 
 def scan_for(config: Config, *, use_cache: bool = True, jobs: int | None = None) -> ScanResult:
@@ -102,7 +106,11 @@ def scan_for(config: Config, *, use_cache: bool = True, jobs: int | None = None)
                 resolver = FamilyResolver(fam, universe)
             except Exception:  # noqa: BLE001 - config problems are reported by the audit itself
                 continue
-            names |= {f.member.rpartition(".")[2].rpartition(":")[2] for f in resolver.findings() if f.kind == "alias"}
+            names |= {
+                f.member.rpartition(".")[2].rpartition(":")[2]
+                for f in resolver.findings()
+                if f.kind == "alias"
+            }
         return names
 
     return scan(
@@ -117,7 +125,11 @@ def scan_for(config: Config, *, use_cache: bool = True, jobs: int | None = None)
 
 
 def audit(
-    config: Config, result: ScanResult, baseline: Counts | None, *, only: tuple[str, ...] | None = None
+    config: Config,
+    result: ScanResult,
+    baseline: Counts | None,
+    *,
+    only: tuple[str, ...] | None = None,
 ) -> AuditReport:
     """Judge every family of `config` over the scan `result` against `baseline` (None: no baseline).
 
@@ -128,7 +140,9 @@ def audit(
     audits = []
     for fam in config.families:
         findings = tuple(
-            f for f in FamilyResolver(fam, universe).findings() if only is None or _under(f.path, only)
+            f
+            for f in FamilyResolver(fam, universe).findings()
+            if only is None or _under(f.path, only)
         )
         counts = {k: sum(1 for f in findings if f.kind == k and not f.canonical) for k in KINDS}
         old = None if baseline is None else baseline.get(fam.name)
@@ -150,11 +164,17 @@ def audit(
 
 
 def _under(path: str, prefixes: tuple[str, ...]) -> bool:
-    return any(p in ("", ".") or path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes)
+    return any(
+        p in ("", ".") or path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes
+    )
 
 
 def run_audit(
-    config: Config, *, roots: tuple[str, ...] | None = None, use_cache: bool = True, require_baseline: bool = True
+    config: Config,
+    *,
+    roots: tuple[str, ...] | None = None,
+    use_cache: bool = True,
+    require_baseline: bool = True,
 ) -> AuditReport:
     """Scan the config's roots and audit them against the baseline file; `roots` narrows the report.
 

@@ -26,12 +26,18 @@ exit status:
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
-        "audit", help="static SSOT audit of every family against its stage and baseline",
-        description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+        "audit",
+        help="static SSOT audit of every family against its stage and baseline",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     front.add_common(parser)
-    parser.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
-    parser.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    parser.add_argument(
+        "--format", choices=sorted(FORMATS), default="text", help="output format (default: text)"
+    )
+    parser.add_argument(
+        "--output", metavar="FILE", help="write the report to FILE instead of standard output"
+    )
     parser.set_defaults(run=run)
 
 

@@ -34,8 +34,10 @@ def load_baseline(path: Path) -> Counts | None:
     except FileNotFoundError:
         return None
     except (OSError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"{path}: not a readable baseline ({exc}); fix it or delete it and run "
-                          "`ssot-harness baseline --update`") from None
+        raise ConfigError(
+            f"{path}: not a readable baseline ({exc}); fix it or delete it and run "
+            "`ssot-harness baseline --update`"
+        ) from None
     families = data.get("families") if isinstance(data, dict) else None
     if not isinstance(families, dict):
         raise ConfigError(f"{path}: a baseline needs a 'families' table of family -> kind -> count")
@@ -44,7 +46,9 @@ def load_baseline(path: Path) -> Counts | None:
         if not isinstance(kinds, dict) or not all(
             k in KINDS and isinstance(v, int) and v >= 0 for k, v in kinds.items()
         ):
-            raise ConfigError(f"{path}: family {family!r} must map kinds ({', '.join(KINDS)}) to counts >= 0")
+            raise ConfigError(
+                f"{path}: family {family!r} must map kinds ({', '.join(KINDS)}) to counts >= 0"
+            )
         out[family] = dict(kinds)
     return out
 
@@ -85,7 +89,9 @@ def compare(old: Counts, current: Counts) -> tuple[list[Change], list[Change]]:
     return rises, drops
 
 
-def ratchet(old: Counts | None, current: Counts, *, allow_increase: bool) -> tuple[Counts, list[Change]]:
+def ratchet(
+    old: Counts | None, current: Counts, *, allow_increase: bool
+) -> tuple[Counts, list[Change]]:
     """The next baseline: every count lowered to today's, families no longer configured dropped.
 
     A rise is kept at the old count unless `allow_increase`; the rises are returned either way, so

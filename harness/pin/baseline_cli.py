@@ -24,13 +24,18 @@ exist. `audit` fails when any count rises above it.
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
-        "baseline", help="show or ratchet down the baseline of non-canonical counts",
-        description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+        "baseline",
+        help="show or ratchet down the baseline of non-canonical counts",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     front.add_common(parser)
-    parser.add_argument("--update", action="store_true", help="write the lowered counts to the baseline file")
     parser.add_argument(
-        "--allow-increase", action="store_true",
+        "--update", action="store_true", help="write the lowered counts to the baseline file"
+    )
+    parser.add_argument(
+        "--allow-increase",
+        action="store_true",
         help="with --update, also raise counts that went up (needs a reason in review)",
     )
     parser.set_defaults(run=run)
@@ -41,14 +46,18 @@ def run(args: argparse.Namespace) -> int:
     if roots is not None:
         from harness.errors import UsageError
 
-        raise UsageError("the baseline covers the whole project: run it without PATH or with the project root")
+        raise UsageError(
+            "the baseline covers the whole project: run it without PATH or with the project root"
+        )
     path = Path(config.root) / config.baseline
     report = run_audit(config, use_cache=not args.no_cache, require_baseline=False)
     current = report.counts()
     old = load_baseline(path)
     if not args.update:
         if old is None:
-            print(f"{config.baseline}: no baseline yet; `ssot-harness baseline --update` records today's counts")
+            print(
+                f"{config.baseline}: no baseline yet; `ssot-harness baseline --update` records today's counts"
+            )
             return 0
         rises, drops = compare(old, current)
         for change in rises:
@@ -61,13 +70,18 @@ def run(args: argparse.Namespace) -> int:
     new, rises = ratchet(old, current, allow_increase=args.allow_increase)
     write_baseline(path, new)
     if old is None:
-        print(f"{config.baseline}: recorded today's counts for {len(new)} families (first baseline)")
+        print(
+            f"{config.baseline}: recorded today's counts for {len(new)} families (first baseline)"
+        )
         return 0
     for change in compare(old, new)[1]:
         print(f"lowered {change}")
     if rises and args.allow_increase:
         print("!" * 72, file=sys.stderr)
-        print("WARNING: --allow-increase RAISED the baseline; more non-canonical code is now accepted:", file=sys.stderr)
+        print(
+            "WARNING: --allow-increase RAISED the baseline; more non-canonical code is now accepted:",
+            file=sys.stderr,
+        )
         for change in rises:
             print(f"  raised {change}", file=sys.stderr)
         print("!" * 72, file=sys.stderr)
@@ -75,7 +89,9 @@ def run(args: argparse.Namespace) -> int:
     if rises:
         print("refusing to raise the baseline (counts kept at their old values):", file=sys.stderr)
         for change in rises:
-            print(f"  rose {change}; use the canonical instead, or --allow-increase", file=sys.stderr)
+            print(
+                f"  rose {change}; use the canonical instead, or --allow-increase", file=sys.stderr
+            )
         return 1
     print(f"{config.baseline}: updated")
     return 0

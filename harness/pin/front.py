@@ -12,12 +12,19 @@ from harness.model import Config
 
 def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "path", nargs="?", default=".", metavar="PATH",
+        "path",
+        nargs="?",
+        default=".",
+        metavar="PATH",
         help="the project (its pyproject.toml is found at or above PATH), or a folder/file inside it "
         "to audit only that part (default: .)",
     )
-    parser.add_argument("--config", metavar="PYPROJECT", help="pyproject.toml holding [tool.ssot-harness]")
-    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the scan cache")
+    parser.add_argument(
+        "--config", metavar="PYPROJECT", help="pyproject.toml holding [tool.ssot-harness]"
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the scan cache"
+    )
 
 
 def load(args: argparse.Namespace) -> tuple[Config, tuple[str, ...] | None]:

@@ -48,7 +48,10 @@ class Universe:
     """The facts of one scan, indexed for name resolution across modules."""
 
     def __init__(self, facts: Iterable[FileFacts], modules: Iterable[str] = ()) -> None:
-        self.files = {f.module: f for f in sorted(facts, key=lambda f: (f.path.endswith(".pyi"), f.path))[::-1]}
+        self.files = {
+            f.module: f
+            for f in sorted(facts, key=lambda f: (f.path.endswith(".pyi"), f.path))[::-1]
+        }
         self.defs: dict[tuple[str, str], tuple[FileFacts, Definition]] = {
             (f.module, d.qualname): (f, d) for f in self.files.values() for d in f.definitions
         }
@@ -105,7 +108,9 @@ class FamilyResolver:
             )
         sym = self.resolve_dotted(ref.module, ref.qualname)
         if sym is None or sym[0] == "module":
-            raise ConfigError(f"{where}: {ref} does not exist in the tree: {ref.module} defines no {ref.qualname!r}")
+            raise ConfigError(
+                f"{where}: {ref} does not exist in the tree: {ref.module} defines no {ref.qualname!r}"
+            )
         return ref
 
     # name resolution ------------------------------------------------------------------------
@@ -133,7 +138,9 @@ class FamilyResolver:
                 if a.target == name:
                     target = self.resolve_dotted(module, a.value)
                     if target and target[0] == "member" and ref not in self.family.ignore:
-                        self.aliases.setdefault(ref, _Alias(target[1], facts.path, a.line, f"{name} = {a.value}"))  # type: ignore[arg-type]
+                        self.aliases.setdefault(
+                            ref, _Alias(target[1], facts.path, a.line, f"{name} = {a.value}")
+                        )  # type: ignore[arg-type]
                         return ("member", ref)
                     return target
             for imp in reversed(facts.name_imports):
@@ -141,9 +148,16 @@ class FamilyResolver:
                     target = self.lookup(imp.module, imp.name)
                     if target is None and f"{imp.module}.{imp.name}" in self.u.modules:
                         target = ("module", f"{imp.module}.{imp.name}")
-                    if target and target[0] == "member" and imp.asname != imp.name and ref not in self.family.ignore:
+                    if (
+                        target
+                        and target[0] == "member"
+                        and imp.asname != imp.name
+                        and ref not in self.family.ignore
+                    ):
                         detail = f"from {imp.module} import {imp.name} as {imp.asname}"
-                        self.aliases.setdefault(ref, _Alias(target[1], facts.path, imp.line, detail))  # type: ignore[arg-type]
+                        self.aliases.setdefault(
+                            ref, _Alias(target[1], facts.path, imp.line, detail)
+                        )  # type: ignore[arg-type]
                         return ("member", ref)
                     return target
             for mimp in facts.module_imports:
@@ -179,7 +193,13 @@ class FamilyResolver:
         return sorted(set(out))
 
     def _finding(
-        self, path: str, line: int, kind: str, member: MemberRef, detail: str, canonical: bool | None = None
+        self,
+        path: str,
+        line: int,
+        kind: str,
+        member: MemberRef,
+        detail: str,
+        canonical: bool | None = None,
     ) -> Finding:
         if canonical is None:
             canonical = member == self.canonical
@@ -216,14 +236,18 @@ class FamilyResolver:
                 if ref in self.family.ignore:
                     continue
                 if imp.scope != "function":
-                    self.lookup(f.module, imp.asname)  # registers the module-level alias as a member
+                    self.lookup(
+                        f.module, imp.asname
+                    )  # registers the module-level alias as a member
                 detail = f"{text} as {imp.asname} (alias of {member}; {_SCOPE_DETAIL[imp.scope]})"
                 yield self._finding(f.path, imp.line, "alias", ref, detail, canonical=False)
             elif imp.scope != "function" and (f.is_package or imp.name in (f.all_names or ())):
                 how = "in __all__" if imp.name in (f.all_names or ()) else "in the package __init__"
                 yield self._finding(f.path, imp.line, "reexport", member, f"{text} ({how})")
             else:
-                yield self._finding(f.path, imp.line, "import", member, f"{text} ({_SCOPE_DETAIL[imp.scope]})")
+                yield self._finding(
+                    f.path, imp.line, "import", member, f"{text} ({_SCOPE_DETAIL[imp.scope]})"
+                )
         for mimp in f.module_imports:
             if mimp.binding:
                 modules.setdefault(mimp.binding, _bound_module(mimp.module, mimp.binding))
@@ -237,7 +261,11 @@ class FamilyResolver:
                 mimp = next((m for m in f.module_imports if m.binding == head), None)
                 if sym and sym[0] == "member" and mimp is not None:
                     line, kind = mimp.line, "import"
-                    how = f"importlib.import_module({mimp.module!r})" if mimp.dynamic else f"import {mimp.module}"
+                    how = (
+                        f"importlib.import_module({mimp.module!r})"
+                        if mimp.dynamic
+                        else f"import {mimp.module}"
+                    )
                     detail = f"{how}, then {r.base}.{r.attr} ({_SCOPE_DETAIL[mimp.scope]})"
             else:
                 sym = self._attr(self.resolve_dotted(f.module, r.base), r.attr)

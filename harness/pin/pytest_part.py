@@ -22,7 +22,9 @@ from harness.pin.baseline import load_baseline
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("ssot-harness pin")
     group.addoption(
-        "--ssot-config", metavar="PYPROJECT", default=None,
+        "--ssot-config",
+        metavar="PYPROJECT",
+        default=None,
         help="pyproject.toml with [tool.ssot-harness] for the ssot_audit fixture (default: <rootdir>/pyproject.toml)",
     )
 
@@ -80,7 +82,9 @@ class SsotAudit:
 
 
 def _offenders(fa: FamilyAudit) -> str:
-    return "\n".join(f"  {f.location}: {f.kind} {f.member} ({f.detail}) -> {f.fix}" for f in fa.offenders)
+    return "\n".join(
+        f"  {f.location}: {f.kind} {f.member} ({f.detail}) -> {f.fix}" for f in fa.offenders
+    )
 
 
 @pytest.fixture(scope="session")

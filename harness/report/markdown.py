@@ -22,7 +22,13 @@ def render(report: AuditReport) -> str:
             f"| {fa.family.name} | {fa.family.stage} | `{fa.family.canonical}` | {status} {_cell(fa.verdict)} |"
         )
     for fa in report.families:
-        lines += ["", f"## {fa.family.name}", "", "| where | kind | member | canonical | fix |", "| --- | --- | --- | --- | --- |"]
+        lines += [
+            "",
+            f"## {fa.family.name}",
+            "",
+            "| where | kind | member | canonical | fix |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         for f in fa.findings:
             lines.append(
                 f"| `{f.location}` | {f.kind} | `{f.member}` | {'yes' if f.canonical else 'no'} | {_cell(f.fix)} |"

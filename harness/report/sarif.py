@@ -22,17 +22,24 @@ def as_data(report: AuditReport) -> dict[str, Any]:
             {
                 "id": f"ssot/{fam.name}",
                 "name": "".join(p.capitalize() for p in fam.name.replace("_", "-").split("-")),
-                "shortDescription": {"text": f"only {fam.canonical.qualname} should implement {fam.name}"},
-                "fullDescription": {
-                    "text": (fam.description or f"family {fam.name}") + f"; canonical {fam.canonical} (stage {fam.stage})"
+                "shortDescription": {
+                    "text": f"only {fam.canonical.qualname} should implement {fam.name}"
                 },
-                "help": {"text": f"Use {fam.canonical} instead of the other members of {fam.name}."},
+                "fullDescription": {
+                    "text": (fam.description or f"family {fam.name}")
+                    + f"; canonical {fam.canonical} (stage {fam.stage})"
+                },
+                "help": {
+                    "text": f"Use {fam.canonical} instead of the other members of {fam.name}."
+                },
                 "defaultConfiguration": {"level": level},
                 "properties": {"tags": ["ssot", "maintainability"]},
             }
         )
         for f in fa.offenders:
-            fingerprint = hashlib.sha256(f"{f.family}|{f.path}|{f.kind}|{f.member}|{f.detail}".encode()).hexdigest()
+            fingerprint = hashlib.sha256(
+                f"{f.family}|{f.path}|{f.kind}|{f.member}|{f.detail}".encode()
+            ).hexdigest()
             results.append(
                 {
                     "ruleId": f"ssot/{fam.name}",
@@ -55,7 +62,11 @@ def as_data(report: AuditReport) -> dict[str, Any]:
             "level": "warning",
             "message": {"text": f"skipped: {s.reason}"},
             "locations": [
-                {"physicalLocation": {"artifactLocation": {"uri": s.path.as_posix(), "uriBaseId": "%SRCROOT%"}}}
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": s.path.as_posix(), "uriBaseId": "%SRCROOT%"}
+                    }
+                }
             ],
         }
         for s in report.skipped

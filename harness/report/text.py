@@ -5,8 +5,13 @@ from __future__ import annotations
 from harness.model import KINDS
 from harness.pin.audit import AuditReport
 
-_PLURAL = {"definition": "definitions", "alias": "aliases", "reexport": "re-exports",
-           "import": "import sites", "reference": "references"}
+_PLURAL = {
+    "definition": "definitions",
+    "alias": "aliases",
+    "reexport": "re-exports",
+    "import": "import sites",
+    "reference": "references",
+}
 
 
 def render(report: AuditReport) -> str:
@@ -34,5 +39,10 @@ def render(report: AuditReport) -> str:
     lines += ["", f"skipped ({len(report.skipped)} file{'s' * (len(report.skipped) != 1)}):"]
     lines += [f"  {s.path.as_posix()}: {s.reason}" for s in report.skipped] or ["  none"]
     failed = [fa.family.name for fa in report.families if fa.failed]
-    lines += ["", f"FAILED: {', '.join(failed)}" if failed else "OK: every family within its stage and baseline"]
+    lines += [
+        "",
+        f"FAILED: {', '.join(failed)}"
+        if failed
+        else "OK: every family within its stage and baseline",
+    ]
     return "\n".join(lines) + "\n"

@@ -49,7 +49,15 @@ class ScanCache:
             if data.get("version") != _VERSION:
                 return cls(path)
             return cls(path, dict(data["entries"]), frozenset(data["learned"]))
-        except (OSError, EOFError, pickle.UnpicklingError, KeyError, AttributeError, TypeError, ValueError):
+        except (
+            OSError,
+            EOFError,
+            pickle.UnpicklingError,
+            KeyError,
+            AttributeError,
+            TypeError,
+            ValueError,
+        ):
             return cls(path)  # missing or unreadable: start cold, it is only a cache
 
     def save(self) -> None:
@@ -58,7 +66,11 @@ class ScanCache:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            payload = {"version": _VERSION, "entries": self.entries, "learned": sorted(self.learned)}
+            payload = {
+                "version": _VERSION,
+                "entries": self.entries,
+                "learned": sorted(self.learned),
+            }
             fd, tmp = tempfile.mkstemp(prefix=".scan-", dir=self.path.parent)
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)

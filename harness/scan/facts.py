@@ -160,7 +160,9 @@ class _Visitor:
         self.all_names: list[str] | None = None
 
     # statements -----------------------------------------------------------------------------
-    def visit_body(self, body: list[ast.stmt], *, scope: Scope, owner: str, in_class: bool = False) -> None:
+    def visit_body(
+        self, body: list[ast.stmt], *, scope: Scope, owner: str, in_class: bool = False
+    ) -> None:
         for stmt in body:
             self.visit_stmt(stmt, scope=scope, owner=owner, in_class=in_class)
 
@@ -171,12 +173,16 @@ class _Visitor:
             if top:
                 bases = tuple(b for b in (dotted(x) for x in node.bases) if b)
                 self.definitions.append(Definition(qual, "class", node.lineno, bases))
-            self._exprs([*node.bases, *node.decorator_list, *(k.value for k in node.keywords)], scope)
+            self._exprs(
+                [*node.bases, *node.decorator_list, *(k.value for k in node.keywords)], scope
+            )
             self.visit_body(node.body, scope=scope, owner=qual, in_class=top)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             qual = f"{owner}.{node.name}" if owner else node.name
             if top:
-                self.definitions.append(Definition(qual, _function_kind(node, in_class), node.lineno))
+                self.definitions.append(
+                    Definition(qual, _function_kind(node, in_class), node.lineno)
+                )
             self._exprs([*node.decorator_list, *_defaults(node.args)], scope)
             if node.returns is not None:
                 self._exprs([node.returns], scope)
@@ -193,7 +199,12 @@ class _Visitor:
                     NameImport(base, alias.name, alias.asname or alias.name, node.lineno, scope)
                 )
         elif isinstance(node, ast.If) and _is_type_checking(node.test):
-            self.visit_body(node.body, scope="function" if scope == "function" else "type_checking", owner=owner, in_class=in_class)
+            self.visit_body(
+                node.body,
+                scope="function" if scope == "function" else "type_checking",
+                owner=owner,
+                in_class=in_class,
+            )
             self.visit_body(node.orelse, scope=scope, owner=owner, in_class=in_class)
         elif isinstance(node, ast.Try | ast.TryStar):
             inner: Scope = scope
@@ -229,7 +240,9 @@ class _Visitor:
                 scope,
             )
 
-    def _assignment(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign, *, scope: Scope, owner: str) -> None:
+    def _assignment(
+        self, node: ast.Assign | ast.AnnAssign | ast.AugAssign, *, scope: Scope, owner: str
+    ) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         value = node.value
         if value is None:
@@ -245,7 +258,9 @@ class _Visitor:
         if isinstance(value, ast.Call) and len(names) == 1:
             dynamic = _dynamic_import(value)
             if dynamic is not None:
-                self.module_imports.append(ModuleImport(dynamic, names[0], node.lineno, scope, dynamic=True))
+                self.module_imports.append(
+                    ModuleImport(dynamic, names[0], node.lineno, scope, dynamic=True)
+                )
                 return
         source = dotted(value)
         if source is not None and scope != "function" and not isinstance(node, ast.AugAssign):
@@ -265,7 +280,9 @@ class _Visitor:
                 elif isinstance(node, ast.Call):
                     dynamic = _dynamic_import(node)
                     if dynamic is not None:
-                        self.module_imports.append(ModuleImport(dynamic, "", node.lineno, scope, dynamic=True))
+                        self.module_imports.append(
+                            ModuleImport(dynamic, "", node.lineno, scope, dynamic=True)
+                        )
 
 
 def _function_kind(node: ast.FunctionDef | ast.AsyncFunctionDef, in_class: bool) -> str:
@@ -302,13 +319,19 @@ def _dynamic_import(call: ast.Call) -> str | None:
     if dotted(call.func) not in _DYNAMIC or not call.args:
         return None
     first = call.args[0]
-    if isinstance(first, ast.Constant) and isinstance(first.value, str) and not first.value.startswith("."):
+    if (
+        isinstance(first, ast.Constant)
+        and isinstance(first.value, str)
+        and not first.value.startswith(".")
+    ):
         return first.value
     return None
 
 
 def _string_list(value: ast.expr) -> list[str] | None:
     if isinstance(value, ast.List | ast.Tuple):
-        items = [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        items = [
+            e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
+        ]
         return items if len(items) == len(value.elts) else None
     return None

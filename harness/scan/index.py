@@ -51,7 +51,9 @@ def scan(
     """
     project_root = project_root.resolve()
     top = os.fspath(project_root)
-    paths, walk_skips = walk_strings([os.path.join(top, os.fspath(r)) for r in roots], exclude, relative_to=top)
+    paths, walk_skips = walk_strings(
+        [os.path.join(top, os.fspath(r)) for r in roots], exclude, relative_to=top
+    )
     cache = ScanCache.load(cache_dir)
     base = _minimal(needles)
     current = _minimal((*base, *cache.learned))
@@ -71,7 +73,9 @@ def scan(
     cache.learned = frozenset(current) - frozenset(base)
     cache.save()
     skipped = [Skipped(Path(_rel(path, top)), reason) for path, reason in walk_skips]
-    skipped += [Skipped(Path(rel), e.result) for rel, e in entries.items() if isinstance(e.result, str)]
+    skipped += [
+        Skipped(Path(rel), e.result) for rel, e in entries.items() if isinstance(e.result, str)
+    ]
     return ScanResult(
         facts=tuple(sorted(facts, key=lambda f: f.path)),
         skipped=tuple(sorted(skipped, key=lambda s: (s.path.as_posix(), s.reason))),
@@ -109,9 +113,20 @@ def _run(
         check = needles
         if old is not None and old.stat == key and old.result is None:
             seen = set(old.needles.split("\0"))
-            if seen <= set(needles):  # known not to mention the old needles: look for the new ones only
+            if seen <= set(
+                needles
+            ):  # known not to mention the old needles: look for the new ones only
                 check = tuple(n for n in needles if n not in seen)
-        todo.append((path, rel, key, old if old is not None and old.needles == sig else None, stub_beside_py, check))
+        todo.append(
+            (
+                path,
+                rel,
+                key,
+                old if old is not None and old.needles == sig else None,
+                stub_beside_py,
+                check,
+            )
+        )
     if not todo:
         return entries, 0, 0
     args = [(item, needles, max_bytes) for item in todo]
@@ -131,7 +146,11 @@ def _run(
 
 
 def _process(
-    args: tuple[tuple[str, str, tuple[int, int, int], Entry | None, bool, tuple[str, ...]], tuple[str, ...], int],
+    args: tuple[
+        tuple[str, str, tuple[int, int, int], Entry | None, bool, tuple[str, ...]],
+        tuple[str, ...],
+        int,
+    ],
 ) -> tuple[Entry, bool]:
     (path, rel, key, old, stub_beside_py, check), needles, max_bytes = args
     sig = "\0".join(needles)

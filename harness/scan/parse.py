@@ -39,14 +39,17 @@ def decode_source(path: Path, data: bytes) -> str | Skipped:
         except UnicodeDecodeError as bad:
             line = data.count(b"\n", 0, bad.start) + 1
             return Skipped(
-                path, f"bad encoding: not valid utf-8 at line {line} (byte {bad.start}) and no coding cookie"
+                path,
+                f"bad encoding: not valid utf-8 at line {line} (byte {bad.start}) and no coding cookie",
             )
         return Skipped(path, f"bad encoding: {exc.msg}")
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        return Skipped(path, f"bad encoding: not valid {encoding} at line {line} (byte {exc.start})")
+        return Skipped(
+            path, f"bad encoding: not valid {encoding} at line {line} (byte {exc.start})"
+        )
     except LookupError:
         return Skipped(path, f"bad encoding: unknown codec {encoding!r} in the coding cookie")
     if text.startswith("\ufeff"):

@@ -41,7 +41,9 @@ class _Exclusion:
                 (paths if "/" in pattern else names).append(pattern)
         self._names = re.compile("|".join(fnmatch.translate(p) for p in names)) if names else None
         self._paths = (
-            re.compile("|".join(f"(?:{fnmatch.translate(p)[:-2]}(?:/.*)?\\Z)" for p in paths)) if paths else None
+            re.compile("|".join(f"(?:{fnmatch.translate(p)[:-2]}(?:/.*)?\\Z)" for p in paths))
+            if paths
+            else None
         )
         self.has_paths = self._paths is not None
 
@@ -125,7 +127,11 @@ def _walk_dir(
     prefix = len(base) + 1
     for entry in entries:
         path = entry.path
-        rel = path[prefix:].replace(os.sep, "/") if rules.has_paths and path.startswith(base) else None
+        rel = (
+            path[prefix:].replace(os.sep, "/")
+            if rules.has_paths and path.startswith(base)
+            else None
+        )
         if rules.excluded(entry.name, rel):
             continue
         try:

@@ -28,9 +28,24 @@ def _index(report: AuditReport, family: str) -> dict[tuple[str, str, str], Findi
     [
         # definitions: class, function, classmethod (with qualname)
         ("src/shop/engines/factory.py:4", "definition", CANONICAL, True),
-        ("src/shop/engines/factory.py:12", "definition", "shop.engines.factory:get_engine_factory", False),
-        ("src/shop/legacy/old_factory.py:11", "definition", "shop.legacy.old_factory:LegacyEngineFactory", False),
-        ("src/shop/engines/engine.py:6", "definition", "shop.engines.engine:Engine.build_for_user", False),
+        (
+            "src/shop/engines/factory.py:12",
+            "definition",
+            "shop.engines.factory:get_engine_factory",
+            False,
+        ),
+        (
+            "src/shop/legacy/old_factory.py:11",
+            "definition",
+            "shop.legacy.old_factory:LegacyEngineFactory",
+            False,
+        ),
+        (
+            "src/shop/engines/engine.py:6",
+            "definition",
+            "shop.engines.engine:Engine.build_for_user",
+            False,
+        ),
         # aliases: `X = Y` and `from m import Y as X` (module level, try/except fallback, function-local)
         ("src/shop/engines/__init__.py:4", "alias", "shop.engines:ShopEngineFactory", False),
         ("src/shop/compat.py:2", "alias", "shop.compat:FastEngineFactory", False),
@@ -50,7 +65,9 @@ def _index(report: AuditReport, family: str) -> dict[tuple[str, str, str], Findi
         ("src/shop/app.py:18", "reference", "shop.engines.engine:Engine.build_for_user", False),
     ],
 )
-def test_engine_factory_findings(shop: Path, location: str, kind: str, member: str, canonical: bool) -> None:
+def test_engine_factory_findings(
+    shop: Path, location: str, kind: str, member: str, canonical: bool
+) -> None:
     finding = _index(_audit(shop), "engine-factory")[(location, kind, member)]
     assert finding.canonical is canonical
     assert finding.fix == ("" if canonical else f"use {CANONICAL} instead")
@@ -58,16 +75,29 @@ def test_engine_factory_findings(shop: Path, location: str, kind: str, member: s
 
 def test_scopes_are_named_in_the_detail(shop: Path) -> None:
     found = _index(_audit(shop), "engine-factory")
-    assert "under TYPE_CHECKING" in found[("src/shop/legacy/old_factory.py:8", "import", CANONICAL)].detail
-    assert "ImportError fallback" in found[("src/shop/compat.py:4", "alias", "shop.compat:FastEngineFactory")].detail
-    assert "function-local" in found[("src/shop/legacy/old_factory.py:16", "alias", "shop.legacy.old_factory:Modern")].detail
+    assert (
+        "under TYPE_CHECKING"
+        in found[("src/shop/legacy/old_factory.py:8", "import", CANONICAL)].detail
+    )
+    assert (
+        "ImportError fallback"
+        in found[("src/shop/compat.py:4", "alias", "shop.compat:FastEngineFactory")].detail
+    )
+    assert (
+        "function-local"
+        in found[
+            ("src/shop/legacy/old_factory.py:16", "alias", "shop.legacy.old_factory:Modern")
+        ].detail
+    )
     dynamic = found[("src/shop/app.py:11", "import", "shop.legacy.old_factory:LegacyEngineFactory")]
     assert dynamic.detail.startswith("importlib.import_module('shop.legacy.old_factory')")
 
 
 def test_config_exclude_keeps_generated_code_out(shop: Path) -> None:
     report = _audit(shop)
-    assert not any(f.path.startswith("tools/generated/") for fa in report.families for f in fa.findings)
+    assert not any(
+        f.path.startswith("tools/generated/") for fa in report.families for f in fa.findings
+    )
 
 
 def test_bases_members_and_ignore_shape_the_notifier_family(shop: Path) -> None:
@@ -80,7 +110,10 @@ def test_bases_members_and_ignore_shape_the_notifier_family(shop: Path) -> None:
         "shop.legacy.sender:send_events",  # explicit member
     }  # shop.notify:BaseNotifier is ignored
     imports = {(f.location, f.member) for f in fa.findings if f.kind == "import"}
-    assert ("src/plugins/extra/hooks.py:2", "shop.legacy.sender:send_events") in imports  # namespace package
+    assert (
+        "src/plugins/extra/hooks.py:2",
+        "shop.legacy.sender:send_events",
+    ) in imports  # namespace package
     assert fa.pinned_violation and fa.failed
 
 
@@ -112,20 +145,32 @@ def test_skipped_files_are_listed_with_their_reasons(shop: Path) -> None:
 
 def test_a_canonical_that_does_not_exist_is_a_config_error(shop: Path) -> None:
     pyproject = shop / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace("shop.engines.factory:EngineFactory", "shop.engines.factory:Nope"))
-    with pytest.raises(ConfigError, match=r"engine-factory\] canonical: shop.engines.factory:Nope does not exist"):
+    pyproject.write_text(
+        pyproject.read_text().replace(
+            "shop.engines.factory:EngineFactory", "shop.engines.factory:Nope"
+        )
+    )
+    with pytest.raises(
+        ConfigError, match=r"engine-factory\] canonical: shop.engines.factory:Nope does not exist"
+    ):
         _audit(shop)
 
 
 def test_a_member_in_a_missing_module_is_a_config_error(shop: Path) -> None:
     pyproject = shop / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace("shop.legacy.sender:send_events", "shop.gone:send_events"))
-    with pytest.raises(ConfigError, match=r"members: shop.gone:send_events does not exist.*no module 'shop.gone'"):
+    pyproject.write_text(
+        pyproject.read_text().replace("shop.legacy.sender:send_events", "shop.gone:send_events")
+    )
+    with pytest.raises(
+        ConfigError, match=r"members: shop.gone:send_events does not exist.*no module 'shop.gone'"
+    ):
         _audit(shop)
 
 
 def test_a_stale_ignore_is_a_config_error(shop: Path) -> None:
     pyproject = shop / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace("shop.notify:BaseNotifier", "shop.notify:Gone"))
+    pyproject.write_text(
+        pyproject.read_text().replace("shop.notify:BaseNotifier", "shop.notify:Gone")
+    )
     with pytest.raises(ConfigError, match=r"ignore: shop.notify:Gone matches no definition"):
         _audit(shop)

@@ -32,7 +32,9 @@ def test_first_update_records_every_family_and_kind(recorded: Path) -> None:
 
 
 def test_update_lowers_counts_that_went_down(recorded: Path, cli) -> None:
-    (recorded / "tools/cli.py").write_text("def run():\n    return None\n")  # a canonical import: no change
+    (recorded / "tools/cli.py").write_text(
+        "def run():\n    return None\n"
+    )  # a canonical import: no change
     (recorded / "src/plugins/extra/hooks.py").write_text("def hook(events):\n    return events\n")
     assert "below the baseline (import 2 -> 0)" in cli("audit", recorded).out
     result = cli("baseline", "--update", recorded)
@@ -76,12 +78,16 @@ def test_a_family_missing_from_the_baseline_fails_the_audit(recorded: Path, cli)
     path.write_text(json.dumps(data))
     result = cli("audit", recorded)
     assert result.code == 1
-    assert "notifier [prove]: 4 members, 5 non-canonical places; not in the baseline yet" in result.out
+    assert (
+        "notifier [prove]: 4 members, 5 non-canonical places; not in the baseline yet" in result.out
+    )
 
 
 def test_ratchet_rules_without_files() -> None:
     old = {"f": {"definition": 3, "import": 2}}
-    new, rises = ratchet(old, {"f": {"definition": 1, "import": 4}, "g": {"alias": 2}}, allow_increase=False)
+    new, rises = ratchet(
+        old, {"f": {"definition": 1, "import": 4}, "g": {"alias": 2}}, allow_increase=False
+    )
     assert new["f"]["definition"] == 1 and new["f"]["import"] == 2 and new["g"]["alias"] == 2
     assert rises == [Change("f", "import", 2, 4)]
     raised, _ = ratchet(old, {"f": {"definition": 1, "import": 4}}, allow_increase=True)

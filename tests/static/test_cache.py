@@ -16,7 +16,11 @@ def _scan(tree: Path):
 
 def _imports(tree: Path, result) -> set[tuple[str, str]]:
     report = audit(load_config(tree / "pyproject.toml"), result, None)
-    return {(f.location, f.member) for f in report.family("engine-factory").findings if f.kind == "import"}
+    return {
+        (f.location, f.member)
+        for f in report.family("engine-factory").findings
+        if f.kind == "import"
+    }
 
 
 def test_warm_run_reads_no_file_and_gives_the_same_facts(shop: Path) -> None:
@@ -31,10 +35,14 @@ def test_warm_run_reads_no_file_and_gives_the_same_facts(shop: Path) -> None:
 def test_a_changed_file_invalidates_its_entry(shop: Path) -> None:
     _scan(shop)
     cli_py = shop / "tools/cli.py"
-    cli_py.write_text("from shop.legacy.old_factory import LegacyEngineFactory\n\n\ndef run():\n    return 1\n")
+    cli_py.write_text(
+        "from shop.legacy.old_factory import LegacyEngineFactory\n\n\ndef run():\n    return 1\n"
+    )
     result = _scan(shop)
     assert result.files_read == 1 and result.files_parsed == 1
-    assert ("tools/cli.py:1", "shop.legacy.old_factory:LegacyEngineFactory") in _imports(shop, result)
+    assert ("tools/cli.py:1", "shop.legacy.old_factory:LegacyEngineFactory") in _imports(
+        shop, result
+    )
     assert ("tools/cli.py:1", "shop.engines.factory:EngineFactory") not in _imports(shop, result)
 
 
@@ -53,12 +61,18 @@ def test_a_file_that_starts_mentioning_a_member_becomes_a_candidate(shop: Path) 
     assert not any(f.path == "src/shop/late.py" for f in _scan(shop).facts)
     (shop / "src/shop/late.py").write_text("from shop.engines.factory import get_engine_factory\n")
     result = _scan(shop)
-    assert ("src/shop/late.py:1", "shop.engines.factory:get_engine_factory") in _imports(shop, result)
+    assert ("src/shop/late.py:1", "shop.engines.factory:get_engine_factory") in _imports(
+        shop, result
+    )
 
 
 def test_callers_of_an_alias_with_an_unrelated_name_are_found_and_remembered(shop: Path) -> None:
-    (shop / "src/shop/nick.py").write_text("from shop.engines.factory import EngineFactory as Maker\n")
-    (shop / "src/shop/user.py").write_text("from shop.nick import Maker\n")  # mentions no pattern literal
+    (shop / "src/shop/nick.py").write_text(
+        "from shop.engines.factory import EngineFactory as Maker\n"
+    )
+    (shop / "src/shop/user.py").write_text(
+        "from shop.nick import Maker\n"
+    )  # mentions no pattern literal
     cold = _scan(shop)
     assert ("src/shop/user.py:1", "shop.nick:Maker") in _imports(shop, cold)
     assert "Maker" in cold.needles

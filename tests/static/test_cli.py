@@ -27,7 +27,10 @@ def green_shop(shop: Path, cli) -> Path:
 def test_audit_within_the_baseline_exits_0(green_shop: Path, cli) -> None:
     result = cli("audit", green_shop)
     assert result.code == 0, result.out + result.err
-    assert "ok   engine-factory [prove]: 8 members, 14 non-canonical places; within the baseline" in result.out
+    assert (
+        "ok   engine-factory [prove]: 8 members, 14 non-canonical places; within the baseline"
+        in result.out
+    )
     assert result.out.rstrip().endswith("OK: every family within its stage and baseline")
 
 
@@ -35,8 +38,10 @@ def test_text_report_groups_findings_and_gives_fix_its(green_shop: Path, cli) ->
     out = cli("audit", green_shop).out
     assert "engine-factory [prove]  canonical shop.engines.factory:EngineFactory" in out
     assert "  definitions: 4 non-canonical of 5, baseline 4" in out
-    assert ("    FIX src/shop/app.py:4  shop.compat:FastEngineFactory  (from shop.compat import FastEngineFactory "
-            "(import))  -> use shop.engines.factory:EngineFactory instead") in out
+    assert (
+        "    FIX src/shop/app.py:4  shop.compat:FastEngineFactory  (from shop.compat import FastEngineFactory "
+        "(import))  -> use shop.engines.factory:EngineFactory instead"
+    ) in out
     assert "\nskipped (0 files):\n  none\n" in out
 
 
@@ -44,12 +49,17 @@ def test_a_pinned_family_with_more_than_its_canonical_exits_1(green_shop: Path, 
     set_stage(green_shop, "notifier", "pinned")
     result = cli("audit", green_shop)
     assert result.code == 1
-    assert "FAIL notifier [pinned]: 4 members, 5 non-canonical places; pinned to shop.notify:Notifier" in result.out
+    assert (
+        "FAIL notifier [pinned]: 4 members, 5 non-canonical places; pinned to shop.notify:Notifier"
+        in result.out
+    )
     assert result.out.rstrip().endswith("FAILED: notifier")
 
 
 def test_a_count_above_the_baseline_exits_1(green_shop: Path, cli) -> None:
-    (green_shop / "src/shop/extra.py").write_text("from shop.legacy.old_factory import LegacyEngineFactory\n")
+    (green_shop / "src/shop/extra.py").write_text(
+        "from shop.legacy.old_factory import LegacyEngineFactory\n"
+    )
     result = cli("audit", green_shop)
     assert result.code == 1
     assert "rose above the baseline: import 5 -> 6" in result.out
@@ -67,11 +77,16 @@ def test_a_missing_baseline_exits_2_and_says_what_to_run(shop: Path, cli) -> Non
         (("[tool.ssot-harness]\n", "[tool.ssot-harness]\ncolour = 1\n"), "unknown key 'colour'"),
         (('stage = "pinned"', 'stage = "pinned"\nnames = ["Bad-Name"]'), "is not a name pattern"),
         (('stage = "pinned"', 'stage = "frozen"'), "stage: 'frozen' is not one of prove, pinned"),
-        (("shop.notify:Notifier", "shop.notify:Nobody"), "canonical: shop.notify:Nobody does not exist in the tree"),
+        (
+            ("shop.notify:Notifier", "shop.notify:Nobody"),
+            "canonical: shop.notify:Nobody does not exist in the tree",
+        ),
         (('roots = ["src", "tools"]', 'roots = ["lib"]'), "roots: 'lib' does not exist"),
     ],
 )
-def test_config_errors_exit_2_naming_the_key(shop: Path, cli, edit: tuple[str, str], message: str) -> None:
+def test_config_errors_exit_2_naming_the_key(
+    shop: Path, cli, edit: tuple[str, str], message: str
+) -> None:
     pyproject = shop / "pyproject.toml"
     text = pyproject.read_text()
     assert edit[0] in text
@@ -97,15 +112,25 @@ def test_json_report(green_shop: Path, cli) -> None:
     data = json.loads(cli("audit", green_shop, "--format", "json").out)
     family = {f["name"]: f for f in data["families"]}["engine-factory"]
     assert family["counts"]["alias"] == 4 and family["failed"] is False
-    assert {"path": "tools/cli.py", "line": 1, "kind": "import", "member": "shop.engines.factory:EngineFactory",
-            "canonical": True, "detail": "from shop.engines.factory import EngineFactory (import)", "fix": ""} in family["findings"]
+    assert {
+        "path": "tools/cli.py",
+        "line": 1,
+        "kind": "import",
+        "member": "shop.engines.factory:EngineFactory",
+        "canonical": True,
+        "detail": "from shop.engines.factory import EngineFactory (import)",
+        "fix": "",
+    } in family["findings"]
 
 
 def test_markdown_report(green_shop: Path, cli) -> None:
     out = cli("audit", green_shop, "--format", "markdown").out
     assert out.startswith("# ssot-harness audit\n")
     assert "| engine-factory | prove | `shop.engines.factory:EngineFactory` | ✅" in out
-    assert "| `src/shop/app.py:4` | import | `shop.compat:FastEngineFactory` | no | use shop.engines.factory:EngineFactory instead |" in out
+    assert (
+        "| `src/shop/app.py:4` | import | `shop.compat:FastEngineFactory` | no | use shop.engines.factory:EngineFactory instead |"
+        in out
+    )
 
 
 def test_sarif_report_validates_against_the_official_schema(green_shop: Path, cli) -> None:
@@ -113,10 +138,17 @@ def test_sarif_report_validates_against_the_official_schema(green_shop: Path, cl
     data = json.loads(cli("audit", green_shop, "--format", "sarif").out)
     jsonschema.Draft202012Validator(SCHEMA).validate(data)
     run = data["runs"][0]
-    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["ssot/engine-factory", "ssot/notifier"]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == [
+        "ssot/engine-factory",
+        "ssot/notifier",
+    ]
     assert len(run["results"]) == 14 + 5
-    assert all(r["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1 for r in run["results"])
-    assert run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"].startswith("skipped: symlink loop")
+    assert all(
+        r["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1 for r in run["results"]
+    )
+    assert run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"].startswith(
+        "skipped: symlink loop"
+    )
     broken = dict(data, version="2.0.0")
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(SCHEMA).validate(broken)
@@ -142,6 +174,8 @@ def test_path_narrows_the_audit_to_part_of_the_project(green_shop: Path, cli) ->
 
 def test_the_console_script_runs(green_shop: Path) -> None:
     script = Path(sys.executable).parent / "ssot-harness"
-    done = subprocess.run([str(script), "audit", str(green_shop)], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [str(script), "audit", str(green_shop)], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert "within the baseline" in done.stdout

@@ -16,7 +16,7 @@ from harness.scan.facts import (
 )
 
 SOURCE = textwrap.dedent(
-    '''
+    """
     from __future__ import annotations
     import importlib
     import shop.legacy.old_factory
@@ -64,18 +64,25 @@ SOURCE = textwrap.dedent(
             pass
         legacy = importlib.import_module("shop.legacy.old_factory")
         return legacy.LegacyEngineFactory, shop.legacy.old_factory.get_legacy_engine_factory
-    '''
+    """
 )
 
 
 def _facts():
-    return extract(ast.parse(SOURCE), "src/shop/engines/__init__.py", lambda attr: "Factory" in attr or "factory" in attr)
+    return extract(
+        ast.parse(SOURCE),
+        "src/shop/engines/__init__.py",
+        lambda attr: "Factory" in attr or "factory" in attr,
+    )
 
 
 def test_module_names_follow_src_layouts_packages_and_namespace_folders() -> None:
     assert module_name("src/shop/engines/__init__.py") == ("shop.engines", True)
     assert module_name("src/shop/engines/factory.py") == ("shop.engines.factory", False)
-    assert module_name("plugins/extra/hooks.py") == ("plugins.extra.hooks", False)  # no __init__ anywhere
+    assert module_name("plugins/extra/hooks.py") == (
+        "plugins.extra.hooks",
+        False,
+    )  # no __init__ anywhere
     assert module_name("stubs/thing.pyi") == ("stubs.thing", False)
 
 
@@ -100,17 +107,29 @@ def test_definitions_carry_qualnames_kinds_and_bases() -> None:
 def test_every_import_form_is_found_with_its_scope() -> None:
     facts = _facts()
     names = {(i.module, i.name, i.asname, i.scope) for i in facts.name_imports}
-    assert ("shop.engines.factory", "EngineFactory", "EngineFactory", "module") in names  # relative, level 1
+    assert (
+        "shop.engines.factory",
+        "EngineFactory",
+        "EngineFactory",
+        "module",
+    ) in names  # relative, level 1
     assert ("shop.legacy", "old_factory", "old_factory", "module") in names  # relative, level 2
     assert ("shop.engines", "factory", "fmod", "module") in names
     assert ("shop.notify", "Notifier", "Notifier", "type_checking") in names
     assert ("fast_engines", "EngineFactory", "Fast", "fallback") in names
     assert ("shop.engines.factory", "EngineFactory", "Fast", "fallback") in names
-    assert ("shop.legacy.old_factory", "LegacyEngineFactory", "LegacyEngineFactory", "function") in names
+    assert (
+        "shop.legacy.old_factory",
+        "LegacyEngineFactory",
+        "LegacyEngineFactory",
+        "function",
+    ) in names
     modules = set(facts.module_imports)
     assert ModuleImport("shop.legacy.old_factory", "shop", 4, "module") in modules
     assert ModuleImport("shop.engines.factory", "factory_mod", 5, "module") in modules
-    assert ModuleImport("shop.legacy.old_factory", "legacy", 47, "function", dynamic=True) in modules
+    assert (
+        ModuleImport("shop.legacy.old_factory", "legacy", 47, "function", dynamic=True) in modules
+    )
 
 
 def test_aliases_all_and_references() -> None:

@@ -23,7 +23,9 @@ def test_utf8_bom_is_read_and_parsed(tmp_path: Path) -> None:
 
 
 def test_a_pep263_cookie_is_honoured(tmp_path: Path) -> None:
-    path = _write(tmp_path, "latin.py", '# -*- coding: latin-1 -*-\nname = "caf\xe9"\n'.encode("latin-1"))
+    path = _write(
+        tmp_path, "latin.py", '# -*- coding: latin-1 -*-\nname = "caf\xe9"\n'.encode("latin-1")
+    )
     assert read_source(path) == '# -*- coding: latin-1 -*-\nname = "café"\n'
 
 

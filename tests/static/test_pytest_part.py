@@ -27,11 +27,17 @@ def test_single_implementation_lists_every_offender_with_the_canonical(shop: Pat
 
 
 def test_single_implementation_passes_when_only_the_canonical_remains(shop: Path) -> None:
-    (shop / "src/shop/legacy/sender.py").write_text("def forward(events):\n    return list(events)\n")
-    (shop / "src/shop/notify.py").write_text("class BaseNotifier:\n    pass\n\n\nclass Notifier(BaseNotifier):\n    pass\n")
+    (shop / "src/shop/legacy/sender.py").write_text(
+        "def forward(events):\n    return list(events)\n"
+    )
+    (shop / "src/shop/notify.py").write_text(
+        "class BaseNotifier:\n    pass\n\n\nclass Notifier(BaseNotifier):\n    pass\n"
+    )
     (shop / "src/plugins/extra/hooks.py").write_text("from shop.notify import Notifier\n")
     pyproject = shop / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace('members = ["shop.legacy.sender:send_events"]\n', ""))
+    pyproject.write_text(
+        pyproject.read_text().replace('members = ["shop.legacy.sender:send_events"]\n', "")
+    )
     assert_single_implementation("notifier", pyproject=pyproject)
 
 

@@ -19,8 +19,17 @@ def _rel(paths: tuple[Path, ...], root: Path) -> list[str]:
 
 
 def test_default_excludes_and_non_python_files_are_left_out(tmp_path: Path) -> None:
-    for rel in ("pkg/a.py", "pkg/b.pyi", ".venv/lib/x.py", "pkg/__pycache__/a.py", "node_modules/m.py",
-                "build/gen.py", "pkg/notes.txt", "x.egg-info/y.py", ".git/hooks/h.py"):
+    for rel in (
+        "pkg/a.py",
+        "pkg/b.pyi",
+        ".venv/lib/x.py",
+        "pkg/__pycache__/a.py",
+        "node_modules/m.py",
+        "build/gen.py",
+        "pkg/notes.txt",
+        "x.egg-info/y.py",
+        ".git/hooks/h.py",
+    ):
         _touch(tmp_path / rel)
     result = walk([tmp_path])
     assert _rel(result.files, tmp_path) == ["pkg/a.py", "pkg/b.pyi"]
@@ -28,9 +37,16 @@ def test_default_excludes_and_non_python_files_are_left_out(tmp_path: Path) -> N
 
 
 def test_config_excludes_match_names_and_project_relative_paths(tmp_path: Path) -> None:
-    for rel in ("src/keep.py", "src/generated/drop.py", "tools/generated/keep_too.py", "src/skip_me.py"):
+    for rel in (
+        "src/keep.py",
+        "src/generated/drop.py",
+        "tools/generated/keep_too.py",
+        "src/skip_me.py",
+    ):
         _touch(tmp_path / rel)
-    result = walk([tmp_path / "src", tmp_path / "tools"], ["src/generated", "skip_*.py"], relative_to=tmp_path)
+    result = walk(
+        [tmp_path / "src", tmp_path / "tools"], ["src/generated", "skip_*.py"], relative_to=tmp_path
+    )
     assert _rel(result.files, tmp_path) == ["src/keep.py", "tools/generated/keep_too.py"]
 
 
@@ -50,7 +66,9 @@ def test_symlink_loops_broken_links_and_duplicate_routes_are_reported(tmp_path: 
     os.symlink("missing.py", tmp_path / "pkg/broken.py")
     os.symlink("mod.py", tmp_path / "pkg/again.py")  # a second route to the same file
     result = walk([tmp_path])
-    assert _rel(result.files, tmp_path) == ["pkg/again.py"] or _rel(result.files, tmp_path) == ["pkg/mod.py"]
+    assert _rel(result.files, tmp_path) == ["pkg/again.py"] or _rel(result.files, tmp_path) == [
+        "pkg/mod.py"
+    ]
     reasons = {s.path.relative_to(tmp_path).as_posix(): s.reason for s in result.skipped}
     assert reasons["pkg/up"].startswith("symlink loop")
     assert reasons["pkg/self.py"].startswith("symlink loop")
