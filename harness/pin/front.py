@@ -14,7 +14,7 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "path",
         nargs="?",
-        default=".",
+        default=None,
         metavar="PATH",
         help="the project (its pyproject.toml is found at or above PATH), or a folder/file inside it "
         "to audit only that part (default: .)",
@@ -29,7 +29,7 @@ def add_common(parser: argparse.ArgumentParser) -> None:
 
 def load(args: argparse.Namespace) -> tuple[Config, tuple[str, ...] | None]:
     """The validated config, and the roots to scan when PATH narrows the audit (else None)."""
-    path = Path(args.path)
+    path = Path(args.path or ".")
     if not path.exists():
         raise UsageError(f"PATH {args.path!r} does not exist")
     pyproject = Path(args.config) if args.config else find_pyproject(path)
@@ -43,7 +43,7 @@ def load(args: argparse.Namespace) -> tuple[Config, tuple[str, ...] | None]:
         )
     root = Path(config.root).resolve()
     target = path.resolve()
-    if target == root:
+    if target == root or args.path is None:
         return config, None
     try:
         rel = target.relative_to(root).as_posix()
