@@ -25,6 +25,8 @@ def render(report: AuditReport) -> str:
         lines += ["", f"{fam.name} [{fam.stage}]  canonical {fam.canonical}"]
         if fam.description:
             lines.append(f"  {fam.description}")
+        members = [m + (" (canonical)" if m == fam.canonical.id else "") for m in fa.members]
+        lines.append(f"  members: {', '.join(members) or 'none found'}")
         for kind in KINDS:
             group = [f for f in fa.findings if f.kind == kind]
             if not group:
