@@ -1,0 +1,1 @@
+"""agent_platform: a small agent-execution service in its pre-consolidation state (see MIGRATION.md)."""

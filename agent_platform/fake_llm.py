@@ -1,0 +1,155 @@
+"""A scripted, deterministic OpenAI-compatible chat-completions server (no key, no network)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+
+@dataclass(frozen=True)
+class ScriptedAnswer:
+    status: int
+    body: dict[str, Any]
+    delay: float = 0.0
+
+
+def _agent_of(messages: list[dict[str, Any]]) -> str:
+    for m in messages:
+        if m.get("role") == "system":
+            found = re.search(r"You are the (\w+) agent", m.get("content") or "")
+            if found:
+                return found.group(1)
+    return "assistant"
+
+
+def _user_message(messages: list[dict[str, Any]]) -> str:
+    return next((m.get("content") or "" for m in messages if m.get("role") == "user"), "")
+
+
+def _completion(content: str | None, tool_calls: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": content}
+    if tool_calls:
+        message["tool_calls"] = tool_calls
+    return {
+        "id": "chatcmpl-scripted",
+        "object": "chat.completion",
+        "model": "scripted",
+        "choices": [
+            {"index": 0, "message": message, "finish_reason": "tool_calls" if tool_calls else "stop"}
+        ],
+    }
+
+
+def _tool_calls(agent: str, messages: list[dict[str, Any]], calls: list[dict[str, Any]]) -> list[dict]:
+    """Ids are a pure function of the conversation, so concurrent runs get the same ids in any order."""
+    before = sum(len(m.get("tool_calls") or []) for m in messages if m.get("role") == "assistant")
+    return [
+        {
+            "id": f"call_{agent}_{before + i + 1}",
+            "type": "function",
+            "function": {"name": c["name"], "arguments": json.dumps(c.get("arguments", {}), sort_keys=True)},
+        }
+        for i, c in enumerate(calls)
+    ]
+
+
+DEFAULT_TOOLS = {
+    "data": [{"name": "get_usage", "arguments": {"account": "acme"}}],
+    "optimization": [{"name": "estimate_savings", "arguments": {"monthly_cost": 1200.0, "percent": 20}}],
+}
+
+
+class ScriptedLLM:
+    """Plays `steps` in order, one per request, then answers by the default rules.
+
+    Default rules: a request whose user message contains "optimize", for an agent that has tools
+    to call (data, optimization) and no tool result yet, gets tool calls; every other request
+    gets a content answer naming the agent and what it saw.
+    """
+
+    def __init__(self, steps: list[dict[str, Any]] | None = None) -> None:
+        self._steps = list(steps or [])
+        self._lock = threading.Lock()
+        self.requests: list[dict[str, Any]] = []
+
+    @classmethod
+    def default(cls) -> ScriptedLLM:
+        return cls()
+
+    @classmethod
+    def from_steps(cls, steps: list[dict[str, Any]]) -> ScriptedLLM:
+        for i, step in enumerate(steps):
+            if not isinstance(step, dict) or not set(step) <= {"content", "tool_calls", "status", "delay"}:
+                raise ValueError(f"script step {i}: {step!r} is not one of content/tool_calls/status/delay")
+        return cls(steps)
+
+    def plan(self, body: dict[str, Any]) -> ScriptedAnswer:
+        with self._lock:
+            self.requests.append(body)
+            step = self._steps.pop(0) if self._steps else None
+        messages = body.get("messages") or []
+        agent = _agent_of(messages)
+        if step is not None:
+            delay = float(step.get("delay", 0.0))
+            if "status" in step and step["status"] >= 400:
+                return ScriptedAnswer(step["status"], {"error": {"message": "scripted failure"}}, delay)
+            if "tool_calls" in step:
+                calls = _tool_calls(agent, messages, step["tool_calls"])
+                return ScriptedAnswer(200, _completion(step.get("content"), calls), delay)
+            if "content" in step:
+                return ScriptedAnswer(200, _completion(step["content"]), delay)
+            if delay:
+                return ScriptedAnswer(200, self._default(agent, messages), delay)
+        return ScriptedAnswer(200, self._default(agent, messages))
+
+    def respond(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        answer = self.plan(body)
+        return answer.status, answer.body
+
+    async def answer(self, body: dict[str, Any]) -> ScriptedAnswer:
+        answer = self.plan(body)
+        if answer.delay:
+            await asyncio.sleep(answer.delay)
+        return answer
+
+    def _default(self, agent: str, messages: list[dict[str, Any]]) -> dict[str, Any]:
+        user = _user_message(messages)
+        tool_results = [m for m in messages if m.get("role") == "tool"]
+        if "optimize" in user.lower() and agent in DEFAULT_TOOLS and not tool_results:
+            return _completion(None, _tool_calls(agent, messages, DEFAULT_TOOLS[agent]))
+        if tool_results:
+            return _completion(f"{agent}: noted {len(tool_results)} tool result(s): {tool_results[-1]['content']}")
+        return _completion(f"{agent}: here is my answer to {user!r}.")
+
+
+def create_fake_llm_app(script: ScriptedLLM | None = None) -> Starlette:
+    script = script or ScriptedLLM.default()
+
+    async def completions(request: Request) -> JSONResponse:
+        try:
+            body = await request.json()
+        except ValueError:
+            return JSONResponse({"error": {"message": "body must be JSON"}}, status_code=400)
+        answer = await script.answer(body)
+        return JSONResponse(answer.body, status_code=answer.status)
+
+    async def health(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    app = Starlette(
+        routes=[
+            Route("/v1/chat/completions", completions, methods=["POST"]),
+            Route("/health", health, methods=["GET"]),
+        ]
+    )
+    app.state.script = script
+    return app

@@ -1,0 +1,1 @@
+"""Pre-consolidation code paths that still have callers (see MIGRATION.md)."""
