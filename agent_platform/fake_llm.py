@@ -128,6 +128,10 @@ class ScriptedLLM:
             return _completion(None, _tool_calls(agent, messages, DEFAULT_TOOLS[agent]))
         if tool_results:
             return _completion(f"{agent}: noted {len(tool_results)} tool result(s): {tool_results[-1]['content']}")
+        notes = [m for m in messages if m.get("role") == "assistant" and not m.get("tool_calls")]
+        if notes:
+            findings = notes[-1]["content"].count("\n")
+            return _completion(f"{agent}: answer to {user!r}, built on {findings} finding(s) of the other agents.")
         return _completion(f"{agent}: here is my answer to {user!r}.")
 
 

@@ -65,12 +65,16 @@ class Store:
         return rows[0]["username"] if rows else None
 
     def ensure_thread(self, user_id: str, thread_id: str | None) -> str:
-        """The user's thread `thread_id`, or a new thread; a thread of another user is refused."""
+        """The user's existing thread `thread_id`, or a new one when `thread_id` is None.
+
+        A thread id the store does not know is created for the user (engines are handed a context
+        whose thread id was minted by the caller); a thread of another user is refused.
+        """
         if thread_id:
             rows = self._exec("SELECT user_id FROM threads WHERE id = ?", (thread_id,))
             if rows:
                 if rows[0]["user_id"] != user_id:
-                    raise PermissionError("thread belongs to another user")
+                    raise PermissionError(f"thread {thread_id} belongs to another user")
                 return thread_id
         thread_id = thread_id or uuid.uuid4().hex
         self._exec("INSERT INTO threads VALUES (?, ?, ?)", (thread_id, user_id, utc_now()))
@@ -97,6 +101,10 @@ class Store:
             "UPDATE runs SET status = ?, error = ?, finished_at = ? WHERE id = ?",
             (status, error, utc_now(), run_id),
         )
+
+    def has_thread(self, user_id: str, thread_id: str) -> bool:
+        rows = self._exec("SELECT 1 FROM threads WHERE id = ? AND user_id = ?", (thread_id, user_id))
+        return bool(rows)
 
     def messages(self, thread_id: str) -> list[dict[str, Any]]:
         return self._exec(
