@@ -40,3 +40,14 @@ def test_two_processes_give_the_same_result_as_one(tmp_path: Path) -> None:
     two = scan(tmp_path, ["pkg"], ["EngineFactory"], jobs=2)
     assert one.facts == two.facts and one.skipped == two.skipped
     assert len(one.facts) == 18 and one.files_walked == 450
+
+
+def test_a_file_over_the_size_limit_is_skipped_with_its_size(tmp_path: Path) -> None:
+    _tree(tmp_path, 10)
+    big = tmp_path / "pkg" / "generated.py"
+    big.write_text("TABLE = 'EngineFactory'\n" + "x = 1\n" * 2000)
+    result = scan(tmp_path, ["pkg"], ["EngineFactory"], jobs=1, max_bytes=4096)
+    size = big.stat().st_size
+    assert [(s.path.as_posix(), s.reason) for s in result.skipped] == [
+        ("pkg/generated.py", f"too large: {size} bytes (limit 4096)")
+    ]
