@@ -49,5 +49,6 @@ def test_a_file_over_the_size_limit_is_skipped_with_its_size(tmp_path: Path) -> 
     result = scan(tmp_path, ["pkg"], ["EngineFactory"], jobs=1, max_bytes=4096)
     size = big.stat().st_size
     assert [(s.path.as_posix(), s.reason) for s in result.skipped] == [
-        ("pkg/generated.py", f"too large: {size} bytes (limit 4096)")
+        ("pkg/generated.py", f"too large: {size} bytes (limit 4096)"),
+        ("pkg/sub5/m5.py", "syntax error at line 1: invalid syntax"),
     ]
