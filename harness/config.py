@@ -35,8 +35,17 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".ssot-cache",
 )
 
-_TOP_KEYS = {"roots", "exclude", "baseline", "cache-dir", "families"}
-_FAMILY_KEYS = {"canonical", "stage", "names", "bases", "members", "ignore", "adapters", "description"}
+_TOP_KEYS = {"roots", "exclude", "baseline", "cache-dir", "import-roots", "families"}
+_FAMILY_KEYS = {
+    "canonical",
+    "stage",
+    "names",
+    "bases",
+    "members",
+    "ignore",
+    "adapters",
+    "description",
+}
 _SECTION = "[tool.ssot-harness]"
 
 
@@ -73,7 +82,9 @@ def parse_config(section: dict[str, Any], *, root: Path, source: str = "pyprojec
             raise ConfigError(f"{where} roots: {r!r} does not exist under {root.name or root}")
     families_raw = section.get("families", {})
     if not isinstance(families_raw, dict):
-        raise ConfigError(f"{where} families must be a table of tables, e.g. [tool.ssot-harness.families.my-family]")
+        raise ConfigError(
+            f"{where} families must be a table of tables, e.g. [tool.ssot-harness.families.my-family]"
+        )
     families = tuple(
         _parse_family(name, body, f"{source}: [tool.ssot-harness.families.{name}]")
         for name, body in families_raw.items()
@@ -84,18 +95,36 @@ def parse_config(section: dict[str, Any], *, root: Path, source: str = "pyprojec
         exclude=_str_list(section, "exclude", where),
         baseline=_str(section, "baseline", where, ".ssot-baseline.json"),
         cache_dir=_str(section, "cache-dir", where, ".ssot-cache"),
+        import_roots=_import_roots(section, root, where),
         families=families,
     )
+
+
+def _import_roots(section: dict[str, Any], root: Path, where: str) -> tuple[str, ...]:
+    """`import-roots`: folders on sys.path, relative to the project root (default: `src`)."""
+    if "import-roots" not in section:
+        return ("src",)
+    folders = _str_list(section, "import-roots", where)
+    for folder in folders:
+        if not (root / folder).is_dir():
+            raise ConfigError(
+                f"{where} import-roots: {folder!r} is not a folder under {root.name or root}"
+            )
+    return tuple(f.strip("/") for f in folders if f.strip("/") not in ("", "."))
 
 
 def _parse_family(name: str, body: Any, where: str) -> Family:
     if not isinstance(body, dict):
         raise ConfigError(f"{where} must be a table")
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
-        raise ConfigError(f"{where}: family name {name!r} must be lowercase letters, digits, '-' or '_'")
+        raise ConfigError(
+            f"{where}: family name {name!r} must be lowercase letters, digits, '-' or '_'"
+        )
     _no_unknown(body, _FAMILY_KEYS, where)
     if "canonical" not in body:
-        raise ConfigError(f"{where}: missing key 'canonical' (the member that survives, 'package.module:QualName')")
+        raise ConfigError(
+            f"{where}: missing key 'canonical' (the member that survives, 'package.module:QualName')"
+        )
     stage = _str(body, "stage", where, "prove")
     if stage not in STAGES:
         raise ConfigError(f"{where} stage: {stage!r} is not one of {', '.join(STAGES)}")
@@ -103,8 +132,12 @@ def _parse_family(name: str, body: Any, where: str) -> Family:
     for pattern in names:
         _check_pattern(pattern, f"{where} names")
     adapters = body.get("adapters")
-    if adapters is not None and (not isinstance(adapters, str) or not re.fullmatch(r"[\w.]+", adapters)):
-        raise ConfigError(f"{where} adapters: {adapters!r} must be a dotted package name, e.g. 'contracts.my_family'")
+    if adapters is not None and (
+        not isinstance(adapters, str) or not re.fullmatch(r"[\w.]+", adapters)
+    ):
+        raise ConfigError(
+            f"{where} adapters: {adapters!r} must be a dotted package name, e.g. 'contracts.my_family'"
+        )
     return Family(
         name=name,
         canonical=_member(body["canonical"], f"{where} canonical"),
@@ -120,7 +153,9 @@ def _parse_family(name: str, body: Any, where: str) -> Family:
 
 def _check_pattern(pattern: str, where: str) -> None:
     if not pattern or not re.fullmatch(r"[\w*?\[\]!]+", pattern):
-        raise ConfigError(f"{where}: {pattern!r} is not a name pattern (letters, digits, _, and * ? [...] wildcards)")
+        raise ConfigError(
+            f"{where}: {pattern!r} is not a name pattern (letters, digits, _, and * ? [...] wildcards)"
+        )
     try:
         re.compile(fnmatch.translate(pattern))
     except re.error as exc:

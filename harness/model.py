@@ -60,6 +60,8 @@ class Config:
     exclude: tuple[str, ...] = ()
     baseline: str = ".ssot-baseline.json"
     cache_dir: str = ".ssot-cache"
+    # folders on sys.path: module names start below them (`src/pkg/mod.py` is `pkg.mod`)
+    import_roots: tuple[str, ...] = ("src",)
     families: tuple[Family, ...] = field(default=())
 
     def family(self, name: str) -> Family:
@@ -69,7 +71,9 @@ class Config:
         known = ", ".join(f.name for f in self.families) or "none"
         from harness.errors import ConfigError
 
-        raise ConfigError(f"no family named {name!r} in [tool.ssot-harness.families] (known: {known})")
+        raise ConfigError(
+            f"no family named {name!r} in [tool.ssot-harness.families] (known: {known})"
+        )
 
 
 # what the static audit finds about a family, in the order a report lists them

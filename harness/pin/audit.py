@@ -120,6 +120,7 @@ def scan_for(config: Config, *, use_cache: bool = True, jobs: int | None = None)
         exclude=config.exclude,
         cache_dir=(root / config.cache_dir) if use_cache else None,
         jobs=jobs,
+        import_roots=config.import_roots,
         expand=aliases,
     )
 

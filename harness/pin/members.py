@@ -68,9 +68,17 @@ class FamilyResolver:
         self.aliases: dict[MemberRef, _Alias] = {}
         self._memo: dict[tuple[str, str], Symbol] = {}
         self._busy: set[tuple[str, str]] = set()
-        self.canonical = self._check_exists(family.canonical, "canonical")
-        for ref in family.members:
-            self._check_exists(ref, "members")
+        self.canonical = family.canonical
+        # a canonical or member named at a re-export (`pkg:Thing` for `pkg._impl:Thing`) also
+        # stands for the definition it resolves to
+        origins = {ref: self._check_exists(ref, "members") for ref in family.members}
+        origin = self._check_exists(family.canonical, "canonical")
+        self.canonical_refs = {family.canonical, origin}
+        grown = {o for o in (*origins.values(), origin) if o not in self.members}
+        if grown:
+            self.members |= grown
+            self._memo.clear()
+            self.aliases.clear()
         for ref in family.ignore:
             if ref not in self.members and (ref.module, ref.qualname) not in self.u.defs:
                 raise ConfigError(
@@ -100,6 +108,7 @@ class FamilyResolver:
         return found
 
     def _check_exists(self, ref: MemberRef, key: str) -> MemberRef:
+        """The definition `ref` resolves to; a ConfigError naming the key when there is none."""
         where = f"[tool.ssot-harness.families.{self.family.name}] {key}"
         if ref.module not in self.u.files:
             raise ConfigError(
@@ -111,7 +120,7 @@ class FamilyResolver:
             raise ConfigError(
                 f"{where}: {ref} does not exist in the tree: {ref.module} defines no {ref.qualname!r}"
             )
-        return ref
+        return sym[1]  # type: ignore[return-value]  # the definition it resolves to
 
     # name resolution ------------------------------------------------------------------------
     def lookup(self, module: str, name: str) -> Symbol:
@@ -202,7 +211,7 @@ class FamilyResolver:
         canonical: bool | None = None,
     ) -> Finding:
         if canonical is None:
-            canonical = member == self.canonical
+            canonical = member in self.canonical_refs
         fix = "" if canonical else f"use {self.canonical} instead"
         return Finding(self.family.name, path, line, kind, member.id, canonical, detail, fix)
 

@@ -37,18 +37,21 @@ class ScanCache:
     path: Path | None
     entries: dict[str, Entry] = field(default_factory=dict)
     learned: frozenset[str] = frozenset()
+    context: str = (
+        ""  # what else the facts depend on (import roots, size limit): a change starts cold
+    )
 
     @classmethod
-    def load(cls, cache_dir: Path | None) -> ScanCache:
+    def load(cls, cache_dir: Path | None, *, context: str = "") -> ScanCache:
         if cache_dir is None:
-            return cls(None)
+            return cls(None, context=context)
         path = cache_dir / CACHE_FILE
         try:
             with open(path, "rb") as fh:
                 data = pickle.load(fh)
-            if data.get("version") != _VERSION:
-                return cls(path)
-            return cls(path, dict(data["entries"]), frozenset(data["learned"]))
+            if data.get("version") != _VERSION or data.get("context") != context:
+                return cls(path, context=context)
+            return cls(path, dict(data["entries"]), frozenset(data["learned"]), context)
         except (
             OSError,
             EOFError,
@@ -58,7 +61,9 @@ class ScanCache:
             TypeError,
             ValueError,
         ):
-            return cls(path)  # missing or unreadable: start cold, it is only a cache
+            return cls(
+                path, context=context
+            )  # missing or unreadable: start cold, it is only a cache
 
     def save(self) -> None:
         """Atomic replace, so concurrent runs (pytest -n 2) never leave a torn file."""
@@ -68,6 +73,7 @@ class ScanCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             payload = {
                 "version": _VERSION,
+                "context": self.context,
                 "entries": self.entries,
                 "learned": sorted(self.learned),
             }

@@ -85,13 +85,19 @@ class FileFacts:
         return self.module if self.is_package else self.module.rpartition(".")[0]
 
 
-def module_name(rel_path: str) -> tuple[str, bool]:
-    """(dotted module, is_package) for a posix path relative to the project root; `src/` is a layout
-    folder, not a package, so `src/pkg/mod.py` is `pkg.mod`. Folders without `__init__.py`
-    (namespace packages) are still part of the name."""
+def module_name(rel_path: str, import_roots: tuple[str, ...] = ("src",)) -> tuple[str, bool]:
+    """(dotted module, is_package) for a posix path relative to the project root.
+
+    An import root (a folder on sys.path, `src` by default) is a layout folder, not a package, so
+    `src/pkg/mod.py` is `pkg.mod`; the longest matching import root wins. Folders without
+    `__init__.py` (namespace packages) are still part of the name.
+    """
     parts = list(PurePosixPath(rel_path).parts)
-    if len(parts) > 1 and parts[0] == "src":
-        parts = parts[1:]
+    for prefix in sorted(import_roots, key=lambda r: -r.count("/")):
+        head = PurePosixPath(prefix).parts
+        if len(parts) > len(head) and tuple(parts[: len(head)]) == head:
+            parts = parts[len(head) :]
+            break
     stem = parts[-1].rsplit(".", 1)[0]
     is_package = stem == "__init__"
     parts = parts[:-1] if is_package else [*parts[:-1], stem]
@@ -112,9 +118,10 @@ def extract(
     tree: ast.Module,
     rel_path: str,
     interesting: Callable[[str], bool] = lambda _name: True,
+    import_roots: tuple[str, ...] = ("src",),
 ) -> FileFacts:
     """The facts of one parsed module at `rel_path`; `interesting(attr)` filters recorded references."""
-    module, is_package = module_name(rel_path)
+    module, is_package = module_name(rel_path, import_roots)
     visitor = _Visitor(module if is_package else module.rpartition(".")[0], interesting)
     visitor.visit_body(tree.body, scope="module", owner="")
     return FileFacts(

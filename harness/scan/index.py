@@ -41,6 +41,7 @@ def scan(
     cache_dir: Path | None = None,
     jobs: int | None = None,
     max_bytes: int = MAX_BYTES,
+    import_roots: tuple[str, ...] = ("src",),
     expand: Callable[[tuple[FileFacts, ...]], Iterable[str]] | None = None,
 ) -> ScanResult:
     """Facts of the files under `roots` (relative to `project_root`) whose bytes mention a needle.
@@ -54,14 +55,14 @@ def scan(
     paths, walk_skips = walk_strings(
         [os.path.join(top, os.fspath(r)) for r in roots], exclude, relative_to=top
     )
-    cache = ScanCache.load(cache_dir)
+    cache = ScanCache.load(cache_dir, context=repr((sorted(import_roots), max_bytes)))
     base = _minimal(needles)
     current = _minimal((*base, *cache.learned))
     files = [(path, _rel(path, top)) for path in paths]
     stems = {rel for _, rel in files if rel.endswith(".py")}
     read = parsed = 0
     while True:
-        entries, r, p = _run(files, current, stems, cache, jobs, max_bytes)
+        entries, r, p = _run(files, current, stems, cache, jobs, max_bytes, import_roots)
         read, parsed = read + r, parsed + p
         facts = tuple(e.result for e in entries.values() if isinstance(e.result, FileFacts))
         more = set(expand(facts)) if expand else set()
@@ -83,7 +84,7 @@ def scan(
         files_read=read,
         files_parsed=parsed,
         needles=current,
-        modules=frozenset(module_name(rel)[0] for _, rel in files),
+        modules=frozenset(module_name(rel, import_roots)[0] for _, rel in files),
     )
 
 
@@ -94,6 +95,7 @@ def _run(
     cache: ScanCache,
     jobs: int | None,
     max_bytes: int,
+    import_roots: tuple[str, ...],
 ) -> tuple[dict[str, Entry], int, int]:
     sig = "\0".join(needles)
     entries: dict[str, Entry] = {}
@@ -129,7 +131,7 @@ def _run(
         )
     if not todo:
         return entries, 0, 0
-    args = [(item, needles, max_bytes) for item in todo]
+    args = [(item, needles, max_bytes, import_roots) for item in todo]
     workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
     if workers > 1 and len(todo) >= _POOL_THRESHOLD:
         methods = multiprocessing.get_all_start_methods()
@@ -150,9 +152,10 @@ def _process(
         tuple[str, str, tuple[int, int, int], Entry | None, bool, tuple[str, ...]],
         tuple[str, ...],
         int,
+        tuple[str, ...],
     ],
 ) -> tuple[Entry, bool]:
-    (path, rel, key, old, stub_beside_py, check), needles, max_bytes = args
+    (path, rel, key, old, stub_beside_py, check), needles, max_bytes, import_roots = args
     sig = "\0".join(needles)
     if key[0] > max_bytes:
         return Entry(key, sig, None, f"too large: {key[0]} bytes (limit {max_bytes})"), False
@@ -175,7 +178,7 @@ def _process(
     if isinstance(tree, Skipped):
         return Entry(key, sig, digest, tree.reason), True
     needles_set = needles
-    facts = extract(tree, rel, lambda attr: any(n in attr for n in needles_set))
+    facts = extract(tree, rel, lambda attr: any(n in attr for n in needles_set), import_roots)
     return Entry(key, sig, digest, facts), True
 
 

@@ -174,3 +174,30 @@ def test_a_stale_ignore_is_a_config_error(shop: Path) -> None:
     )
     with pytest.raises(ConfigError, match=r"ignore: shop.notify:Gone matches no definition"):
         _audit(shop)
+
+
+def test_a_canonical_named_at_its_re_export_stands_for_its_definition(shop: Path) -> None:
+    pyproject = shop / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace(
+            f'canonical = "{CANONICAL}"', 'canonical = "shop.engines:EngineFactory"'
+        )
+    )
+    found = _index(_audit(shop), "engine-factory")
+    assert found[("src/shop/engines/factory.py:4", "definition", CANONICAL)].canonical
+    assert found[("tools/cli.py:1", "import", CANONICAL)].canonical
+    fix = found[("src/shop/app.py:4", "import", "shop.compat:FastEngineFactory")].fix
+    assert fix == "use shop.engines:EngineFactory instead"
+
+
+def test_import_roots_name_modules_below_them(shop: Path) -> None:
+    (shop / "src" / "shop").rename(shop / "tools" / "shop")  # tools/ is now the folder on sys.path
+    (shop / "src" / "plugins").rename(shop / "tools" / "plugins")
+    pyproject = shop / "pyproject.toml"
+    text = pyproject.read_text().replace(
+        'roots = ["src", "tools"]', 'roots = ["tools"]\nimport-roots = ["tools"]'
+    )
+    pyproject.write_text(text)
+    found = _index(_audit(shop), "engine-factory")
+    assert found[("tools/shop/engines/factory.py:4", "definition", CANONICAL)].canonical
+    assert ("tools/shop/app.py:5", "import", "shop.engines:ShopEngineFactory") in found

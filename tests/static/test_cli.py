@@ -82,6 +82,10 @@ def test_a_missing_baseline_exits_2_and_says_what_to_run(shop: Path, cli) -> Non
             "canonical: shop.notify:Nobody does not exist in the tree",
         ),
         (('roots = ["src", "tools"]', 'roots = ["lib"]'), "roots: 'lib' does not exist"),
+        (
+            ("[tool.ssot-harness]\n", '[tool.ssot-harness]\nimport-roots = ["lib"]\n'),
+            "import-roots: 'lib' is not a folder",
+        ),
     ],
 )
 def test_config_errors_exit_2_naming_the_key(

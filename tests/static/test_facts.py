@@ -84,6 +84,8 @@ def test_module_names_follow_src_layouts_packages_and_namespace_folders() -> Non
         False,
     )  # no __init__ anywhere
     assert module_name("stubs/thing.pyi") == ("stubs.thing", False)
+    assert module_name("lib/python/pkg/mod.py", ("lib/python", "lib")) == ("pkg.mod", False)
+    assert module_name("src/pkg/mod.py", ()) == ("src.pkg.mod", False)
 
 
 def test_relative_imports_resolve_against_the_package() -> None:
