@@ -149,10 +149,15 @@ def create_fake_llm_app(script: ScriptedLLM | None = None) -> Starlette:
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
+    async def recorded(request: Request) -> JSONResponse:
+        """The request bodies received so far, for test recorders."""
+        return JSONResponse(script.requests)
+
     app = Starlette(
         routes=[
             Route("/v1/chat/completions", completions, methods=["POST"]),
             Route("/health", health, methods=["GET"]),
+            Route("/v1/_requests", recorded, methods=["GET"]),
         ]
     )
     app.state.script = script

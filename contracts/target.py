@@ -1,0 +1,85 @@
+"""agent_platform as a characterization target: how to build, run, script and read it."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from agent_platform.app import create_app
+from agent_platform.events import TERMINAL_EVENTS
+from agent_platform.fake_llm import ScriptedLLM
+from agent_platform.settings import Settings
+from agent_platform.store import Store
+
+JWT_SECRET = "characterization-secret-of-32-bytes-or-more"
+
+_ROWS = {
+    "messages": (
+        "SELECT u.username AS user, m.thread_id, m.role, m.content FROM messages m "
+        "JOIN threads t ON t.id = m.thread_id JOIN users u ON u.id = t.user_id ORDER BY u.username, m.id"
+    ),
+    "runs": (
+        "SELECT u.username AS user, r.thread_id, r.id AS run_id, r.status, r.error FROM runs r "
+        "JOIN users u ON u.id = r.user_id ORDER BY u.username, r.created_at, r.id"
+    ),
+}
+
+
+class AgentPlatformTarget:
+    terminal_events = frozenset(TERMINAL_EVENTS)
+    llm_path = "/v1/chat/completions"
+
+    def create_user(self, db_path: str, username: str, password: str) -> None:
+        store = Store(db_path)
+        try:
+            store.create_user(username, password)
+        finally:
+            store.close()
+
+    def build_app(self, db_path: str, llm_url: str, llm_timeout: float) -> Any:
+        return create_app(Settings(db_path=db_path, llm_url=llm_url, jwt_secret=JWT_SECRET, llm_timeout=llm_timeout))
+
+    def serve_argv(self, port: int, db_path: str, llm_url: str, llm_timeout: float) -> Sequence[str]:
+        return [
+            "-m", "agent_platform", "serve", "--port", str(port), "--db", db_path, "--llm-url", llm_url,
+            "--jwt-secret", JWT_SECRET, "--llm-timeout", str(llm_timeout),
+        ]  # fmt: skip
+
+    def fake_llm_argv(self, port: int, script_path: str | None) -> Sequence[str]:
+        argv = ["-m", "agent_platform", "fake-llm", "--port", str(port)]
+        return [*argv, "--script", script_path] if script_path else argv
+
+    def llm_responder(self, script: Sequence[dict[str, Any]]):
+        scripted = ScriptedLLM.from_steps(list(script))
+
+        async def respond(body: dict[str, Any]) -> tuple[int, dict[str, Any], float]:
+            answer = scripted.plan(body)
+            return answer.status, answer.body, answer.delay
+
+        return respond
+
+    def summarize_llm_call(self, body: dict[str, Any]) -> str:
+        messages = body.get("messages") or []
+        system = next((m["content"] for m in messages if m.get("role") == "system"), "")
+        agent = system.split(" agent.")[0].removeprefix("You are the ") if system else "?"
+        user = next((m["content"] for m in messages if m.get("role") == "user"), "")
+        roles = ",".join(m.get("role", "?") for m in messages)
+        return f"{agent:<13} user={user!r} messages=[{roles}] tools={len(body.get('tools') or [])}"
+
+    def read_rows(self, db_path: str, tables: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        with sqlite3.connect(db_path) as db:
+            db.row_factory = sqlite3.Row
+            return {table: [dict(row) for row in db.execute(_ROWS[table])] for table in tables}
+
+    def settled(self, db_path: str) -> bool:
+        with sqlite3.connect(db_path) as db:
+            return not db.execute("SELECT 1 FROM runs WHERE status = 'running'").fetchall()
+
+
+TARGET = AgentPlatformTarget()
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(subprocess.call([sys.executable, "-m", "agent_platform", "demo"]))

@@ -1,0 +1,70 @@
+"""Scenarios as data: one JSON file each, naming its users, what they send, and the LLM's script."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.errors import ConfigError
+
+_STEP_KEYS = {"say", "raw", "wait", "disconnect"}
+_TOP_KEYS = {"name", "description", "users", "llm_script", "steps", "rows", "llm_timeout"}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    description: str
+    users: tuple[str, ...]
+    steps: tuple[dict[str, Any], ...]
+    llm_script: tuple[dict[str, Any], ...] = ()
+    rows: tuple[str, ...] = ()
+    llm_timeout: float = 2.0
+    path: str = field(default="", compare=False)
+
+
+def load_scenario(path: Path) -> Scenario:
+    where = f"scenario {path.name}"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{where}: cannot read: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: must be a JSON object")
+    unknown = sorted(set(data) - _TOP_KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(_TOP_KEYS))})")
+    users = tuple(data.get("users") or ())
+    if not users:
+        raise ConfigError(f"{where}: 'users' must name at least one user")
+    steps = tuple(data.get("steps") or ())
+    for i, step in enumerate(steps):
+        if not isinstance(step, dict) or step.get("user") not in users:
+            raise ConfigError(f"{where}: step {i} must name one of the users {list(users)}")
+        actions = set(step) & _STEP_KEYS
+        if len(actions) != 1 or set(step) - _STEP_KEYS - {"user", "thread"}:
+            raise ConfigError(f"{where}: step {i} must have exactly one of {sorted(_STEP_KEYS)}")
+    name = data.get("name") or path.stem
+    if name != path.stem:
+        raise ConfigError(f"{where}: name {name!r} must match the file name")
+    return Scenario(
+        name=name,
+        description=data.get("description", ""),
+        users=users,
+        steps=steps,
+        llm_script=tuple(data.get("llm_script") or ()),
+        rows=tuple(data.get("rows") or ()),
+        llm_timeout=float(data.get("llm_timeout", 2.0)),
+        path=str(path),
+    )
+
+
+def load_scenarios(folder: Path) -> list[Scenario]:
+    if not folder.is_dir():
+        raise ConfigError(f"scenario folder {folder} does not exist")
+    scenarios = [load_scenario(p) for p in sorted(folder.glob("*.json"))]
+    if not scenarios:
+        raise ConfigError(f"scenario folder {folder} holds no *.json scenario")
+    return scenarios
