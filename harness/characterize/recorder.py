@@ -70,6 +70,12 @@ async def play(scenario: Scenario, driver: Any, target: CharacterizationTarget) 
                 raise ScenarioError(f"{where}: no {step['wait']!r} event within {STEP_TIMEOUT:.0f} s") from None
             except ConnectionClosedError as exc:
                 raise ScenarioError(f"{where}: connection closed (code {exc.code}) while waiting") from None
+        elif "wait_llm_calls" in step:  # the LLM has received this many requests (it is "thinking")
+            deadline = time.monotonic() + STEP_TIMEOUT
+            while len(driver.llm_bodies()) < step["wait_llm_calls"]:
+                if time.monotonic() > deadline:
+                    raise ScenarioError(f"{where}: fewer than {step['wait_llm_calls']} LLM calls")
+                await asyncio.sleep(0.02)
         elif "disconnect" in step:
             await connections.pop(user).close()
     for connection in connections.values():

@@ -1,0 +1,58 @@
+"""Staging smoke: the golden path against a deployed instance, checking shape, not wording.
+
+Run: pytest -m staging --staging-url URL (or SSOT_STAGING_URL), with SSOT_STAGING_USERNAME and
+SSOT_STAGING_PASSWORD, and optionally SSOT_STAGING_USERNAME_2 / SSOT_STAGING_PASSWORD_2 for a
+second user (two users chatting at once)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+import pytest
+
+from harness.characterize.staging import StagingClient, shape_problems
+from harness.errors import StagingError
+
+pytestmark = [pytest.mark.staging, pytest.mark.asyncio]
+MESSAGES = ["What is on my bill this month?", "Please optimize my cloud costs"]
+
+
+def credentials(suffix: str = "") -> tuple[str, str] | None:
+    user = os.environ.get(f"SSOT_STAGING_USERNAME{suffix}")
+    password = os.environ.get(f"SSOT_STAGING_PASSWORD{suffix}")
+    return (user, password) if user and password else None
+
+
+@pytest.fixture
+def staging(staging_url: str) -> StagingClient:
+    client = StagingClient(staging_url)
+    try:
+        client.check_reachable()
+    except StagingError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    if credentials() is None:
+        pytest.fail("set SSOT_STAGING_USERNAME and SSOT_STAGING_PASSWORD for the staging user", pytrace=False)
+    return client
+
+
+async def test_golden_path_runs_have_the_expected_shape(staging: StagingClient) -> None:
+    token = await staging.login(*credentials())
+    runs = await staging.chat(token, MESSAGES)
+    for message, events in zip(MESSAGES, runs, strict=True):
+        assert shape_problems(events) == [], message
+    assert runs[1][-1]["type"] == "agent_completed"
+    assert {"tool_executing", "tool_completed"} <= {e["type"] for e in runs[1]}
+    assert runs[0][0]["run_id"] != runs[1][0]["run_id"]
+
+
+async def test_two_users_at_once_get_distinct_runs(staging: StagingClient) -> None:
+    second = credentials("_2")
+    if second is None:
+        pytest.skip("set SSOT_STAGING_USERNAME_2 / SSOT_STAGING_PASSWORD_2 for the two-user smoke test")
+    tokens = [await staging.login(*credentials()), await staging.login(*second)]
+    (first_runs, second_runs) = await asyncio.gather(*(staging.chat(t, MESSAGES[1:]) for t in tokens))
+    for events in (first_runs[0], second_runs[0]):
+        assert shape_problems(events) == []
+    assert first_runs[0][0]["run_id"] != second_runs[0][0]["run_id"]
+    assert first_runs[0][0]["thread_id"] != second_runs[0][0]["thread_id"]
