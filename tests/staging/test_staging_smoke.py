@@ -2,7 +2,8 @@
 
 Run: pytest -m staging --staging-url URL (or SSOT_STAGING_URL), with SSOT_STAGING_USERNAME and
 SSOT_STAGING_PASSWORD, and optionally SSOT_STAGING_USERNAME_2 / SSOT_STAGING_PASSWORD_2 for a
-second user (two users chatting at once)."""
+second user (two users chatting at once). Use dedicated users: every connection of a user
+receives that user's events, so other sessions of the same user would show up in the runs."""
 
 from __future__ import annotations
 
