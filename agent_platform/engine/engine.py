@@ -11,7 +11,7 @@ from agent_platform.agents.base import Notifier
 from agent_platform.agents.registry import default_agent_registry
 from agent_platform.connections import ConnectionManager
 from agent_platform.context import UserExecutionContext
-from agent_platform.errors import LLMError
+from agent_platform.errors import InvalidContextError, LLMError
 from agent_platform.llm import LLMClient
 from agent_platform.notifications import WebSocketNotifier
 from agent_platform.store import Store
@@ -41,6 +41,8 @@ class ExecutionEngine:
         store: Store | None = None,
         on_close: Callable[[ExecutionEngine], None] | None = None,
     ) -> None:
+        if not isinstance(context, UserExecutionContext):
+            raise InvalidContextError(f"expected a UserExecutionContext, got {type(context).__name__}")
         self.context = context
         self.supervisor = supervisor
         self.notifier = notifier

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -18,7 +19,7 @@ import respx
 import websockets
 
 from harness.characterize.scenario import Scenario
-from harness.characterize.target import CharacterizationTarget
+from harness.characterize.target import CharacterizationTarget, LLMAnswer
 from harness.errors import HarnessError
 
 
@@ -85,6 +86,30 @@ class InProcessWebSocket:
                 await asyncio.wait_for(self._task, 10)
 
 
+def mock_llm_route(
+    router: respx.MockRouter,
+    url: str,
+    respond: Callable[[dict[str, Any]], Awaitable[LLMAnswer]],
+    bodies: list[dict[str, Any]],
+) -> None:
+    """Mocks the LLM at the httpx transport: records each request body, answers as `respond` says,
+    and honours the client's read timeout the way a real socket would."""
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        bodies.append(body)
+        status, payload, delay = await respond(body)
+        read_timeout = (request.extensions.get("timeout") or {}).get("read")
+        if delay and read_timeout is not None and delay > read_timeout:
+            await asyncio.sleep(read_timeout)
+            raise httpx.ReadTimeout("scripted delay beyond the client's read timeout", request=request)
+        if delay:
+            await asyncio.sleep(delay)
+        return httpx.Response(status, json=payload)
+
+    router.post(url).mock(side_effect=answer)
+
+
 class InProcessDriver:
     """The ASGI app in the test process; the LLM mocked at the httpx transport with respx."""
 
@@ -99,23 +124,9 @@ class InProcessDriver:
     async def __aenter__(self) -> InProcessDriver:
         for user in self.scenario.users:
             self.target.create_user(self.db_path, user, password_of(user))
-        respond = self.target.llm_responder(self.scenario.llm_script)
-        bodies = self._llm_bodies
-
-        async def answer(request: httpx.Request) -> httpx.Response:
-            body = json.loads(request.content)
-            bodies.append(body)
-            status, payload, delay = await respond(body)
-            read_timeout = (request.extensions.get("timeout") or {}).get("read")
-            if delay and read_timeout is not None and delay > read_timeout:
-                await asyncio.sleep(read_timeout)  # what a real socket would do
-                raise httpx.ReadTimeout("scripted delay beyond the client's read timeout", request=request)
-            if delay:
-                await asyncio.sleep(delay)
-            return httpx.Response(status, json=payload)
-
         router = self._router.__enter__()
-        router.post(f"{self.llm_url}{self.target.llm_path}").mock(side_effect=answer)
+        respond = self.target.llm_responder(self.scenario.llm_script)
+        mock_llm_route(router, f"{self.llm_url}{self.target.llm_path}", respond, self._llm_bodies)
         self.app = self.target.build_app(self.db_path, self.llm_url, self.scenario.llm_timeout)
         self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://testserver")
         return self

@@ -1,0 +1,1 @@
+"""The execution-engine-factory family: its adapters, its contracts, its accepted divergences."""

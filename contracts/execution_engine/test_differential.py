@@ -1,0 +1,74 @@
+"""Differential: every member runs the same generated scenarios as the canonical, with equal transcripts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from contracts.execution_engine.play import play
+from harness.characterize.normalize import GOLDEN_PATH_RULES, normalize
+from harness.characterize.scenario import Scenario
+from harness.characterize.transcript import render
+from harness.prove.differential import assert_equivalent
+
+pytestmark = pytest.mark.contract
+NAMES = ["alice", "bob", "carol"]
+MESSAGES = ["hello", "please optimize my costs", "what does gpt-4o cost?"]
+TOOL_CALLS = [
+    {"name": "lookup_pricing", "arguments": {"model": "gpt-4o"}},
+    {"name": "lookup_pricing", "arguments": {"model": "no-such-model"}},
+    {"name": "get_usage", "arguments": {"account": "acme"}},
+    {"name": "estimate_savings", "arguments": {"monthly_cost": 100, "percent": 10}},
+]
+STEPS = st.one_of(
+    st.just({"content": "scripted answer"}),
+    st.lists(st.sampled_from(TOOL_CALLS), min_size=1, max_size=2).map(lambda calls: {"tool_calls": calls}),
+    st.just({"status": 500}),
+    st.sampled_from([0.001, 0.005, 0.02]).map(lambda d: {"delay": d}),
+)
+
+
+@st.composite
+def scenarios(draw) -> tuple[Scenario, dict]:
+    users = NAMES[: draw(st.integers(1, 3))]
+    messages = {u: f"{draw(st.sampled_from(MESSAGES))} ({u})" for u in users}
+    together = draw(st.booleans())
+    says = [{"user": u, "say": messages[u]} for u in users]
+    waits = [{"user": u, "wait": "terminal"} for u in users]
+    steps = says + waits if together else [s for pair in zip(says, waits, strict=True) for s in pair]
+    script = {messages[u]: draw(st.lists(STEPS, max_size=3)) for u in users}
+    return Scenario("generated", "", tuple(users), tuple(steps), rows=("messages", "runs")), script
+
+
+def describe(case: tuple[Scenario, dict]) -> str:
+    scenario, script = case
+    return json.dumps({"users": scenario.users, "steps": scenario.steps, "llm_script": script}, indent=2)
+
+
+def transcript_of(adapter):
+    def run(_member: str, case: tuple[Scenario, dict]) -> str:
+        with tempfile.TemporaryDirectory() as tmp:  # fresh database and engines for every example
+            transcript = asyncio.run(play(adapter, case[0], Path(tmp), script=case[1]))
+        return render(normalize(transcript, GOLDEN_PATH_RULES))
+
+    return run
+
+
+@given(case=scenarios())
+def test_same_transcript_as_the_canonical(implementation, canonical, case) -> None:
+    if implementation is canonical:
+        pytest.skip("the canonical is the reference")
+    runners = {"canonical": transcript_of(canonical), "member": transcript_of(implementation)}
+    assert_equivalent(
+        case,
+        member=implementation.member.partition(":")[2],
+        canonical=canonical.member.partition(":")[2],
+        transcript_of=lambda who, c: runners["canonical" if who == canonical.member.partition(":")[2] else "member"](who, c),
+        describe=describe,
+    )

@@ -1,0 +1,82 @@
+"""Implementations as parameters: each family member's adapter, found in the family's adapter package."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from typing import Any
+
+from harness.errors import TargetImportError, UsageError
+from harness.model import Config, Family
+
+
+@dataclass(frozen=True)
+class MemberCase:
+    """One parameter of `implementation`: a member with its adapter, or a member still without one."""
+
+    member: str  # "module:qualname"
+    adapter: Any | None
+
+    @property
+    def name(self) -> str:
+        return self.member.partition(":")[2]
+
+
+def load_adapters(family: Family) -> dict[str, Any]:
+    """member id -> adapter object, from every module under the family's `adapters` package that
+    defines `ADAPTER` (an object with a `member` attribute); test modules are not imported."""
+    if not family.adapters:
+        return {}
+    try:
+        package = importlib.import_module(family.adapters)
+    except Exception as exc:
+        raise TargetImportError(f"family {family.name}: adapters package {family.adapters!r} does not import: {exc}") from None
+    adapters: dict[str, Any] = {}
+    infos = pkgutil.walk_packages(package.__path__, prefix=f"{family.adapters}.")
+    for info in sorted(infos, key=lambda m: m.name):
+        name = info.name
+        if name.rpartition(".")[2].startswith(("test_", "conftest")):
+            continue
+        try:
+            module = importlib.import_module(name)
+        except Exception as exc:
+            raise TargetImportError(f"family {family.name}: adapter module {name} does not import: {exc}") from None
+        adapter = getattr(module, "ADAPTER", None)
+        if adapter is None:
+            continue
+        member = getattr(adapter, "member", None)
+        if not isinstance(member, str) or ":" not in member:
+            raise TargetImportError(f"{name}.ADAPTER.member must be 'module:qualname', got {member!r}")
+        if member in adapters:
+            raise TargetImportError(f"{name}: a second adapter for {member}")
+        adapters[member] = adapter
+    return adapters
+
+
+def audited_members(config: Config, family: Family) -> tuple[str, ...]:
+    """The members the static audit finds (definitions and aliases)."""
+    from harness.pin.audit import run_audit
+
+    return run_audit(config, require_baseline=False).family(family.name).members
+
+
+def member_cases(
+    config: Config, family: Family, *, only: tuple[str, ...] = (), audited: tuple[str, ...] | None = None
+) -> list[MemberCase]:
+    """Every member, adapter or not, sorted with the canonical first; `only` narrows by short name."""
+    adapters = load_adapters(family)
+    members = set(adapters) | set(audited if audited is not None else audited_members(config, family))
+    cases = [MemberCase(m, adapters.get(m)) for m in members]
+    canonical = family.canonical.id
+    cases.sort(key=lambda c: (c.member != canonical, c.name, c.member))
+    if only:
+        known = {c.name for c in cases}
+        unknown = sorted(set(only) - known)
+        if unknown:
+            raise UsageError(
+                f"--implementation {', '.join(unknown)}: no such member of {family.name} "
+                f"(known: {', '.join(sorted(known))})"
+            )
+        cases = [c for c in cases if c.name in only]
+    return cases
