@@ -14,6 +14,7 @@ from harness.errors import HarnessError
 SUBCOMMANDS: dict[str, str] = {
     "audit": "harness.pin.audit_cli:add_parser",
     "baseline": "harness.pin.baseline_cli:add_parser",
+    "verify": "harness.prove.verify:add_parser",
 }
 
 

@@ -48,14 +48,26 @@ def scenarios(draw) -> tuple[Scenario, dict]:
 
 def describe(case: tuple[Scenario, dict]) -> str:
     scenario, script = case
-    return json.dumps({"users": scenario.users, "steps": scenario.steps, "llm_script": script}, indent=2)
+    steps = [f"{s['user']} says {s['say']!r}" if "say" in s else f"{s['user']} waits for the end" for s in scenario.steps]
+    lines = [f"  users: {', '.join(scenario.users)}", *(f"  {i + 1}. {step}" for i, step in enumerate(steps))]
+    lines += [f"  LLM script for {message!r}: {json.dumps(steps_, sort_keys=True)}" for message, steps_ in script.items()]
+    return "\n".join(lines)
 
 
-def transcript_of(adapter):
+_CANONICAL_TRANSCRIPTS: dict[str, str] = {}  # the canonical's transcript per scenario, run once per session
+
+
+def transcript_of(adapter, *, memo: dict[str, str] | None = None):
     def run(_member: str, case: tuple[Scenario, dict]) -> str:
+        key = describe(case)
+        if memo is not None and key in memo:
+            return memo[key]
         with tempfile.TemporaryDirectory() as tmp:  # fresh database and engines for every example
             transcript = asyncio.run(play(adapter, case[0], Path(tmp), script=case[1]))
-        return render(normalize(transcript, GOLDEN_PATH_RULES))
+        text = render(normalize(transcript, GOLDEN_PATH_RULES))
+        if memo is not None:
+            memo[key] = text
+        return text
 
     return run
 
@@ -64,7 +76,7 @@ def transcript_of(adapter):
 def test_same_transcript_as_the_canonical(implementation, canonical, case) -> None:
     if implementation is canonical:
         pytest.skip("the canonical is the reference")
-    runners = {"canonical": transcript_of(canonical), "member": transcript_of(implementation)}
+    runners = {"canonical": transcript_of(canonical, memo=_CANONICAL_TRANSCRIPTS), "member": transcript_of(implementation)}
     assert_equivalent(
         case,
         member=implementation.member.partition(":")[2],

@@ -36,7 +36,7 @@ def outcome_of(report) -> tuple[str, str, str] | None:
 
 def minimal_scenario(text: str, limit: int = 25) -> str:
     """The 'Minimal scenario' block of a divergence message, when there is one."""
-    start = text.find("Minimal scenario:")
+    start = text.rfind("Minimal scenario:")  # the message, not the source line in the traceback
     if start < 0:
         return ""
     lines = text[start:].splitlines()
