@@ -11,6 +11,7 @@ import pytest
 from hypothesis import settings
 
 from harness.config import load_config
+from harness.errors import HarnessError
 from harness.model import Family
 from harness.prove import differential, matrix
 from harness.prove.divergences import Divergence, load_divergences
@@ -134,7 +135,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             f"{metafunc.module.__name__}: asks for `implementation` but is not inside any family's "
             "adapters package ([tool.ssot-harness.families.NAME] adapters = '...')"
         )
-    cases = state.cases(family)
+    try:
+        cases = state.cases(family)
+    except HarnessError as exc:
+        raise pytest.UsageError(str(exc)) from None
     metafunc.parametrize("implementation", cases, ids=[c.name for c in cases], indirect=True)
 
 
