@@ -15,6 +15,7 @@ SUBCOMMANDS: dict[str, str] = {
     "audit": "harness.pin.audit_cli:add_parser",
     "baseline": "harness.pin.baseline_cli:add_parser",
     "verify": "harness.prove.verify:add_parser",
+    "discover": "harness.discover:add_parser",
 }
 
 

@@ -1,0 +1,72 @@
+"""`ssot-harness discover`: planted families rank first, noise below, a config ready to paste."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+from harness.cli import main
+from harness.config import parse_config
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOP = ROOT / "tests" / "fixtures" / "discover" / "shop"
+
+
+def discover(capsys, *args: str) -> dict:
+    assert main(["discover", *args, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_planted_families_rank_first_and_noise_is_left_out(capsys) -> None:
+    found = discover(capsys, str(SHOP))
+    names = [f["name"] for f in found["families"]]
+    assert names == ["payment-gateway-factory", "order-notifier", "order-registry"]
+    factory = found["families"][0]
+    members = {m["member"] for m in factory["members"]}
+    assert members == {
+        "shop.payments.gateway:PaymentGatewayFactory",
+        "shop.legacy.gateway:LegacyPaymentGatewayFactory",
+        "shop.payments.gateway:get_payment_gateway_factory",
+    }
+    flat = json.dumps(found)
+    for noise in ("WidgetFactory", "FakeCacheFactory", "StubCacheFactory", "ReportBuilder"):
+        assert noise not in flat
+    assert found["skipped"] == [
+        {"path": found["skipped"][0]["path"], "reason": "syntax error at line 1: invalid syntax"}
+    ] and found["skipped"][0]["path"].endswith("shop/broken.py")
+
+
+def test_the_config_block_is_valid_config(capsys, tmp_path) -> None:
+    found = discover(capsys, str(SHOP))
+    for family in found["families"]:
+        section = tomllib.loads(family["config"])
+        config = parse_config(section["tool"]["ssot-harness"], root=tmp_path)
+        assert config.families[0].canonical.id in {m["member"] for m in family["members"]}
+
+
+def test_the_four_seeded_families_of_the_bundled_target_rank_at_the_top(capsys, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    found = discover(capsys, "agent_platform")
+    top = {f["name"]: {m["member"].rpartition(":")[2] for m in f["members"]} for f in found["families"][:4]}
+    assert top == {
+        "execution-engine-factory": {
+            "ExecutionEngineFactory", "get_execution_engine_factory", "EngineFactory", "RequestScopedExecutionFactory",
+            "LegacyExecutionEngineFactory", "get_legacy_engine_factory", "ExecutionEngine.create_for_user",
+        },
+        "websocket-notifier": {"WebSocketNotifier", "AgentWebSocketBridge", "UserWebSocketEmitter"},
+        "agent-registry": {"AgentRegistry", "AgentClassRegistry", "GlobalAgentRegistry"},
+        "agent-supervisor": {"SupervisorAgent", "LegacySupervisor"},
+    }  # fmt: skip
+
+
+def test_output_is_deterministic(capsys) -> None:
+    assert main(["discover", str(SHOP)]) == 0
+    first = capsys.readouterr().out
+    assert main(["discover", str(SHOP)]) == 0
+    assert capsys.readouterr().out == first
+
+
+def test_a_missing_path_is_a_usage_error(capsys) -> None:
+    assert main(["discover", "no/such/tree"]) == 2
+    assert "PATH 'no/such/tree' does not exist" in capsys.readouterr().err
