@@ -15,7 +15,7 @@ from harness.errors import HarnessError
 from harness.model import Family
 from harness.prove import differential, matrix
 from harness.prove.divergences import Divergence, load_divergences
-from harness.prove.members import MemberCase, member_cases
+from harness.prove.members import MemberCase, load_adapters, member_cases
 
 differential.register_profiles()
 _CELL = "ssot_cell"
@@ -158,12 +158,10 @@ def implementation(request: pytest.FixtureRequest):
 @pytest.fixture
 def canonical(request: pytest.FixtureRequest):
     """The adapter of the family's canonical member."""
-    state = request.config.stash[_STATE]
-    family = state.family_of(request.module.__name__)
-    adapters = {c.member: c.adapter for c in member_cases(load_config(Path(request.config.rootpath) / "pyproject.toml"), family)}
-    adapter = adapters.get(family.canonical.id)
+    family = request.config.stash[_STATE].family_of(request.module.__name__)
+    adapter = load_adapters(family).get(family.canonical.id) if family else None
     if adapter is None:
-        pytest.fail(f"the canonical {family.canonical.id} has no adapter", pytrace=False)
+        pytest.fail(f"the canonical {family.canonical.id if family else '?'} has no adapter", pytrace=False)
     return adapter
 
 
