@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -80,6 +78,3 @@ class AgentPlatformTarget:
 
 
 TARGET = AgentPlatformTarget()
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(subprocess.call([sys.executable, "-m", "agent_platform", "demo"]))
