@@ -36,9 +36,9 @@ STEPS = st.one_of(
 
 @st.composite
 def scenarios(draw) -> tuple[Scenario, dict]:
-    users = NAMES[: draw(st.integers(1, 3))]
-    messages = {u: f"{draw(st.sampled_from(MESSAGES))} ({u})" for u in users}
     together = draw(st.booleans())
+    users = draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=3, unique=True).map(sorted))
+    messages = {u: f"{draw(st.sampled_from(MESSAGES))} ({u})" for u in users}
     says = [{"user": u, "say": messages[u]} for u in users]
     waits = [{"user": u, "wait": "terminal"} for u in users]
     steps = says + waits if together else [s for pair in zip(says, waits, strict=True) for s in pair]

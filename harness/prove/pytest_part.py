@@ -111,8 +111,9 @@ class _State:
         for line in matrix.to_markdown(_final(self.cells)).split("\n\nDivergences")[0].splitlines():
             if line.startswith(("|", "## ")):
                 terminalreporter.write_line(line)
-        for path in getattr(self, "written", ()):
-            terminalreporter.write_line(f"written: {path.relative_to(self.config.rootpath)}")
+        for path in self.written:
+            shown = path.relative_to(self.config.rootpath) if path.is_relative_to(self.config.rootpath) else path
+            terminalreporter.write_line(f"written: {shown}")
 
     def divergences(self, family: Family) -> tuple[Divergence, ...]:
         option = self.config.getoption("--divergences")
