@@ -17,6 +17,7 @@ class Mutant:
 FACTORY, ENGINE = "agent_platform/engine/factory.py", "agent_platform/engine/engine.py"
 NOTIFIER, SUPERVISOR = "agent_platform/notifications.py", "agent_platform/supervisor.py"
 AGENT, EVENTS, CONNECTIONS = "agent_platform/agents/base.py", "agent_platform/events.py", "agent_platform/connections.py"
+REGISTRY = "agent_platform/agents/registry.py"
 
 MUTANTS: tuple[Mutant, ...] = (
     Mutant("limit-off-by-one", "per-user limit lets one engine too many through", FACTORY,
@@ -66,4 +67,18 @@ MUTANTS: tuple[Mutant, ...] = (
            (("if owner == user_id:", "if True:"),)),
     Mutant("duplicate-delivery", "every event is delivered twice", CONNECTIONS,
            (("                    await send(event)\n", "                    await send(event)\n                    await send(event)\n"),)),
+    # agent-registry: the canonical AgentRegistry
+    Mutant("registry-overwrites", "registering a taken name silently replaces the first", REGISTRY,
+           (("        if name in self._factories:\n", "        if False:\n"),)),
+    Mutant("registry-unsorted", "names are listed in registration order", REGISTRY,
+           (("return sorted(self._factories)", "return list(self._factories)"),)),
+    Mutant("registry-unknown-is-none", "an unknown name gives None instead of KeyError", REGISTRY,
+           (("return self._factories[name]()", "return self._factories[name]() if name in self._factories else None"),)),
+    Mutant("registry-caches-agents", "every lookup of a name returns the same agent object", REGISTRY,
+           (("return self._factories[name]()", 'return self.__dict__.setdefault("_made", {}).setdefault(name, self._factories[name]())'),)),
+    Mutant("registry-late-binding", "the default agents' factories all build the last agent (late binding)", REGISTRY,
+           (("lambda name=name, instructions=instructions: Agent(name, instructions)", "lambda: Agent(name, instructions)"),)),
+    Mutant("registry-shared-state", "registrations live in the class, shared by every registry", REGISTRY,
+           (("    def __init__(self) -> None:\n        self._factories: dict[str, Callable[[], Any]] = {}",
+             "    _shared: dict[str, Callable[[], Any]] = {}\n\n    def __init__(self) -> None:\n        self._factories = AgentRegistry._shared"),)),
 )  # fmt: skip
