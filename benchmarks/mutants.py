@@ -81,4 +81,15 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant("registry-shared-state", "registrations live in the class, shared by every registry", REGISTRY,
            (("    def __init__(self) -> None:\n        self._factories: dict[str, Callable[[], Any]] = {}",
              "    _shared: dict[str, Callable[[], Any]] = {}\n\n    def __init__(self) -> None:\n        self._factories = AgentRegistry._shared"),)),
+    # supervisor: the canonical SupervisorAgent
+    Mutant("supervisor-reversed", "the planned agents run last to first", SUPERVISOR,
+           (("for position, name in enumerate(plan, start=1):", "for position, name in enumerate(reversed(plan), start=1):"),)),
+    Mutant("supervisor-last-by-name", "the last agent is told by name, not position (the legacy supervisor's way)", SUPERVISOR,
+           (("if position < len(plan):", "if name != plan[-1]:"),)),
+    Mutant("supervisor-no-notes", "earlier agents' findings are not passed on as notes", SUPERVISOR,
+           (('notes.append(f"{name}: {content}")', "pass"),)),
+    Mutant("supervisor-last-is-a-thought", "the last agent's answer is sent as a thought, the response is empty", SUPERVISOR,
+           (("if position < len(plan):", "if position <= len(plan):"),)),
+    Mutant("supervisor-plan-wording", "the plan is announced in another form", SUPERVISOR,
+           (('"plan: " + " -> ".join(plan)', '"plan: " + ", ".join(plan)'),)),
 )  # fmt: skip
