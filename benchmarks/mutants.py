@@ -92,4 +92,17 @@ MUTANTS: tuple[Mutant, ...] = (
            (("if position < len(plan):", "if position <= len(plan):"),)),
     Mutant("supervisor-plan-wording", "the plan is announced in another form", SUPERVISOR,
            (('"plan: " + " -> ".join(plan)', '"plan: " + ", ".join(plan)'),)),
+    # websocket-notifier: the canonical WebSocketNotifier
+    Mutant("notifier-talks-after-terminal", "events after agent_completed/agent_error still reach the user", NOTIFIER,
+           (("        if self.finished:\n            return", "        if False:\n            return"),)),
+    Mutant("notifier-error-not-terminal", "agent_error does not close the run's stream", NOTIFIER,
+           (("self.finished = type in TERMINAL_EVENTS", 'self.finished = type == "agent_completed"'),)),
+    Mutant("notifier-wrong-agent", "every event names the supervisor as its agent", NOTIFIER,
+           (("make_event(type, self.context, agent, payload, self.clock)", 'make_event(type, self.context, "supervisor", payload, self.clock)'),)),
+    Mutant("notifier-drops-tool-completed", "tool_completed is dropped (the v1 bridge's bug)", NOTIFIER,
+           (("        await self.connections.send_to_user(self.context.user_id, event)",
+             '        if type == "tool_completed":\n            return\n        await self.connections.send_to_user(self.context.user_id, event)'),)),
+    Mutant("notifier-finished-before-validation", "an unknown type after the terminal event is dropped instead of refused", NOTIFIER,
+           (("        event = make_event(type, self.context, agent, payload, self.clock)\n        if self.finished:\n            return",
+             "        if self.finished:\n            return\n        event = make_event(type, self.context, agent, payload, self.clock)"),)),
 )  # fmt: skip

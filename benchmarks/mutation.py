@@ -28,6 +28,7 @@ from mutants import MUTANTS, Mutant  # noqa: E402
 SUITES = [  # the quick ones first: a mutant they kill costs no golden-path run
     ["contracts/agent_registry/test_contracts.py", "--ssot-implementation", "AgentRegistry"],
     ["contracts/supervisor/test_contracts.py", "--ssot-implementation", "SupervisorAgent"],
+    ["contracts/websocket_notifier/test_contracts.py", "--ssot-implementation", "WebSocketNotifier"],
     ["contracts/execution_engine/test_contracts.py", "tests/golden_path/test_golden_path.py",
      "--ssot-implementation", "ExecutionEngineFactory"],
 ]  # fmt: skip
