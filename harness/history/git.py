@@ -6,6 +6,7 @@ import os
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator
+from typing import IO
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,25 +114,51 @@ class Repo:
                 entries[path.decode("utf-8", errors="surrogateescape")] = Entry(mode, oid)
         return entries
 
-    def diff(self, old: str, new: str) -> list[Change]:
-        """Paths whose entry differs between two commits' trees. A path deleted while another is added
-        with the same blob is a rename (exact renames only: no blob is read, so a partial clone works)."""
-        out = self.git("diff-tree", "-r", "-z", "--no-renames", "--no-commit-id", "--raw", old, new)
-        fields = out.split(b"\0")
-        gone: dict[str, str] = {}  # blob -> a path deleted with it
-        kept: list[tuple[str, str, str, bool]] = []  # path, mode, oid, added
-        for meta, raw in zip(fields[0::2], fields[1::2], strict=False):
-            _old_mode, new_mode, old_oid, new_oid, status = meta.decode().lstrip(":").split(" ")
-            path = raw.decode("utf-8", errors="surrogateescape")
-            if status == "D":
-                gone.setdefault(old_oid, path)
-                kept.append((path, "", "", False))
-            else:
-                kept.append((path, new_mode, new_oid, status == "A"))
-        return [
-            Change(path, mode, oid, gone.get(oid, "") if added else "")
-            for path, mode, oid, added in kept
-        ]
+    def diffs(self, pairs: list[tuple[str, str]]) -> Iterator[list[Change]]:
+        """For each (old, new) pair of commits, the paths whose entry differs, streamed from one
+        `git diff-tree --stdin` process. A path deleted while another is added with the same blob
+        is a rename (exact renames only: no blob is read, so a partial clone works)."""
+        if not pairs:
+            return
+        proc = subprocess.Popen(
+            ["git", "diff-tree", "--stdin", "-r", "-z", "--raw", "--no-renames", "--always"],
+            cwd=self.top,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=_ENV,
+        )
+        stdin, stdout = proc.stdin, proc.stdout
+        assert stdin is not None and stdout is not None
+
+        def feed() -> None:
+            try:
+                stdin.write("".join(f"{new} {old}\n" for old, new in pairs).encode())
+                stdin.close()
+            except OSError:
+                pass  # git stopped early; what it said is read below
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        try:
+            tokens = _tokens(stdout)
+            header = next(tokens, None)
+            for _ in pairs:
+                records: list[bytes] = []
+                for token in tokens:
+                    if not token.startswith(b":"):
+                        header = token
+                        break
+                    records += [token, next(tokens)]
+                else:
+                    header = None
+                yield _changes(records)
+                if header is None:
+                    break
+        finally:
+            stdout.close()
+            proc.wait()
+            writer.join()
 
     def shallow_boundary(self) -> frozenset[str]:
         """Commits whose parents this (shallow) clone does not have; empty for a full clone."""
@@ -141,6 +168,34 @@ class Repo:
             return frozenset(path.read_text().split())
         except OSError:
             return frozenset()
+
+
+def _tokens(stream: IO[bytes]) -> Iterator[bytes]:
+    """The NUL-separated fields of a stream, read in chunks."""
+    rest = b""
+    while chunk := stream.read(1 << 16):
+        parts = (rest + chunk).split(b"\0")
+        rest = parts.pop()
+        yield from parts
+    if rest:
+        yield rest
+
+
+def _changes(records: list[bytes]) -> list[Change]:
+    gone: dict[str, str] = {}  # blob -> a path deleted with it
+    kept: list[tuple[str, str, str, bool]] = []  # path, mode, oid, added
+    for meta, raw in zip(records[0::2], records[1::2], strict=True):
+        _old_mode, new_mode, old_oid, new_oid, status = meta.decode().lstrip(":").split(" ")
+        path = raw.decode("utf-8", errors="surrogateescape")
+        if status == "D":
+            gone.setdefault(old_oid, path)
+            kept.append((path, "", "", False))
+        else:
+            kept.append((path, new_mode, new_oid, status == "A"))
+    return [
+        Change(path, mode, oid, gone.get(oid, "") if added else "")
+        for path, mode, oid, added in kept
+    ]
 
 
 class BlobReader:

@@ -88,14 +88,15 @@ def collect(
     fixed = load_config(Path(config)) if config else None
     if fixed is not None and not fixed.families:
         raise ConfigError(f"{config}: no families in [tool.ssot-harness.families]")
+    pyproject = (
+        "pyproject.toml"  # the config's path in each commit: the nearest one in the checkout
+    )
     found = Path(config) if config else find_pyproject(folder)
-    pyproject = "pyproject.toml"
     if found is not None:
         try:
             pyproject = found.resolve().relative_to(repo.top.resolve()).as_posix()
-        except ValueError:
-            if fixed is None:
-                raise UsageError(f"{found} is outside the repository at {repo.top}") from None
+        except ValueError:  # above the repository (or a --config elsewhere): the top's own
+            pass
     commits = repo.commits(
         revision_range, first_parent=first_parent, since=since, max_count=max_count
     )

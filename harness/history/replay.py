@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.errors import ConfigError
+from harness.errors import ConfigError, UsageError
 from harness.history.commit_config import config_at
-from harness.history.git import GITLINK, BlobReader, Commit, Entry, Repo
+from harness.history.git import GITLINK, BlobReader, Change, Commit, Entry, Repo
 from harness.history.points import CommitPoint, FamilyPoint, Movement, movement
 from harness.model import Config
 from harness.pin.members import FamilyResolver, Universe, needles_for
@@ -65,6 +65,9 @@ class Replay:
             str, Entry
         ] = {}  # project-relative path -> entry, inside the config's roots
         self._known: dict[str, _Known] = {}
+        self._facts: dict[str, FileFacts] = {}  # the parsed candidates among _known
+        self._module_set: set[str] | None = None  # every in-scope module (None: recompute)
+        self._stale: set[str] = set()  # project-relative paths whose result may be out of date
         self._kept: OrderedDict[tuple[str, str], tuple[tuple[str, ...], Result]] = OrderedDict()
         self._needles: tuple[str, ...] = ()
         self._config: Config | None = None
@@ -78,19 +81,31 @@ class Replay:
         self._findings_dirty = True
 
     def run(self, commits: list[Commit]) -> Iterator[CommitPoint]:
+        pairs = [(a.oid, b.oid) for a, b in zip(commits, commits[1:], strict=False)]
+        diffs = self.repo.diffs(pairs)
         with BlobReader(self.repo) as reader:
             self._reader = reader
             previous: Commit | None = None
-            for commit in commits:
-                yield self._step(previous, commit)
-                previous = commit
+            try:
+                for commit in commits:
+                    changes = None
+                    if previous is not None:
+                        changes = next(diffs, None)
+                        if changes is None:
+                            raise UsageError(
+                                f"git diff-tree could not compare {previous.short} with {commit.short}"
+                            )
+                    yield self._step(commit, changes)
+                    previous = commit
+            finally:
+                diffs.close()
             self.stats.blobs_read = reader.blobs_read
 
     # one commit --------------------------------------------------------------------------------
-    def _step(self, previous: Commit | None, commit: Commit) -> CommitPoint:
+    def _step(self, commit: Commit, changes: list[Change] | None) -> CommitPoint:
         self.stats.commits += 1
         notes: list[str] = []
-        changed = self._advance_tree(previous, commit, notes)
+        changed = self._advance_tree(commit, changes, notes)
         config = self._config_for(commit, notes)
         if config is None:
             self._config = self._measured = None  # the scope is rebuilt when a config is back
@@ -119,10 +134,10 @@ class Replay:
         )
 
     def _advance_tree(
-        self, previous: Commit | None, commit: Commit, notes: list[str]
+        self, commit: Commit, changes: list[Change] | None, notes: list[str]
     ) -> list[str] | None:
         """Move the tree to `commit`; the changed project-relative paths (None: read in full)."""
-        if previous is None:
+        if changes is None:
             self._tree = {
                 p: e for p, e in self.repo.tree(commit.oid).items() if self._relevant(p, e.mode)
             }
@@ -131,7 +146,7 @@ class Replay:
                     notes.append(f"{path}: submodule (gitlink to {entry.oid[:10]}), not scanned")
             return None
         changed: list[str] = []
-        for change in self.repo.diff(previous.oid, commit.oid):
+        for change in changes:
             if change.oid and not self._relevant(change.path, change.mode):
                 continue
             if not change.oid:
@@ -188,19 +203,27 @@ class Replay:
         self._excluded = excluder(config.exclude)
         self._modules = {}
         self._scope = {}
+        self._stale = set(self._known)
+        self._module_set = None
         for path, entry in self._tree.items():
             if path.startswith(self.prefix) and path != self.pyproject:
                 rel = path[len(self.prefix) :]
                 if self._in_scope(rel, config):
                     self._scope[rel] = entry
+        self._stale |= set(self._scope)
 
     def _apply(self, changed: list[str], config: Config) -> None:
+        self._stale.update(changed)
         for rel in changed:
             entry = self._tree.get(self.prefix + rel)
             if entry is None or self.prefix + rel == self.pyproject:
                 if self._scope.pop(rel, None) is not None:
                     self._findings_dirty = True
+                    self._module_set = None
             elif self._in_scope(rel, config):
+                if rel not in self._scope:
+                    self._findings_dirty = True
+                    self._module_set = None
                 self._scope[rel] = entry
 
     # facts and findings -----------------------------------------------------------------------
@@ -230,18 +253,25 @@ class Replay:
             return False
         unique = sorted({*self._needles, *extra})
         self._needles = tuple(n for n in unique if not any(o != n and o in n for o in unique))
+        self._stale |= set(self._scope)
         return True
 
     def _refresh(self, config: Config, notes: list[str]) -> None:
         """Bring every in-scope file's result up to date, reading only blobs not known already."""
-        stems = {rel for rel in self._scope if rel.endswith(".py")}
         todo: dict[str, tuple[str, Entry]] = {}
-        for rel in [r for r in self._known if r not in self._scope]:
-            gone = self._known.pop(rel)
-            self._keep(rel, gone)
-            self._findings_dirty = self._findings_dirty or isinstance(gone.result, FileFacts)
-        for rel, entry in self._scope.items():
+        stale, self._stale = sorted(self._stale), set()
+        for rel in stale:
+            entry = self._scope.get(rel)
             known = self._known.get(rel)
+            if entry is None:
+                if known is not None:
+                    del self._known[rel]
+                    self._facts.pop(rel, None)
+                    self._keep(rel, known)
+                    self._findings_dirty = self._findings_dirty or isinstance(
+                        known.result, FileFacts
+                    )
+                continue
             if known is not None and known.oid == entry.oid and known.needles == self._needles:
                 continue
             if known is not None:
@@ -251,11 +281,11 @@ class Replay:
                 self._set(rel, _Known(entry.oid, self._needles, kept[1]), known)
             elif entry.mode == GITLINK:
                 self._set(rel, _Known(entry.oid, self._needles, None), known)
-            elif rel.endswith(".pyi") and rel[:-1] in stems:
+            elif rel.endswith(".pyi") and rel[:-1] in self._scope:
                 reason = "type stub: the .py beside it is audited instead"
                 self._set(rel, _Known(entry.oid, self._needles, reason), known)
             else:
-                todo[entry.oid + rel] = (rel, entry)
+                todo[rel] = (rel, entry)
         order = sorted(todo.values())
         blobs = self._reader.read_many(entry.oid for _rel, entry in order)
         for (rel, entry), (_oid, data) in zip(order, blobs, strict=True):
@@ -276,6 +306,10 @@ class Replay:
 
     def _set(self, rel: str, new: _Known, old: _Known | None) -> None:
         self._known[rel] = new
+        if isinstance(new.result, FileFacts):
+            self._facts[rel] = new.result
+        else:
+            self._facts.pop(rel, None)
         if isinstance(new.result, FileFacts) or (
             old is not None and isinstance(old.result, FileFacts)
         ):
@@ -290,11 +324,13 @@ class Replay:
     def _resolve(
         self, config: Config, notes: list[str]
     ) -> tuple[tuple[FamilyPoint, ...], set[str]]:
-        facts = [k.result for k in self._known.values() if isinstance(k.result, FileFacts)]
-        for rel in self._scope:
-            if rel not in self._modules:
-                self._modules[rel] = module_name(rel, config.import_roots)[0]
-        modules = {self._modules[rel] for rel in self._scope}
+        facts = list(self._facts.values())
+        if self._module_set is None:
+            for rel in self._scope:
+                if rel not in self._modules:
+                    self._modules[rel] = module_name(rel, config.import_roots)[0]
+            self._module_set = {self._modules[rel] for rel in self._scope}
+        modules = self._module_set
         universe = Universe(facts, modules)
         points = []
         aliases: set[str] = set()
