@@ -153,7 +153,7 @@ def main() -> int:
     ssot = str(VENV_BIN / "ssot-harness")
     shas = subprocess.run(["git", "rev-list", "--reverse", "main"], cwd=repo, capture_output=True, text=True,
                           check=True).stdout.split()  # fmt: skip
-    files = int(subprocess.run(f"git ls-tree -r main | grep -c '\\.py$'", shell=True, cwd=repo, capture_output=True,
+    files = int(subprocess.run("git ls-tree -r main | grep -c '\\.py$'", shell=True, cwd=repo, capture_output=True,
                                text=True).stdout)  # fmt: skip
 
     # the replay, over the whole range and over a third of it (memory must not grow with commits)

@@ -6,9 +6,9 @@ import os
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator
-from typing import IO
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from harness.errors import UsageError
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from harness.config import find_pyproject, load_config
 from harness.errors import ConfigError, UsageError
+from harness.history.chart import chart_file, check_path
 from harness.history.git import Repo
 from harness.history.render import FORMATS, History
 from harness.history.replay import Replay, Stats
@@ -121,6 +122,8 @@ def collect(
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.chart:
+        check_path(Path(args.chart))
     history, _stats = collect(
         Path("."),
         args.revision_range,
@@ -136,8 +139,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     if args.chart:
-        from harness.history.chart import chart_file
-
         _write(Path(args.chart), chart_file(history, Path(args.chart)))
         print(f"wrote burndown chart to {args.chart}", file=sys.stderr)
     return 1 if args.fail_on_rise and history.rises else 0

@@ -41,7 +41,7 @@ class Stats:
     commits: int = 0
     blobs_read: int = 0
     parses: int = 0
-    parsed_paths: list[str] = field(default_factory=list)  # every parse, in order (for tests)
+    parsed: list[tuple[str, str]] = field(default_factory=list)  # (commit, path) of every parse
 
 
 class Replay:
@@ -104,6 +104,7 @@ class Replay:
     # one commit --------------------------------------------------------------------------------
     def _step(self, commit: Commit, changes: list[Change] | None) -> CommitPoint:
         self.stats.commits += 1
+        self._commit = commit
         notes: list[str] = []
         changed = self._advance_tree(commit, changes, notes)
         config = self._config_for(commit, notes)
@@ -299,7 +300,7 @@ class Replay:
             else:
                 result = facts_from_bytes(data, rel, self._needles, config.import_roots)
                 self.stats.parses += 1
-                self.stats.parsed_paths.append(rel)
+                self.stats.parsed.append((self._commit.oid, rel))
             if isinstance(result, str):
                 notes.append(f"{rel}: {result}")
             self._set(rel, _Known(entry.oid, self._needles, result), self._known.get(rel))
