@@ -13,7 +13,6 @@ from harness.history.render import History
 from tests.history.conftest import Scripted
 from tests.history.scripted import Git, pyproject
 
-
 Awkward = tuple[History, dict[str, str]]
 
 
