@@ -36,7 +36,7 @@ def chart_file(history: History, path: Path) -> str:
         for p, m in history.rises
     )
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8"/>\n'
         f"<title>SSOT burndown: {escape(history.range)}</title>\n</head>\n"
         f'<body style="font-family: sans-serif">\n{svg}<p>{escape(history.summary())}</p>\n'
         f"<ul>\n{rises}</ul>\n</body>\n</html>\n"
