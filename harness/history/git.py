@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -183,17 +184,22 @@ def _tokens(stream: IO[bytes]) -> Iterator[bytes]:
 
 def _changes(records: list[bytes]) -> list[Change]:
     gone: dict[str, str] = {}  # blob -> a path deleted with it
+    gone_all: list[str] = []
     kept: list[tuple[str, str, str, bool]] = []  # path, mode, oid, added
     for meta, raw in zip(records[0::2], records[1::2], strict=True):
         _old_mode, new_mode, old_oid, new_oid, status = meta.decode().lstrip(":").split(" ")
         path = raw.decode("utf-8", errors="surrogateescape")
         if status == "D":
             gone.setdefault(old_oid, path)
+            gone_all.append(old_oid)
             kept.append((path, "", "", False))
         else:
             kept.append((path, new_mode, new_oid, status == "A"))
+    # a rename only when one path went and one came with that blob (not, e.g., empty __init__.py files)
+    went = Counter(oid for oid in gone_all)
+    came = Counter(oid for _path, _mode, oid, added in kept if added)
     return [
-        Change(path, mode, oid, gone.get(oid, "") if added else "")
+        Change(path, mode, oid, gone[oid] if added and went[oid] == came[oid] == 1 else "")
         for path, mode, oid, added in kept
     ]
 

@@ -105,6 +105,7 @@ class Replay:
     def _step(self, commit: Commit, changes: list[Change] | None) -> CommitPoint:
         self.stats.commits += 1
         self._commit = commit
+        self._renamed: list[tuple[str, str]] = []
         notes: list[str] = []
         changed = self._advance_tree(commit, changes, notes)
         config = self._config_for(commit, notes)
@@ -117,6 +118,9 @@ class Replay:
             self._findings_dirty = True
         else:
             self._apply(changed, config)
+        for old, new in self._renamed:  # only the renames the audit sees
+            if new[len(self.prefix) :] in self._scope:
+                notes.append(f"renamed {old} -> {new}")
         families = self._measure(config, notes)
         moves: list[Movement] = []
         for point in families:
@@ -160,7 +164,7 @@ class Replay:
                         f"{change.path}: submodule (gitlink to {change.oid[:10]}), not scanned"
                     )
                 if change.renamed_from and change.path.startswith(self.prefix):
-                    notes.append(f"renamed {change.renamed_from} -> {change.path}")
+                    self._renamed.append((change.renamed_from, change.path))
             if change.path.startswith(self.prefix):
                 changed.append(change.path[len(self.prefix) :])
         return changed
