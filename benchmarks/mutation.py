@@ -5,7 +5,7 @@
 Each mutant of benchmarks/mutants.py is applied to a fresh copy of the tracked files (the real tree is
 never edited); the copy runs, first on its own (it must pass unmutated), then per mutant:
     pytest -x contracts/execution_engine/test_contracts.py tests/golden_path/test_golden_path.py
-           --implementation ExecutionEngineFactory
+           --ssot-implementation ExecutionEngineFactory
 A mutant is killed when that run fails. Prints a markdown table and the kill rate."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from mutants import MUTANTS, Mutant  # noqa: E402
 SUITE = [
     "contracts/execution_engine/test_contracts.py",
     "tests/golden_path/test_golden_path.py",
-    "--implementation", "ExecutionEngineFactory",
+    "--ssot-implementation", "ExecutionEngineFactory",
 ]  # fmt: skip
 
 
@@ -43,7 +43,7 @@ def copy_tree(target: Path) -> None:
 def run_suite(tree: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(tree)}
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider",
-               "--equivalence-matrix", "", "-rf", *SUITE]  # fmt: skip
+               "-rf", *SUITE]  # fmt: skip
     return subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, timeout=600)
 
 
