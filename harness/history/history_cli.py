@@ -81,6 +81,7 @@ def collect(
     since: str | None = None,
     max_count: int | None = None,
     first_parent: bool = True,
+    record_parses: bool = False,
 ) -> tuple[History, Stats]:
     """Replay the range in the repository holding `folder`; the history and what it cost."""
     if max_count is not None and max_count < 1:
@@ -104,7 +105,7 @@ def collect(
     label = revision_range or "HEAD"
     if not commits:
         raise UsageError(f"no commits in {label!r} (check the range, --since and --max-count)")
-    replay = Replay(repo, pyproject, fixed=fixed)
+    replay = Replay(repo, pyproject, fixed=fixed, record=record_parses)
     points = tuple(replay.run(commits))
     families: list[str] = []
     for point in points:

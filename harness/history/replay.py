@@ -20,9 +20,9 @@ from harness.scan.walk import PY_SUFFIXES, excluder
 
 # A file's result: None (mentions no needle), its facts, or why it was not read (a skip reason).
 Result = FileFacts | str | None
-_KEPT_BLOBS = (
-    4096  # results of blobs no longer in the tree, kept for reverts (bounded: flat memory)
-)
+_STUB = "type stub: the .py beside it is audited instead"
+# results of blobs no longer in the tree, kept for reverts (bounded: memory stays flat)
+_KEPT_BLOBS = 4096
 
 
 @dataclass
@@ -41,7 +41,10 @@ class Stats:
     commits: int = 0
     blobs_read: int = 0
     parses: int = 0
-    parsed: list[tuple[str, str]] = field(default_factory=list)  # (commit, path) of every parse
+    record: bool = (
+        False  # keep (commit, path) of every parse in `parsed` (tests; grows with the range)
+    )
+    parsed: list[tuple[str, str]] = field(default_factory=list)
 
 
 class Replay:
@@ -51,13 +54,15 @@ class Replay:
     project root, under which roots are read); `fixed` is a config used for every commit instead.
     """
 
-    def __init__(self, repo: Repo, pyproject: str, *, fixed: Config | None = None) -> None:
+    def __init__(
+        self, repo: Repo, pyproject: str, *, fixed: Config | None = None, record: bool = False
+    ) -> None:
         self.repo = repo
         self.pyproject = pyproject
         self.prefix = pyproject.rpartition("/")[0]
         self.prefix = self.prefix + "/" if self.prefix else ""
         self.fixed = fixed
-        self.stats = Stats()
+        self.stats = Stats(record=record)
         self._tree: dict[
             str, Entry
         ] = {}  # repository path -> entry: Python files, gitlinks, config
@@ -219,6 +224,7 @@ class Replay:
 
     def _apply(self, changed: list[str], config: Config) -> None:
         self._stale.update(changed)
+        self._stale.update(rel + "i" for rel in changed if rel.endswith(".py"))  # its stub's status
         for rel in changed:
             entry = self._tree.get(self.prefix + rel)
             if entry is None or self.prefix + rel == self.pyproject:
@@ -277,18 +283,20 @@ class Replay:
                         known.result, FileFacts
                     )
                 continue
-            if known is not None and known.oid == entry.oid and known.needles == self._needles:
+            if rel.endswith(".pyi") and rel[:-1] in self._scope:  # never read, whatever it holds
+                if known is None or known.result != _STUB:
+                    self._set(rel, _Known(entry.oid, self._needles, _STUB), known)
                 continue
-            if known is not None:
+            if known is not None and known.oid == entry.oid and known.needles == self._needles:
+                if known.result != _STUB:
+                    continue
+            elif known is not None:
                 self._keep(rel, known)
             kept = self._kept.get((entry.oid, rel))
-            if kept is not None and kept[0] == self._needles:
+            if kept is not None and kept[0] == self._needles and kept[1] != _STUB:
                 self._set(rel, _Known(entry.oid, self._needles, kept[1]), known)
             elif entry.mode == GITLINK:
                 self._set(rel, _Known(entry.oid, self._needles, None), known)
-            elif rel.endswith(".pyi") and rel[:-1] in self._scope:
-                reason = "type stub: the .py beside it is audited instead"
-                self._set(rel, _Known(entry.oid, self._needles, reason), known)
             else:
                 todo[rel] = (rel, entry)
         order = sorted(todo.values())
@@ -304,7 +312,8 @@ class Replay:
             else:
                 result = facts_from_bytes(data, rel, self._needles, config.import_roots)
                 self.stats.parses += 1
-                self.stats.parsed.append((self._commit.oid, rel))
+                if self.stats.record:
+                    self.stats.parsed.append((self._commit.oid, rel))
             if isinstance(result, str):
                 notes.append(f"{rel}: {result}")
             self._set(rel, _Known(entry.oid, self._needles, result), self._known.get(rel))

@@ -79,7 +79,7 @@ def test_falls_name_what_went_away(scripted: Scripted) -> None:
 
 
 def test_only_changed_blobs_are_read_and_only_candidates_parsed(scripted: Scripted) -> None:
-    _, stats = collect(scripted.root)
+    _, stats = collect(scripted.root, record_parses=True)
     by_commit: dict[str, list[str]] = {s: [] for s in STEPS}
     step_of = {v: k for k, v in scripted.ids.items()}
     for oid, rel in stats.parsed:

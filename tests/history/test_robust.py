@@ -149,3 +149,20 @@ def test_a_shallow_clone_says_how_far_back_it_goes(scripted: Scripted, tmp_path:
     )
     full, _ = collect(scripted.root)
     assert full.notes == ()
+
+
+def test_a_stub_is_audited_only_while_no_py_sits_beside_it(tmp_path: Path) -> None:
+    g = Git(tmp_path / "repo")
+    g.commit(
+        "A stub alone",
+        {
+            "pyproject.toml": pyproject(),
+            "shop/__init__.py": "",
+            "shop/pay.pyi": "class PaymentFactory: ...\nclass StubPaymentFactory: ...\n",
+        },
+    )
+    g.commit("The module arrives beside it", {"shop/pay.py": factory("PaymentFactory")})
+    g.commit("The module goes again", {"shop/pay.py": None})
+    history, _ = collect(g.root)
+    counts = [p.family("payment-factory") for p in history.points]
+    assert [c.members if c else None for c in counts] == [2, 1, 2]
