@@ -55,7 +55,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.add_argument(
         "--all-parents",
         action="store_true",
-        help="follow every parent, not only the first (merged branches' commits are replayed too)",
+        help="follow every parent, not only the first: merged branches' commits are replayed too, in "
+        "date order, and each is compared with the commit before it in that order (possibly on "
+        "another branch)",
     )
     parser.add_argument(
         "--config", metavar="PYPROJECT", help="use this working-tree config for every commit"

@@ -148,3 +148,31 @@ def test_config_from_the_working_tree_for_every_commit(scripted: Scripted, tmp_p
     assert members(history, "notifier") == [None, None, 2, 2, 2, 2, 1, 1]
     assert "notifier not measured" in history.points[0].notes[0]
     assert "does not exist in the tree" in history.points[0].notes[0]
+
+
+def test_first_parent_shows_a_merged_branch_rise_at_the_merge(tmp_path: Path) -> None:
+    from tests.history.scripted import Git, pyproject
+
+    g = Git(tmp_path / "repo")
+    base = g.commit(
+        "Start",
+        {
+            "pyproject.toml": pyproject(),
+            "shop/__init__.py": "",
+            "shop/pay.py": "class PaymentFactory:\n    pass\n",
+        },
+    )
+    g.run("checkout", "-q", "-b", "feature")
+    side = g.commit(
+        "A side factory on a branch", {"shop/side.py": "class SidePaymentFactory:\n    pass\n"}
+    )
+    g.run("checkout", "-q", "main")
+    g.commit("Unrelated work on main", {"shop/cart.py": "X = 1\n"})
+    g.run("merge", "-q", "--no-ff", "-m", "Merge feature", "feature", when=1767225600 + 5 * 86400)
+    merge = g.run("rev-parse", "HEAD")
+    first, _ = collect(g.root)
+    assert [p.commit.oid for p, _m in first.rises] == [merge]
+    assert side not in [p.commit.oid for p in first.points]
+    every, _ = collect(g.root, first_parent=False)
+    assert side in [p.commit.oid for p in every.points] and base == every.points[0].commit.oid
+    assert side in [p.commit.oid for p, _m in every.rises]  # where it really appeared
