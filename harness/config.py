@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import fnmatch
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -59,16 +59,32 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def load_config(pyproject: Path) -> Config:
-    """Read `[tool.ssot-harness]` of `pyproject`; a missing section gives an empty config."""
+def load_config(pyproject: Path, *, root: Path | None = None) -> Config:
+    """Read `[tool.ssot-harness]` of `pyproject`; a missing section gives an empty config.
+
+    Paths in it are relative to `root`, the project (default: the folder of `pyproject`).
+    """
+    if pyproject.is_dir():
+        raise ConfigError(
+            f"{pyproject} is a directory; pass the pyproject.toml file that holds {_SECTION} "
+            f"(e.g. {pyproject / 'pyproject.toml'})"
+        )
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{pyproject}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{pyproject}: not valid UTF-8 (byte {exc.start}); TOML files must be UTF-8, re-save it so"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"{pyproject}: unreadable ({exc.strerror or exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{pyproject}: not valid TOML: {exc}") from None
     section = data.get("tool", {}).get("ssot-harness", {})
-    return parse_config(section, root=pyproject.parent, source=str(pyproject))
+    return parse_config(
+        section, root=pyproject.parent if root is None else root, source=str(pyproject)
+    )
 
 
 def parse_config(section: dict[str, Any], *, root: Path, source: str = "pyproject.toml") -> Config:
@@ -76,10 +92,12 @@ def parse_config(section: dict[str, Any], *, root: Path, source: str = "pyprojec
     if not isinstance(section, dict):
         raise ConfigError(f"{where} must be a table")
     _no_unknown(section, _TOP_KEYS, where)
-    roots = _str_list(section, "roots", where) or (".",)
-    for r in roots:
+    roots = []
+    for given in _str_list(section, "roots", where) or (".",):
+        r = _inside(given, root, f"{where} roots", "a folder or file of the project")
         if not (root / r).exists():
-            raise ConfigError(f"{where} roots: {r!r} does not exist under {root.name or root}")
+            raise ConfigError(f"{where} roots: {given!r} does not exist under {root.name or root}")
+        roots.append(r)
     families_raw = section.get("families", {})
     if not isinstance(families_raw, dict):
         raise ConfigError(
@@ -91,7 +109,7 @@ def parse_config(section: dict[str, Any], *, root: Path, source: str = "pyprojec
     )
     return Config(
         root=str(root),
-        roots=roots,
+        roots=tuple(dict.fromkeys(roots)),
         exclude=_str_list(section, "exclude", where),
         baseline=_str(section, "baseline", where, ".ssot-baseline.json"),
         cache_dir=_str(section, "cache-dir", where, ".ssot-cache"),
@@ -105,12 +123,35 @@ def _import_roots(section: dict[str, Any], root: Path, where: str) -> tuple[str,
     if "import-roots" not in section:
         return ("src",)
     folders = _str_list(section, "import-roots", where)
-    for folder in folders:
+    out = []
+    for given in folders:
+        folder = _inside(given, root, f"{where} import-roots", "a folder on sys.path")
         if not (root / folder).is_dir():
             raise ConfigError(
-                f"{where} import-roots: {folder!r} is not a folder under {root.name or root}"
+                f"{where} import-roots: {given!r} is not a folder under {root.name or root}"
             )
-    return tuple(f.strip("/") for f in folders if f.strip("/") not in ("", "."))
+        if folder != ".":
+            out.append(folder)
+    return tuple(out)
+
+
+def _inside(given: str, root: Path, where: str, what: str) -> str:
+    """`given` (relative to `root`, or absolute) as a normalized posix path inside the project.
+
+    Module names and report paths are derived from paths relative to the project root (the folder
+    of the pyproject.toml), so a path outside it cannot be audited from this config.
+    """
+    base = os.path.abspath(root)
+    full = os.path.normpath(os.path.join(base, given))
+    rel = os.path.relpath(full, base)
+    if rel == ".." or rel.startswith(".." + os.sep):
+        raise ConfigError(
+            f"{where}: {given!r} is outside the project ({base}); {what} must lie under the folder "
+            "of the pyproject.toml that holds this config, because module names and report paths "
+            "are derived from it. Put [tool.ssot-harness] in the pyproject.toml at the top of the "
+            "audited tree (or pass --config with that file)"
+        )
+    return rel.replace(os.sep, "/")
 
 
 def _parse_family(name: str, body: Any, where: str) -> Family:
@@ -151,15 +192,21 @@ def _parse_family(name: str, body: Any, where: str) -> Family:
     )
 
 
+# A name pattern: identifier characters and `*`, `?`, and closed, non-empty `[...]`/`[!...]` sets.
+_PATTERN = re.compile(r"(?:[\w*?]|\[!?[\w-]+\])+")
+
+
 def _check_pattern(pattern: str, where: str) -> None:
-    if not pattern or not re.fullmatch(r"[\w*?\[\]!]+", pattern):
+    if not _PATTERN.fullmatch(pattern):
+        hint = ""
+        if pattern.count("[") != pattern.count("]"):
+            hint = " (an unclosed '[': fnmatch would read it as a literal and match no name)"
+        elif "[]" in pattern or "[!]" in pattern:
+            hint = " (an empty [...] set matches nothing)"
         raise ConfigError(
-            f"{where}: {pattern!r} is not a name pattern (letters, digits, _, and * ? [...] wildcards)"
+            f"{where}: {pattern!r} is not a name pattern{hint}; use letters, digits, _, and the "
+            "wildcards * ? [abc] [!abc] [a-z], e.g. '*EngineFactory'"
         )
-    try:
-        re.compile(fnmatch.translate(pattern))
-    except re.error as exc:
-        raise ConfigError(f"{where}: bad pattern {pattern!r}: {exc}") from None
 
 
 def _member(value: Any, where: str) -> MemberRef:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.config import find_pyproject, load_config
 from harness.errors import UsageError
 from harness.scan.parse import parse_module, read_source
 from harness.scan.skip import Skipped
@@ -67,7 +69,11 @@ class Group:
     @property
     def name(self) -> str:
         """Role, prefixed by the subject words most class members share (else the commonest ones)."""
-        subjects = [(_role_and_subject(m.name) or ("", frozenset()))[1] for m in self.members if m.kind == "class"]
+        subjects = [
+            (_role_and_subject(m.name) or ("", frozenset()))[1]
+            for m in self.members
+            if m.kind == "class"
+        ]
         counts = Counter(w for s in subjects for w in s)
         shared = frozenset(w for w, n in counts.items() if n * 2 > len(subjects))
         if not shared and counts:
@@ -103,9 +109,11 @@ def _module_of(path: Path, root: Path) -> str:
     return ".".join(parts) or rel.stem
 
 
-def collect(root: Path) -> tuple[list[Definition], Counter[str], list[Skipped]]:
+def collect(
+    root: Path, exclude: tuple[str, ...] = ()
+) -> tuple[list[Definition], Counter[str], list[Skipped]]:
     """Definitions that could be members, how often each name is imported, and skipped files."""
-    result = walk([root])
+    result = walk([root], exclude)
     defs: list[Definition] = []
     imported: Counter[str] = Counter()
     skipped = list(result.skipped)
@@ -121,13 +129,16 @@ def collect(root: Path) -> tuple[list[Definition], Counter[str], list[Skipped]]:
             continue
         rel = path.relative_to(base).as_posix()
         module = _module_of(path, base)
-        in_tests = any(p in ("tests", "test") for p in Path(rel).parts[:-1]) or Path(rel).name.startswith("test_")
+        in_tests = any(p in ("tests", "test") for p in Path(rel).parts[:-1]) or Path(
+            rel
+        ).name.startswith("test_")
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom):
                 imported.update(a.name for a in node.names)
         for node in tree.body:
             if isinstance(node, ast.ClassDef) and not any(
-                (isinstance(b, ast.Name) and b.id == "Protocol") or (isinstance(b, ast.Attribute) and b.attr == "Protocol")
+                (isinstance(b, ast.Name) and b.id == "Protocol")
+                or (isinstance(b, ast.Attribute) and b.attr == "Protocol")
                 for b in node.bases
             ):  # an interface is not an implementation
                 methods = frozenset(
@@ -135,32 +146,61 @@ def collect(root: Path) -> tuple[list[Definition], Counter[str], list[Skipped]]:
                     if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and not n.name.startswith("_")
                 )  # fmt: skip
                 double = in_tests or node.name.startswith(DOUBLE_PREFIXES)
-                defs.append(Definition(node.name, module, rel, node.lineno, "class", methods, double))
+                defs.append(
+                    Definition(node.name, module, rel, node.lineno, "class", methods, double)
+                )
                 for item in node.body:
                     if (
                         isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
                         and item.name.startswith(("create_for_", "for_user", "from_context"))
-                        and any(isinstance(d, ast.Name) and d.id == "classmethod" for d in item.decorator_list)
+                        and any(
+                            isinstance(d, ast.Name) and d.id == "classmethod"
+                            for d in item.decorator_list
+                        )
                     ):
-                        defs.append(Definition(f"{node.name}.{item.name}", module, rel, item.lineno, "constructor", double=double))
+                        defs.append(
+                            Definition(
+                                f"{node.name}.{item.name}",
+                                module,
+                                rel,
+                                item.lineno,
+                                "constructor",
+                                double=double,
+                            )
+                        )
             elif isinstance(node, ast.FunctionDef) and node.name.startswith("get_"):
-                defs.append(Definition(node.name, module, rel, node.lineno, "getter", double=in_tests))
+                defs.append(
+                    Definition(node.name, module, rel, node.lineno, "getter", double=in_tests)
+                )
             elif (
                 isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
                 and isinstance(node.value, ast.Name) and node.targets[0].id[:1].isupper()
             ):  # fmt: skip
-                defs.append(Definition(node.targets[0].id, module, rel, node.lineno, "alias", double=in_tests))
+                defs.append(
+                    Definition(
+                        node.targets[0].id, module, rel, node.lineno, "alias", double=in_tests
+                    )
+                )
     return defs, imported, skipped
 
 
 def rank(defs: list[Definition], imported: Counter[str]) -> list[Group]:
     groups: list[Group] = []
-    for d in sorted((d for d in defs if d.kind in ("class", "alias")), key=lambda d: (d.path, d.line)):
+    for d in sorted(
+        (d for d in defs if d.kind in ("class", "alias")), key=lambda d: (d.path, d.line)
+    ):
         found = _role_and_subject(d.name)
         if found is None:
             continue
         role, subject = found
-        home = next((g for g in groups if g.role == role and (not subject or not g.subject or subject & g.subject)), None)
+        home = next(
+            (
+                g
+                for g in groups
+                if g.role == role and (not subject or not g.subject or subject & g.subject)
+            ),
+            None,
+        )
         if home is None:
             groups.append(Group(role, subject, [d]))
         else:
@@ -183,14 +223,28 @@ def rank(defs: list[Definition], imported: Counter[str]) -> list[Group]:
         real = [m for m in g.members if not m.double]
         classes = [m for m in real if m.kind == "class"]
         if len(real) < 2:
-            g.score, g.why = 0.0, ["a single definition: noise"] if real else ["test doubles only: noise"]
+            g.score, g.why = (
+                0.0,
+                ["a single definition: noise"] if real else ["test doubles only: noise"],
+            )
             continue
-        pairs = [(a, b) for i, a in enumerate(classes) for b in classes[i + 1 :] if a.methods or b.methods]
-        similarity = sum(len(a.methods & b.methods) / len(a.methods | b.methods) for a, b in pairs) / len(pairs) if pairs else 0.0
+        pairs = [
+            (a, b)
+            for i, a in enumerate(classes)
+            for b in classes[i + 1 :]
+            if a.methods or b.methods
+        ]
+        similarity = (
+            sum(len(a.methods & b.methods) / len(a.methods | b.methods) for a, b in pairs)
+            / len(pairs)
+            if pairs
+            else 0.0
+        )
         extra = [m for m in real if m.kind != "class"]
         g.score = round(2.0 * (len(real) - 1) + similarity + 0.5 * len(extra), 2)
         g.why = [
-            f"{len(real)} definitions with role '{g.role}'" + (f" and subject {'/'.join(sorted(g.subject))}" if g.subject else ""),
+            f"{len(real)} definitions with role '{g.role}'"
+            + (f" and subject {'/'.join(sorted(g.subject))}" if g.subject else ""),
             f"public-method similarity {similarity:.2f}",
         ]
         if extra:
@@ -224,10 +278,22 @@ def toml_block(group: Group, imported: Counter[str]) -> str:
 
 
 def _shown(path: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
+    """`path` relative to the working directory when under it; links are not followed (a symlink
+    loop is reported where the link is, not where it points)."""
+    full = os.path.abspath(path)
+    cwd = os.getcwd()
+    if full == cwd or full.startswith(cwd.rstrip(os.sep) + os.sep):
+        return Path(os.path.relpath(full, cwd)).as_posix()
+    return Path(full).as_posix()
+
+
+def _project_exclude(path: Path) -> tuple[str, ...]:
+    """The `exclude` of the project's [tool.ssot-harness] (found at or above `path`), if any."""
+    pyproject = find_pyproject(path)
+    if pyproject is None:
+        return ()
+    config = load_config(pyproject)
+    return config.exclude
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -237,8 +303,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("path", nargs="?", default=".", metavar="PATH", help="the tree to read (default: .)")
-    parser.add_argument("--top", type=int, default=10, help="how many families to show (default: 10)")
+    parser.add_argument(
+        "path", nargs="?", default=".", metavar="PATH", help="the tree to read (default: .)"
+    )
+    parser.add_argument(
+        "--top", type=int, default=10, help="how many families to show (default: 10)"
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.set_defaults(run=run)
 
@@ -247,7 +317,7 @@ def run(args: argparse.Namespace) -> int:
     root = Path(args.path)
     if not root.exists():
         raise UsageError(f"PATH {args.path!r} does not exist")
-    defs, imported, skipped = collect(root)
+    defs, imported, skipped = collect(root, _project_exclude(root))
     groups = rank(defs, imported)
     shown = [g for g in groups if g.score > 0][: args.top]
     if args.format == "json":
@@ -261,7 +331,9 @@ def run(args: argparse.Namespace) -> int:
             "skipped": [{"path": _shown(s.path), "reason": s.reason} for s in skipped],
         }, indent=2, sort_keys=True))  # fmt: skip
         return 0
-    print(f"ssot-harness discover: {len(defs)} candidate definitions under {args.path}; likely families, best first")
+    print(
+        f"ssot-harness discover: {len(defs)} candidate definitions under {args.path}; likely families, best first"
+    )
     for i, g in enumerate(shown, 1):
         print(f"\n{i}. {g.name}  (score {g.score}: {'; '.join(g.why)})")
         for m in g.members:

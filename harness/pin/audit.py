@@ -8,7 +8,7 @@ from pathlib import Path
 from harness.model import KINDS, Config, Family, Finding
 from harness.pin.baseline import Change, Counts, compare, load_baseline
 from harness.pin.members import FamilyResolver, Universe, needles_for
-from harness.scan.facts import FileFacts
+from harness.scan.facts import FileFacts, module_name
 from harness.scan.index import ScanResult, scan
 from harness.scan.skip import Skipped
 
@@ -99,7 +99,7 @@ def scan_for(config: Config, *, use_cache: bool = True, jobs: int | None = None)
     root = Path(config.root)
 
     def aliases(facts: tuple[FileFacts, ...]) -> set[str]:
-        universe = Universe(facts)
+        universe = Universe(facts, patterns=[p for fam in config.families for p in fam.names])
         names: set[str] = set()
         for fam in config.families:
             try:
@@ -137,7 +137,13 @@ def audit(
     `only` narrows the report to findings under those project-relative paths; resolution still uses
     the whole scan, a rise is still a rise, but counts below the baseline are not reported as drops.
     """
-    universe = Universe(result.facts, result.modules)
+    skipped = {
+        module_name(s.path.as_posix(), config.import_roots)[0]: s
+        for s in result.skipped
+        if s.path.suffix in (".py", ".pyi")
+    }
+    patterns = [p for fam in config.families for p in fam.names]
+    universe = Universe(result.facts, result.modules, skipped=skipped, patterns=patterns)
     audits = []
     for fam in config.families:
         findings = tuple(

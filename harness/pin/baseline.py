@@ -33,6 +33,12 @@ def load_baseline(path: Path) -> Counts | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not valid UTF-8 (byte {exc.start}); a baseline is JSON written by "
+            "`ssot-harness baseline --update`: restore it from version control or delete it and "
+            "record a new one"
+        ) from None
     except (OSError, json.JSONDecodeError) as exc:
         raise ConfigError(
             f"{path}: not a readable baseline ({exc}); fix it or delete it and run "
@@ -44,10 +50,11 @@ def load_baseline(path: Path) -> Counts | None:
     out: Counts = {}
     for family, kinds in families.items():
         if not isinstance(kinds, dict) or not all(
-            k in KINDS and isinstance(v, int) and v >= 0 for k, v in kinds.items()
+            k in KINDS and type(v) is int and v >= 0 for k, v in kinds.items()
         ):
             raise ConfigError(
-                f"{path}: family {family!r} must map kinds ({', '.join(KINDS)}) to counts >= 0"
+                f"{path}: family {family!r} must map kinds ({', '.join(KINDS)}) to whole counts >= 0 "
+                f"(got {json.dumps(kinds)})"
             )
         out[family] = dict(kinds)
     return out

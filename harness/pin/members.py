@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from harness.errors import ConfigError
 from harness.model import Family, Finding, MemberRef
 from harness.scan.facts import Definition, FileFacts
+from harness.scan.skip import Skipped
 
 # A resolved symbol: ("member", ref) a family member; ("def", ref) any other definition;
 # ("module", name) a module; None when the name leads outside the scanned facts.
@@ -45,9 +46,22 @@ class _Alias:
 
 
 class Universe:
-    """The facts of one scan, indexed for name resolution across modules."""
+    """The facts of one scan, indexed for name resolution across modules.
 
-    def __init__(self, facts: Iterable[FileFacts], modules: Iterable[str] = ()) -> None:
+    `patterns` are every family's name patterns: the distinct names defined or bound in the tree are
+    matched against all of them at once (one compiled alternation), so a family's own patterns only
+    ever run over the few names that matched something. `skipped` maps a module to why its file
+    was not read, so a config naming it can say so.
+    """
+
+    def __init__(
+        self,
+        facts: Iterable[FileFacts],
+        modules: Iterable[str] = (),
+        *,
+        skipped: dict[str, Skipped] | None = None,
+        patterns: Iterable[str] = (),
+    ) -> None:
         self.files = {
             f.module: f
             for f in sorted(facts, key=lambda f: (f.path.endswith(".pyi"), f.path))[::-1]
@@ -55,7 +69,39 @@ class Universe:
         self.defs: dict[tuple[str, str], tuple[FileFacts, Definition]] = {
             (f.module, d.qualname): (f, d) for f in self.files.values() for d in f.definitions
         }
+        # module-level names bound by `from m import X as Name` or `Name = value`
+        self.bindings: set[tuple[str, str]] = set()
+        for f in self.files.values():
+            self.bindings.update(
+                (f.module, i.asname)
+                for i in f.name_imports
+                if i.asname != i.name and i.scope != "function"
+            )
+            self.bindings.update((f.module, a.target) for a in f.assignments if "." not in a.target)
+        self.bindings -= set(self.defs)
         self.modules = frozenset(modules) | frozenset(self.files)
+        self.skipped = skipped or {}
+        self._by_name: dict[str, list[tuple[str, str]]] = {}
+        everything = compile_patterns(patterns)
+        for key in (*self.defs, *sorted(self.bindings)):
+            own = key[1].rpartition(".")[2]
+            if everything is None or everything.match(own):
+                self._by_name.setdefault(own, []).append(key)
+
+    def matching(self, patterns: Iterable[str]) -> list[tuple[str, str]]:
+        """(module, qualname) of every definition or binding whose own name matches a pattern."""
+        rx = compile_patterns(patterns)
+        if rx is None:
+            return []
+        return [key for name, keys in self._by_name.items() if rx.match(name) for key in keys]
+
+
+def compile_patterns(patterns: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex matching a whole name against any of the fnmatch `patterns` (None: no pattern)."""
+    unique = sorted(set(patterns))
+    if not unique:
+        return None
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in unique))
 
 
 class FamilyResolver:
@@ -92,10 +138,7 @@ class FamilyResolver:
         fam = self.family
         found: set[MemberRef] = {fam.canonical, *fam.members}
         bases = {b.rpartition(".")[2] for b in fam.bases}
-        for module, qual in self.u.defs:
-            own = qual.rpartition(".")[2]
-            if any(fnmatch.fnmatchcase(own, p) for p in fam.names):
-                found.add(MemberRef(module, qual))
+        found.update(MemberRef(module, qual) for module, qual in self.u.matching(fam.names))
         while bases:  # subclasses of members found through `bases`, transitively
             grown = {
                 MemberRef(module, qual)
@@ -111,9 +154,14 @@ class FamilyResolver:
         """The definition `ref` resolves to; a ConfigError naming the key when there is none."""
         where = f"[tool.ssot-harness.families.{self.family.name}] {key}"
         if ref.module not in self.u.files:
+            skip = self.u.skipped.get(ref.module)
+            if skip is not None:
+                raise ConfigError(
+                    f"{where}: {ref} cannot be checked: its file {skip.path.as_posix()} was not "
+                    f"read ({skip.reason}); fix the file (or the config) and run again"
+                )
             raise ConfigError(
-                f"{where}: {ref} does not exist in the tree: no module {ref.module!r} among the scanned files "
-                "(check the module path and [tool.ssot-harness] roots)"
+                f"{where}: {ref} does not exist in the tree: {self._no_module(ref.module)}"
             )
         sym = self.resolve_dotted(ref.module, ref.qualname)
         if sym is None or sym[0] == "module":
@@ -121,6 +169,21 @@ class FamilyResolver:
                 f"{where}: {ref} does not exist in the tree: {ref.module} defines no {ref.qualname!r}"
             )
         return sym[1]  # type: ignore[return-value]  # the definition it resolves to
+
+    def _no_module(self, module: str) -> str:
+        text = (
+            f"no module {module!r} among the scanned files. Module names are the file paths "
+            "below [tool.ssot-harness] roots, minus the folders listed in import-roots (those on "
+            "sys.path; default ['src']): check the module path, roots and import-roots"
+        )
+        longer = sorted(m for m in self.u.modules if m.endswith("." + module))
+        if longer:
+            head = longer[0][: -len(module) - 1].replace(".", "/")
+            text += (
+                f". The tree has {longer[0]!r}: if {head!r} is a folder on sys.path, add it to "
+                "import-roots"
+            )
+        return text
 
     # name resolution ------------------------------------------------------------------------
     def lookup(self, module: str, name: str) -> Symbol:
@@ -138,6 +201,14 @@ class FamilyResolver:
         return sym
 
     def _lookup(self, module: str, name: str) -> Symbol:
+        sym = self._resolve(module, name)
+        if (sym is None or sym[0] != "member") and (module, name) in self.u.bindings:
+            ref = MemberRef(module, name)
+            if ref in self.members:
+                return ("member", ref)  # the family's name bound to something else: a member too
+        return sym
+
+    def _resolve(self, module: str, name: str) -> Symbol:
         ref = MemberRef(module, name)
         if (module, name) in self.u.defs:
             return ("member", ref) if ref in self.members else ("def", ref)
@@ -228,11 +299,26 @@ class FamilyResolver:
                     self.lookup(f.module, a.target)  # registers the alias as a member
                 detail = f"{a.target} = {a.value} (alias of {target[1]})"
                 yield self._finding(f.path, a.line, "alias", ref, detail, canonical=False)
+            elif ref in self.members and (f.module, a.target) not in self.u.defs:
+                detail = f"{a.target} = {a.value} ({_bound_detail(target)})"
+                yield self._finding(f.path, a.line, "alias", ref, detail, canonical=False)
         modules: dict[str, str] = {}  # local name -> module, for `name.Member` references
         for imp in f.name_imports:
             sym = self.lookup(imp.module, imp.name)
             if sym is None and f"{imp.module}.{imp.name}" in self.u.modules:
                 sym = ("module", f"{imp.module}.{imp.name}")
+            bound = MemberRef(f.module, imp.asname)
+            if (
+                imp.asname != imp.name
+                and imp.scope != "function"
+                and bound in self.members
+                and (sym is None or sym[0] != "member")
+            ):
+                detail = (
+                    f"from {imp.module} import {imp.name} as {imp.asname} ({_bound_detail(sym)})"
+                )
+                yield self._finding(f.path, imp.line, "alias", bound, detail, canonical=False)
+                continue
             if sym is not None and sym[0] == "module":
                 modules[imp.asname] = sym[1]  # type: ignore[assignment]
                 continue
@@ -287,6 +373,11 @@ class FamilyResolver:
         for part in [*middle, attr]:
             sym = self._attr(sym, part)
         return sym
+
+
+def _bound_detail(target: Symbol) -> str:
+    what = "a name outside the scanned tree" if target is None else f"{target[0]} {target[1]}"
+    return f"binds the family's name to {what}, which is not a member"
 
 
 def _bound_module(module: str, binding: str) -> str:

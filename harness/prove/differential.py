@@ -41,7 +41,11 @@ def assert_equivalent(
         return
     diff = "\n".join(
         difflib.unified_diff(
-            expected.splitlines(), actual.splitlines(), f"canonical {canonical}", f"member {member}", lineterm=""
+            expected.splitlines(),
+            actual.splitlines(),
+            f"canonical {canonical}",
+            f"member {member}",
+            lineterm="",
         )
     )
     raise DivergenceFound(
@@ -67,9 +71,14 @@ def example_database(spec: str | None = None):
 
 
 def register_profiles() -> None:
-    common = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    common = dict(
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
     settings.register_profile("dev", max_examples=15, database=example_database(), **common)
-    settings.register_profile("ci", max_examples=30, derandomize=True, database=None, print_blob=True, **common)
+    settings.register_profile(
+        "ci", max_examples=30, derandomize=True, database=None, print_blob=True, **common
+    )
     settings.register_profile("nightly", max_examples=500, database=example_database(), **common)
 
 

@@ -98,15 +98,26 @@ def to_markdown(cells: list[Cell]) -> str:
                 row.append(_mark(cell))
             lines.append("| " + " | ".join(row) + " |")
         notes = [
-            (m, c, v) for (f, m, c), v in table.items() if f == family and v["outcome"] in ("xfail", "fail")
+            (m, c, v)
+            for (f, m, c), v in table.items()
+            if f == family and v["outcome"] in ("xfail", "fail")
         ]
         if notes:
             lines += ["", "Divergences and failures:", ""]
             for member, contract, v in sorted(notes):
                 cases = f" (cases: {', '.join(v['failing_cases'])})" if v["failing_cases"] else ""
-                lines.append(f"- **{member}** × `{contract}`: {v['outcome']}{cases}" + (f" — {v['reason']}" if v["reason"] else ""))
+                lines.append(
+                    f"- **{member}** × `{contract}`: {v['outcome']}{cases}"
+                    + (f" — {v['reason']}" if v["reason"] else "")
+                )
                 if v["detail"]:
-                    lines += ["", "  ```", *["  " + line for line in v["detail"].splitlines()], "  ```", ""]
+                    lines += [
+                        "",
+                        "  ```",
+                        *["  " + line for line in v["detail"].splitlines()],
+                        "  ```",
+                        "",
+                    ]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

@@ -62,13 +62,19 @@ class _State:
 
     @property
     def only(self) -> tuple[str, ...]:
-        names = [n.strip() for opt in self.config.getoption("--implementation") for n in opt.split(",")]
+        names = [
+            n.strip() for opt in self.config.getoption("--implementation") for n in opt.split(",")
+        ]
         return tuple(n for n in names if n)
 
     def families(self) -> list[Family]:
         if self._families is None:
             pyproject = Path(self.config.rootpath) / "pyproject.toml"
-            self._families = [f for f in load_config(pyproject).families if f.adapters] if pyproject.is_file() else []
+            self._families = (
+                [f for f in load_config(pyproject).families if f.adapters]
+                if pyproject.is_file()
+                else []
+            )
         return self._families
 
     def family_of(self, module_name: str) -> Family | None:
@@ -87,7 +93,11 @@ class _State:
         """Names of the test functions in the family's package, read from source, collected or not."""
         package = Path(self.config.rootpath, *family.adapters.split("."))
         pattern = re.compile(r"^(?:async )?def (test_\w+)\(", re.MULTILINE)
-        return {name for path in package.rglob("test_*.py") for name in pattern.findall(path.read_text(encoding="utf-8"))}
+        return {
+            name
+            for path in package.rglob("test_*.py")
+            for name in pattern.findall(path.read_text(encoding="utf-8"))
+        }
 
     # -- the matrix: reports reach the controller under xdist, so it is gathered and written there
 
@@ -112,7 +122,11 @@ class _State:
             if line.startswith(("|", "## ")):
                 terminalreporter.write_line(line)
         for path in self.written:
-            shown = path.relative_to(self.config.rootpath) if path.is_relative_to(self.config.rootpath) else path
+            shown = (
+                path.relative_to(self.config.rootpath)
+                if path.is_relative_to(self.config.rootpath)
+                else path
+            )
             terminalreporter.write_line(f"written: {shown}")
 
     def divergences(self, family: Family) -> tuple[Divergence, ...]:
@@ -162,7 +176,9 @@ def canonical(request: pytest.FixtureRequest):
     family = request.config.stash[_STATE].family_of(request.module.__name__)
     adapter = load_adapters(family).get(family.canonical.id) if family else None
     if adapter is None:
-        pytest.fail(f"the canonical {family.canonical.id if family else '?'} has no adapter", pytrace=False)
+        pytest.fail(
+            f"the canonical {family.canonical.id if family else '?'} has no adapter", pytrace=False
+        )
     return adapter
 
 
@@ -172,7 +188,9 @@ def _case_id(item: pytest.Item, member: str) -> str:
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
     state = config.stash[_STATE]
     matched: set[Divergence] = set()
     seen: dict[str, tuple[set[str], set[str], set[tuple[str, str, str]]]] = {}
@@ -186,11 +204,17 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         members.add(case.name)
         contracts.add(contract)
         cells.add((case.name, contract, case_id))
-        item.user_properties.append((_CELL, json.dumps([family.name, case.name, contract, case_id])))
+        item.user_properties.append(
+            (_CELL, json.dumps([family.name, case.name, contract, case_id]))
+        )
         for divergence in state.divergences(family):
             if divergence.matches(case.name, contract, case_id):
                 matched.add(divergence)
-                item.add_marker(pytest.mark.xfail(strict=True, reason=f"accepted divergence: {divergence.reason}"))
+                item.add_marker(
+                    pytest.mark.xfail(
+                        strict=True, reason=f"accepted divergence: {divergence.reason}"
+                    )
+                )
     for family in state.families():
         if family.name not in seen:
             continue

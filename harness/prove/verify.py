@@ -30,10 +30,21 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             f"The pytest run is: pytest -m '{MARKERS}' -p no:randomly --hypothesis-profile ci -n WORKERS"
         ),
     )
-    parser.add_argument("--config", metavar="PYPROJECT", help="pyproject.toml holding [tool.ssot-harness]")
-    parser.add_argument("--reports", default="reports", metavar="DIR", help="where the matrix is written (default: reports)")
-    parser.add_argument("-n", "--workers", default="2", help="pytest-xdist workers (default: 2; 0 for none)")
-    parser.add_argument("pytest_args", nargs="*", metavar="PYTEST_ARG", help="extra pytest arguments, after --")
+    parser.add_argument(
+        "--config", metavar="PYPROJECT", help="pyproject.toml holding [tool.ssot-harness]"
+    )
+    parser.add_argument(
+        "--reports",
+        default="reports",
+        metavar="DIR",
+        help="where the matrix is written (default: reports)",
+    )
+    parser.add_argument(
+        "-n", "--workers", default="2", help="pytest-xdist workers (default: 2; 0 for none)"
+    )
+    parser.add_argument(
+        "pytest_args", nargs="*", metavar="PYTEST_ARG", help="extra pytest arguments, after --"
+    )
     parser.set_defaults(run=run)
 
 

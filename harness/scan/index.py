@@ -53,12 +53,15 @@ def scan(
     project_root = project_root.resolve()
     top = os.fspath(project_root)
     paths, walk_skips = walk_strings(
-        [os.path.join(top, os.fspath(r)) for r in roots], exclude, relative_to=top
+        [os.path.normpath(os.path.join(top, os.fspath(r))) for r in roots],
+        exclude,
+        relative_to=top,
     )
     cache = ScanCache.load(cache_dir, context=repr((sorted(import_roots), max_bytes)))
     base = _minimal(needles)
     current = _minimal((*base, *cache.learned))
-    files = [(path, _rel(path, top)) for path in paths]
+    files, shadowed = _importable([(path, _rel(path, top)) for path in paths], import_roots)
+    walk_skips = [*walk_skips, *shadowed]
     stems = {rel for _, rel in files if rel.endswith(".py")}
     read = parsed = 0
     while True:
@@ -188,7 +191,40 @@ def _minimal(needles: Iterable[str]) -> tuple[str, ...]:
     return tuple(n for n in unique if not any(o != n and o in n for o in unique))
 
 
+def _importable(
+    files: list[tuple[str, str]], import_roots: tuple[str, ...]
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """`files` without the modules a package of the same name shadows, and those as (path, reason).
+
+    Python's import system looks for a package (`pkg/mod/__init__.py`) before a module
+    (`pkg/mod.py`) in the same folder, so the module file is never imported.
+    """
+    packages = {}
+    for _path, rel in files:
+        if rel.endswith(("/__init__.py", "/__init__.pyi")):
+            packages.setdefault(module_name(rel, import_roots)[0], rel)
+    if not packages:
+        return files, []
+    kept, shadowed = [], []
+    for path, rel in files:
+        module, is_package = module_name(rel, import_roots)
+        winner = packages.get(module)
+        if winner is not None and not is_package:
+            shadowed.append(
+                (
+                    path,
+                    f"shadowed: {winner} is the module {module} (a package beats a module of the "
+                    "same name), so Python never imports this file",
+                )
+            )
+        else:
+            kept.append((path, rel))
+    return kept, shadowed
+
+
 def _rel(path: str, base: str) -> str:
+    if path == base:
+        return "."
     if path.startswith(base + os.sep):
         path = path[len(base) + 1 :]
     return path.replace(os.sep, "/")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from pathlib import Path
 
@@ -45,10 +46,15 @@ def test_the_config_block_is_valid_config(capsys, tmp_path) -> None:
         assert config.families[0].canonical.id in {m["member"] for m in family["members"]}
 
 
-def test_the_four_seeded_families_of_the_bundled_target_rank_at_the_top(capsys, monkeypatch) -> None:
+def test_the_four_seeded_families_of_the_bundled_target_rank_at_the_top(
+    capsys, monkeypatch
+) -> None:
     monkeypatch.chdir(ROOT)
     found = discover(capsys, "agent_platform")
-    top = {f["name"]: {m["member"].rpartition(":")[2] for m in f["members"]} for f in found["families"][:4]}
+    top = {
+        f["name"]: {m["member"].rpartition(":")[2] for m in f["members"]}
+        for f in found["families"][:4]
+    }
     assert top == {
         "execution-engine-factory": {
             "ExecutionEngineFactory", "get_execution_engine_factory", "EngineFactory", "RequestScopedExecutionFactory",
@@ -70,3 +76,27 @@ def test_output_is_deterministic(capsys) -> None:
 def test_a_missing_path_is_a_usage_error(capsys) -> None:
     assert main(["discover", "no/such/tree"]) == 2
     assert "PATH 'no/such/tree' does not exist" in capsys.readouterr().err
+
+
+def test_a_symlink_loop_is_reported_at_the_link(capsys, tmp_path, monkeypatch) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "mod.py").write_text("class X:\n    pass\n")
+    os.symlink("..", tmp_path / "a" / "loop")
+    monkeypatch.chdir(tmp_path)
+    found = discover(capsys, ".")
+    assert {"path": "a/loop", "reason": "symlink loop: points back to .."} in found["skipped"]
+
+
+def test_discover_reads_the_project_config(capsys, tmp_path) -> None:
+    for folder in ("app", "generated"):
+        (tmp_path / folder).mkdir()
+        for prefix in ("Legacy", "Global", "Default"):
+            (tmp_path / folder / f"{prefix.lower()}.py").write_text(
+                f"class {folder[:3].title()}{prefix}AgentRegistry:\n    def get(self):\n        pass\n"
+            )
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.ssot-harness]\nexclude = ["generated"]\n', encoding="utf-8"
+    )
+    flat = json.dumps(discover(capsys, str(tmp_path)))
+    assert "AppLegacyAgentRegistry" in flat
+    assert "GenLegacyAgentRegistry" not in flat
