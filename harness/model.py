@@ -96,6 +96,7 @@ class Finding:
     canonical: bool
     detail: str = ""
     fix: str = ""
+    site: str = ""  # the dotted module the place is in (what an import site is recorded by)
 
     @property
     def location(self) -> str:

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from harness.model import KINDS, Config, Family, Finding
-from harness.pin.baseline import Change, Counts, compare, load_baseline
+from harness.model import Config, Family, Finding
+from harness.pin.baseline import (
+    Baseline,
+    Change,
+    FamilyBaseline,
+    Judgement,
+    judge,
+    load_baseline,
+    today,
+)
 from harness.pin.members import FamilyResolver, Universe, needles_for
 from harness.scan.facts import FileFacts, module_name
 from harness.scan.index import ScanResult, scan
@@ -20,9 +28,21 @@ class FamilyAudit:
     family: Family
     findings: tuple[Finding, ...]
     counts: dict[str, int] = field(hash=False)
-    baseline: dict[str, int] | None = field(hash=False)
-    rises: tuple[Change, ...] = ()
-    drops: tuple[Change, ...] = ()
+    baseline: FamilyBaseline | None = field(hash=False)
+    judgement: Judgement = Judgement()
+
+    @property
+    def rises(self) -> tuple[Change, ...]:
+        return self.judgement.rises
+
+    @property
+    def drops(self) -> tuple[Change, ...]:
+        return self.judgement.drops
+
+    @property
+    def added(self) -> tuple[str, ...]:
+        """Non-canonical places (identities) present today and absent from the baseline."""
+        return self.judgement.added
 
     @property
     def offenders(self) -> tuple[Finding, ...]:
@@ -38,7 +58,9 @@ class FamilyAudit:
 
     @property
     def failed(self) -> bool:
-        return self.pinned_violation or bool(self.rises) or self.baseline is None
+        return (
+            self.pinned_violation or bool(self.rises) or bool(self.added) or self.baseline is None
+        )
 
     @property
     def verdict(self) -> str:
@@ -48,16 +70,26 @@ class FamilyAudit:
             f"{fam.name} [{fam.stage}]: {len(members)} member{'s' * (len(members) != 1)}, "
             f"{len(self.offenders)} non-canonical place{'s' * (len(self.offenders) != 1)}"
         )
+        j = self.judgement
         if self.pinned_violation:
             return f"FAIL {head}; pinned to {fam.canonical}, so only the canonical may remain"
         if self.baseline is None:
             return f"FAIL {head}; not in the baseline yet (run `ssot-harness baseline --update`)"
-        if self.rises:
-            return f"FAIL {head}; rose above the baseline: " + ", ".join(
-                f"{c.kind} {c.old} -> {c.new}" for c in self.rises
+        if j.rises or j.added:
+            parts = [f"{c.kind} {c.old} -> {c.new}" for c in j.rises]
+            if j.added:
+                parts.append("added " + "; added ".join(j.added))
+            if j.added and j.removed:
+                parts.append("removed " + "; removed ".join(j.removed))
+            what = "rose above the baseline" if j.rises else "new places not in the baseline"
+            return (
+                f"FAIL {head}; {what}: {', '.join(parts)} (use {fam.canonical} instead; "
+                "`baseline --update` only ever removes entries)"
             )
-        if self.drops:
-            drops = ", ".join(f"{c.kind} {c.old} -> {c.new}" for c in self.drops)
+        if j.drops or j.removed:
+            drops = ", ".join(f"{c.kind} {c.old} -> {c.new}" for c in j.drops) or (
+                "removed " + "; removed ".join(j.removed)
+            )
             return f"ok   {head}; below the baseline ({drops}): tighten it with `ssot-harness baseline --update`"
         return f"ok   {head}; within the baseline"
 
@@ -76,8 +108,9 @@ class AuditReport:
     def failed(self) -> bool:
         return any(f.failed for f in self.families)
 
-    def counts(self) -> Counts:
-        return {fa.family.name: dict(fa.counts) for fa in self.families}
+    def current(self) -> Baseline:
+        """What `baseline --update` would record today, per family."""
+        return {fa.family.name: today(fa.findings) for fa in self.families}
 
     def family(self, name: str) -> FamilyAudit:
         for fa in self.families:
@@ -128,7 +161,7 @@ def scan_for(config: Config, *, use_cache: bool = True, jobs: int | None = None)
 def audit(
     config: Config,
     result: ScanResult,
-    baseline: Counts | None,
+    baseline: Baseline | None,
     *,
     only: tuple[str, ...] | None = None,
 ) -> AuditReport:
@@ -151,15 +184,12 @@ def audit(
             for f in FamilyResolver(fam, universe).findings()
             if only is None or _under(f.path, only)
         )
-        counts = {k: sum(1 for f in findings if f.kind == k and not f.canonical) for k in KINDS}
+        now = today(findings)
         old = None if baseline is None else baseline.get(fam.name)
-        if old is None:
-            rises, drops = [], []
-        else:
-            rises, drops = compare({fam.name: old}, {fam.name: counts})
-        if only is not None:
-            drops = []
-        audits.append(FamilyAudit(fam, findings, counts, old, tuple(rises), tuple(drops)))
+        judgement = Judgement() if old is None else judge(fam.name, old, now)
+        if only is not None:  # outside PATH nothing was looked at: nothing "went down" there
+            judgement = replace(judgement, drops=(), removed=())
+        audits.append(FamilyAudit(fam, findings, dict(now.counts), old, judgement))
     skipped = tuple(s for s in result.skipped if only is None or _under(s.path.as_posix(), only))
     return AuditReport(
         families=tuple(audits),

@@ -274,7 +274,7 @@ class FamilyResolver:
 
     def _finding(
         self,
-        path: str,
+        f: FileFacts,
         line: int,
         kind: str,
         member: MemberRef,
@@ -284,13 +284,15 @@ class FamilyResolver:
         if canonical is None:
             canonical = member in self.canonical_refs
         fix = "" if canonical else f"use {self.canonical} instead"
-        return Finding(self.family.name, path, line, kind, member.id, canonical, detail, fix)
+        return Finding(
+            self.family.name, f.path, line, kind, member.id, canonical, detail, fix, f.module
+        )
 
     def _file_findings(self, f: FileFacts) -> Iterable[Finding]:
         for d in f.definitions:
             ref = MemberRef(f.module, d.qualname)
             if ref in self.members:
-                yield self._finding(f.path, d.line, "definition", ref, d.kind)
+                yield self._finding(f, d.line, "definition", ref, d.kind)
         for a in f.assignments:
             target = self.resolve_dotted(f.module, a.value)
             ref = MemberRef(f.module, a.target)
@@ -298,10 +300,10 @@ class FamilyResolver:
                 if "." not in a.target:
                     self.lookup(f.module, a.target)  # registers the alias as a member
                 detail = f"{a.target} = {a.value} (alias of {target[1]})"
-                yield self._finding(f.path, a.line, "alias", ref, detail, canonical=False)
+                yield self._finding(f, a.line, "alias", ref, detail, canonical=False)
             elif ref in self.members and (f.module, a.target) not in self.u.defs:
                 detail = f"{a.target} = {a.value} ({_bound_detail(target)})"
-                yield self._finding(f.path, a.line, "alias", ref, detail, canonical=False)
+                yield self._finding(f, a.line, "alias", ref, detail, canonical=False)
         modules: dict[str, str] = {}  # local name -> module, for `name.Member` references
         for imp in f.name_imports:
             sym = self.lookup(imp.module, imp.name)
@@ -317,7 +319,7 @@ class FamilyResolver:
                 detail = (
                     f"from {imp.module} import {imp.name} as {imp.asname} ({_bound_detail(sym)})"
                 )
-                yield self._finding(f.path, imp.line, "alias", bound, detail, canonical=False)
+                yield self._finding(f, imp.line, "alias", bound, detail, canonical=False)
                 continue
             if sym is not None and sym[0] == "module":
                 modules[imp.asname] = sym[1]  # type: ignore[assignment]
@@ -335,13 +337,13 @@ class FamilyResolver:
                         f.module, imp.asname
                     )  # registers the module-level alias as a member
                 detail = f"{text} as {imp.asname} (alias of {member}; {_SCOPE_DETAIL[imp.scope]})"
-                yield self._finding(f.path, imp.line, "alias", ref, detail, canonical=False)
+                yield self._finding(f, imp.line, "alias", ref, detail, canonical=False)
             elif imp.scope != "function" and (f.is_package or imp.name in (f.all_names or ())):
                 how = "in __all__" if imp.name in (f.all_names or ()) else "in the package __init__"
-                yield self._finding(f.path, imp.line, "reexport", member, f"{text} ({how})")
+                yield self._finding(f, imp.line, "reexport", member, f"{text} ({how})")
             else:
                 yield self._finding(
-                    f.path, imp.line, "import", member, f"{text} ({_SCOPE_DETAIL[imp.scope]})"
+                    f, imp.line, "import", member, f"{text} ({_SCOPE_DETAIL[imp.scope]})"
                 )
         for mimp in f.module_imports:
             if mimp.binding:
@@ -366,7 +368,7 @@ class FamilyResolver:
                 sym = self._attr(self.resolve_dotted(f.module, r.base), r.attr)
             if sym and sym[0] == "member" and (line, sym[1]) not in seen:  # type: ignore[comparison-overlap]
                 seen.add((line, sym[1]))  # type: ignore[arg-type]
-                yield self._finding(f.path, line, kind, sym[1], detail)  # type: ignore[arg-type]
+                yield self._finding(f, line, kind, sym[1], detail)  # type: ignore[arg-type]
 
     def resolve_dotted_module(self, module: str, middle: list[str], attr: str) -> Symbol:
         sym: Symbol = ("module", module)

@@ -23,7 +23,9 @@ def as_data(report: AuditReport) -> dict[str, Any]:
                 "verdict": fa.verdict,
                 "members": list(fa.members),
                 "counts": fa.counts,
-                "baseline": fa.baseline,
+                "baseline": None if fa.baseline is None else dict(fa.baseline.counts),
+                "added": list(fa.added),
+                "removed": list(fa.judgement.removed),
                 "findings": [
                     {
                         "path": f.path,

@@ -31,7 +31,7 @@ def render(report: AuditReport) -> str:
             group = [f for f in fa.findings if f.kind == kind]
             if not group:
                 continue
-            old = "" if fa.baseline is None else f", baseline {fa.baseline.get(kind, 0)}"
+            old = "" if fa.baseline is None else f", baseline {fa.baseline.counts.get(kind, 0)}"
             lines.append(f"  {_PLURAL[kind]}: {fa.counts[kind]} non-canonical of {len(group)}{old}")
             for f in group:
                 mark = "ok " if f.canonical else "FIX"
