@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from harness.errors import ConfigError
-from harness.model import STAGES, Config, Family, MemberRef
+from harness.model import STAGES, Config, Family, MemberRef, Shim
 
 DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".git",
@@ -45,7 +46,9 @@ _FAMILY_KEYS = {
     "ignore",
     "adapters",
     "description",
+    "shims",
 }
+_SHIM_KEYS = {"member", "reason", "expires", "callers"}
 _SECTION = "[tool.ssot-harness]"
 
 
@@ -189,7 +192,50 @@ def _parse_family(name: str, body: Any, where: str) -> Family:
         ignore=tuple(_member(m, f"{where} ignore") for m in _str_list(body, "ignore", where)),
         adapters=adapters,
         description=_str(body, "description", where, ""),
+        shims=_shims(body.get("shims", []), where),
     )
+
+
+def _shims(raw: Any, where: str) -> tuple[Shim, ...]:
+    """`[[...families.NAME.shims]]`: member, reason, expires (a date), optional callers (modules)."""
+    if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
+        raise ConfigError(
+            f"{where} shims: expected an array of tables, e.g. [[tool.ssot-harness.families.NAME.shims]]"
+        )
+    out = []
+    for number, table in enumerate(raw, 1):
+        at = f"{where} shims #{number}"
+        _no_unknown(table, _SHIM_KEYS, at)
+        for key in ("member", "reason", "expires"):
+            if key not in table:
+                raise ConfigError(
+                    f"{at}: missing key {key!r} (a shim needs member = 'pkg.mod:Name', a reason, "
+                    "and expires = YYYY-MM-DD)"
+                )
+        member = _member(table["member"], f"{at} member")
+        reason = _str(table, "reason", at, "").strip()
+        if not reason:
+            raise ConfigError(f"{at} reason: say why the shim is kept (e.g. 'plugins import it')")
+        expires = table["expires"]
+        if isinstance(expires, str):
+            try:
+                expires = date.fromisoformat(expires)
+            except ValueError:
+                expires = None
+        if not isinstance(expires, date) or isinstance(expires, datetime):
+            raise ConfigError(
+                f"{at} expires: {table['expires']!r} is not a date; write expires = 2026-12-31"
+            )
+        callers = _str_list(table, "callers", at)
+        for caller in callers:
+            if not re.fullmatch(r"[\w.]+", caller):
+                raise ConfigError(f"{at} callers: {caller!r} is not a dotted module name")
+        out.append(Shim(member, reason, expires, tuple(sorted(set(callers)))))
+    members = [s.member for s in out]
+    for m in members:
+        if members.count(m) > 1:
+            raise ConfigError(f"{where} shims: {m} is declared twice; keep one declaration")
+    return tuple(out)
 
 
 # A name pattern: identifier characters and `*`, `?`, and closed, non-empty `[...]`/`[!...]` sets.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from harness.model import Config, Family, Finding
@@ -13,9 +14,10 @@ from harness.pin.baseline import (
     Judgement,
     judge,
     load_baseline,
-    today,
+    places_of,
 )
 from harness.pin.members import FamilyResolver, Universe, needles_for
+from harness.pin.shims import ShimStatus, judge_shims
 from harness.scan.facts import FileFacts, module_name
 from harness.scan.index import ScanResult, scan
 from harness.scan.skip import Skipped
@@ -30,6 +32,8 @@ class FamilyAudit:
     counts: dict[str, int] = field(hash=False)
     baseline: FamilyBaseline | None = field(hash=False)
     judgement: Judgement = Judgement()
+    shims: tuple[ShimStatus, ...] = ()
+    covered: frozenset[Finding] = field(default=frozenset(), hash=False)  # live shims' places
 
     @property
     def rises(self) -> tuple[Change, ...]:
@@ -46,7 +50,12 @@ class FamilyAudit:
 
     @property
     def offenders(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if not f.canonical)
+        """Non-canonical places, except those a live declared shim covers."""
+        return tuple(f for f in self.findings if not f.canonical and f not in self.covered)
+
+    @property
+    def shim_problems(self) -> tuple[ShimStatus, ...]:
+        return tuple(s for s in self.shims if s.problem)
 
     @property
     def members(self) -> tuple[str, ...]:
@@ -59,7 +68,11 @@ class FamilyAudit:
     @property
     def failed(self) -> bool:
         return (
-            self.pinned_violation or bool(self.rises) or bool(self.added) or self.baseline is None
+            self.pinned_violation
+            or bool(self.rises)
+            or bool(self.added)
+            or self.baseline is None
+            or bool(self.shim_problems)
         )
 
     @property
@@ -71,6 +84,13 @@ class FamilyAudit:
             f"{len(self.offenders)} non-canonical place{'s' * (len(self.offenders) != 1)}"
         )
         j = self.judgement
+        live = len(self.shims) - len(self.shim_problems)
+        if live:
+            head += f", {live} live declared shim{'s' * (live != 1)}"
+        if self.shim_problems:
+            return f"FAIL {head}; " + "; ".join(
+                f"shim {s.shim.member} {s.problem}" for s in self.shim_problems
+            )
         if self.pinned_violation:
             return f"FAIL {head}; pinned to {fam.canonical}, so only the canonical may remain"
         if self.baseline is None:
@@ -110,7 +130,7 @@ class AuditReport:
 
     def current(self) -> Baseline:
         """What `baseline --update` would record today, per family."""
-        return {fa.family.name: today(fa.findings) for fa in self.families}
+        return {fa.family.name: places_of(fa.findings) for fa in self.families}
 
     def family(self, name: str) -> FamilyAudit:
         for fa in self.families:
@@ -164,8 +184,11 @@ def audit(
     baseline: Baseline | None,
     *,
     only: tuple[str, ...] | None = None,
+    today: date | None = None,
 ) -> AuditReport:
     """Judge every family of `config` over the scan `result` against `baseline` (None: no baseline).
+
+    Declared shims are judged on `today` (default: the current date).
 
     `only` narrows the report to findings under those project-relative paths; resolution still uses
     the whole scan, a rise is still a rise, but counts below the baseline are not reported as drops.
@@ -179,17 +202,17 @@ def audit(
     universe = Universe(result.facts, result.modules, skipped=skipped, patterns=patterns)
     audits = []
     for fam in config.families:
-        findings = tuple(
-            f
-            for f in FamilyResolver(fam, universe).findings()
-            if only is None or _under(f.path, only)
-        )
-        now = today(findings)
+        everything = FamilyResolver(fam, universe).findings()
+        shims, covered = judge_shims(fam, everything, today or date.today())
+        findings = tuple(f for f in everything if only is None or _under(f.path, only))
+        if only is not None:  # shims whose places all lie outside PATH are not this report's
+            shims = tuple(s for s in shims if any(_under(f.path, only) for f in s.places))
+        now = places_of(findings)
         old = None if baseline is None else baseline.get(fam.name)
         judgement = Judgement() if old is None else judge(fam.name, old, now)
         if only is not None:  # outside PATH nothing was looked at: nothing "went down" there
             judgement = replace(judgement, drops=(), removed=())
-        audits.append(FamilyAudit(fam, findings, dict(now.counts), old, judgement))
+        audits.append(FamilyAudit(fam, findings, dict(now.counts), old, judgement, shims, covered))
     skipped = tuple(s for s in result.skipped if only is None or _under(s.path.as_posix(), only))
     return AuditReport(
         families=tuple(audits),

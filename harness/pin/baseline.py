@@ -61,7 +61,7 @@ def identity(finding: Finding) -> str:
     return f"{finding.kind} {finding.member} in {finding.site}"
 
 
-def today(findings: Iterable[Finding]) -> FamilyBaseline:
+def places_of(findings: Iterable[Finding]) -> FamilyBaseline:
     """The baseline entry today's findings of one family would record."""
     places = [f for f in findings if not f.canonical]
     counts = {k: sum(1 for f in places if f.kind == k) for k in KINDS}

@@ -8,30 +8,7 @@ import pytest
 
 from harness.config import load_config
 from harness.pin.audit import run_audit
-
-PINNED = """\
-[tool.ssot-harness]
-{top}
-
-[tool.ssot-harness.families.engine-factory]
-canonical = "pkg.factory:EngineFactory"
-names = [{names}]
-stage = "pinned"
-"""
-
-
-def plant(
-    root: Path, files: dict[str, str], *, top: str = "", names: str = '"*EngineFactory"'
-) -> Path:
-    """Write `files` (posix path -> text) under `root` with a one-family pinned pyproject.toml."""
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text(PINNED.format(top=top, names=names), encoding="utf-8")
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
+from tests.static.conftest import plant
 
 BASIC = {
     "pkg/__init__.py": "",
