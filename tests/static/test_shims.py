@@ -112,7 +112,7 @@ def test_every_report_lists_the_shims_separately(tmp_path: Path, cli, fmt: str) 
             "| `pkg.compat:OldEngineFactory` | 2999-12-31 | third-party plugins import it |" in out
         )
     else:
-        jsonschema.validate(json.loads(out), SCHEMA)
+        jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(out))
         results = json.loads(out)["runs"][0]["results"]
         notes = [r for r in results if r["level"] == "note"]
         assert len(notes) == 3 and all(
