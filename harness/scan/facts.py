@@ -59,7 +59,7 @@ class Assignment:
 
 @dataclass(frozen=True)
 class Reference:
-    """`base.attr` in the code, recorded only for attributes the caller finds interesting."""
+    """`base.attr` in the code (any attribute of a dotted name, except through self/cls)."""
 
     base: str
     attr: str
@@ -120,7 +120,10 @@ def extract(
     interesting: Callable[[str], bool] = lambda _name: True,
     import_roots: tuple[str, ...] = ("src",),
 ) -> FileFacts:
-    """The facts of one parsed module at `rel_path`; `interesting(attr)` filters recorded references."""
+    """The facts of one parsed module at `rel_path`; `interesting(attr)` filters recorded references.
+
+    References through `self`/`cls` are never recorded: they cannot name a module-level member.
+    """
     module, is_package = module_name(rel_path, import_roots)
     visitor = _Visitor(module if is_package else module.rpartition(".")[0], interesting)
     visitor.visit_body(tree.body, scope="module", owner="")
@@ -150,6 +153,7 @@ def dotted(node: ast.expr) -> str | None:
 
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+_INSTANCE = {"self", "cls"}
 _DYNAMIC = {"importlib.import_module", "import_module", "__import__"}
 
 
@@ -282,7 +286,7 @@ class _Visitor:
             for node in ast.walk(root):
                 if isinstance(node, ast.Attribute) and self.interesting(node.attr):
                     base = dotted(node.value)
-                    if base is not None:
+                    if base is not None and base.partition(".")[0] not in _INSTANCE:
                         self.references.append(Reference(base, node.attr, node.lineno))
                 elif isinstance(node, ast.Call):
                     dynamic = _dynamic_import(node)

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.scan.cache import Entry, ScanCache
-from harness.scan.facts import FileFacts, extract, module_name
-from harness.scan.parse import MAX_BYTES, decode_source, parse_module
+from harness.scan.facts import FileFacts, module_name
+from harness.scan.parse import MAX_BYTES
+from harness.scan.plain import facts_from_bytes
 from harness.scan.skip import Skipped
 from harness.scan.walk import walk_strings
 
@@ -64,15 +65,19 @@ def scan(
     walk_skips = [*walk_skips, *shadowed]
     stems = {rel for _, rel in files if rel.endswith(".py")}
     read = parsed = 0
+    prior = cache.entries
+    stats: dict[str, tuple[int, int, int] | OSError] = {}
     while True:
-        entries, r, p = _run(files, current, stems, cache, jobs, max_bytes, import_roots)
+        entries, r, p = _run(files, current, stems, prior, stats, jobs, max_bytes, import_roots)
         read, parsed = read + r, parsed + p
         facts = tuple(e.result for e in entries.values() if isinstance(e.result, FileFacts))
         more = set(expand(facts)) if expand else set()
         extra = {name for name in more if not any(n in name for n in current)}
         if not extra:
             break
+        # a second pass re-checks only the files that mentioned no needle, for the new names
         current = _minimal((*current, *extra))
+        prior = entries
     cache.entries = entries
     cache.learned = frozenset(current) - frozenset(base)
     cache.save()
@@ -95,46 +100,42 @@ def _run(
     files: list[tuple[str, str]],
     needles: tuple[str, ...],
     stems: set[str],
-    cache: ScanCache,
+    prior: dict[str, Entry],
+    stats: dict[str, tuple[int, int, int] | OSError],
     jobs: int | None,
     max_bytes: int,
     import_roots: tuple[str, ...],
 ) -> tuple[dict[str, Entry], int, int]:
+    """One pass: reuse what `prior` (the cache, or this run's previous pass) knows, read the rest."""
     sig = "\0".join(needles)
+    wanted = set(needles)
     entries: dict[str, Entry] = {}
-    todo: list[tuple[str, str, tuple[int, int, int], Entry | None, bool, tuple[str, ...]]] = []
+    todo: list[_Todo] = []
     for path, rel in files:
-        try:
-            st = os.stat(path)
-        except OSError as exc:
-            entries[rel] = Entry((0, 0, 0), sig, None, f"unreadable: {exc.strerror or exc}")
+        key = stats.get(rel)
+        if key is None:
+            try:
+                st = os.stat(path)
+                key = stats[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
+            except OSError as exc:
+                key = stats[rel] = exc
+        if isinstance(key, OSError):
+            entries[rel] = Entry((0, 0, 0), sig, None, f"unreadable: {key.strerror or key}")
             continue
-        key = (st.st_size, st.st_mtime_ns, st.st_ino)
-        old = cache.entries.get(rel)
-        if old is not None and old.stat == key and old.needles == sig:
-            entries[rel] = old
-            continue
-        stub_beside_py = rel.endswith(".pyi") and rel[:-1] in stems
+        old = prior.get(rel)
         check = needles
-        if old is not None and old.stat == key and old.result is None:
+        if old is not None and old.stat == key:
+            if old.result is not None or old.needles == sig:
+                entries[rel] = old  # facts and skips do not depend on the needles
+                continue
             seen = set(old.needles.split("\0"))
-            if seen <= set(
-                needles
-            ):  # known not to mention the old needles: look for the new ones only
+            if seen <= wanted:  # known not to mention the old needles: look for the new ones only
                 check = tuple(n for n in needles if n not in seen)
-        todo.append(
-            (
-                path,
-                rel,
-                key,
-                old if old is not None and old.needles == sig else None,
-                stub_beside_py,
-                check,
-            )
-        )
+        reuse = old if old is not None and old.result is not None else None
+        todo.append((path, rel, key, reuse, rel.endswith(".pyi") and rel[:-1] in stems, check))
     if not todo:
         return entries, 0, 0
-    args = [(item, needles, max_bytes, import_roots) for item in todo]
+    args = [(item, sig, max_bytes, import_roots) for item in todo]
     workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
     if workers > 1 and len(todo) >= _POOL_THRESHOLD:
         methods = multiprocessing.get_all_start_methods()
@@ -150,16 +151,12 @@ def _run(
     return entries, len(todo), parsed
 
 
-def _process(
-    args: tuple[
-        tuple[str, str, tuple[int, int, int], Entry | None, bool, tuple[str, ...]],
-        tuple[str, ...],
-        int,
-        tuple[str, ...],
-    ],
-) -> tuple[Entry, bool]:
-    (path, rel, key, old, stub_beside_py, check), needles, max_bytes, import_roots = args
-    sig = "\0".join(needles)
+# (path, rel, stat, entry whose digest may spare a parse, a stub beside its .py, needles to check)
+_Todo = tuple[str, str, tuple[int, int, int], Entry | None, bool, tuple[str, ...]]
+
+
+def _process(args: tuple[_Todo, str, int, tuple[str, ...]]) -> tuple[Entry, bool]:
+    (path, rel, key, old, stub_beside_py, check), sig, max_bytes, import_roots = args
     if key[0] > max_bytes:
         return Entry(key, sig, None, f"too large: {key[0]} bytes (limit {max_bytes})"), False
     try:
@@ -167,22 +164,19 @@ def _process(
             data = fh.read()
     except OSError as exc:
         return Entry(key, sig, None, f"unreadable: {exc.strerror or exc}"), False
-    if not any(n.encode() in data for n in check):
+    if not _mentions(data, check):
         return Entry(key, sig, None, None), False
     digest = hashlib.blake2b(data, digest_size=16).digest()
     if old is not None and old.digest == digest:
         return Entry(key, sig, digest, old.result), False
     if stub_beside_py:
         return Entry(key, sig, digest, "type stub: the .py beside it is audited instead"), False
-    source = decode_source(Path(rel), data)
-    if isinstance(source, Skipped):
-        return Entry(key, sig, digest, source.reason), True
-    tree = parse_module(Path(rel), source)
-    if isinstance(tree, Skipped):
-        return Entry(key, sig, digest, tree.reason), True
-    needles_set = needles
-    facts = extract(tree, rel, lambda attr: any(n in attr for n in needles_set), import_roots)
-    return Entry(key, sig, digest, facts), True
+    result = facts_from_bytes(data, rel, import_roots)
+    return Entry(key, sig, digest, result.reason if isinstance(result, Skipped) else result), True
+
+
+def _mentions(data: bytes, needles: tuple[str, ...]) -> bool:
+    return any(n.encode() in data for n in needles)
 
 
 def _minimal(needles: Iterable[str]) -> tuple[str, ...]:
