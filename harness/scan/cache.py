@@ -50,10 +50,13 @@ class ScanCache:
     context: str = ""
 
     @classmethod
-    def load(cls, cache_dir: Path | None, *, context: str = "") -> ScanCache:
+    def load(
+        cls, cache_dir: Path | None, *, context: str = "", name: str = CACHE_FILE
+    ) -> ScanCache:
+        """The cache file `name` under `cache_dir` (None: no cache at all)."""
         if cache_dir is None:
             return cls(None, context=context)
-        path = cache_dir / CACHE_FILE
+        path = cache_dir / name
         try:
             raw = path.read_bytes()
         except FileNotFoundError:

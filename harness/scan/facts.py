@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Literal
 
 # Where an import sits: at module level, inside a function, under `if TYPE_CHECKING:`, or in a
@@ -92,16 +92,22 @@ def module_name(rel_path: str, import_roots: tuple[str, ...] = ("src",)) -> tupl
     `src/pkg/mod.py` is `pkg.mod`; the longest matching import root wins. Folders without
     `__init__.py` (namespace packages) are still part of the name.
     """
-    parts = list(PurePosixPath(rel_path).parts)
-    for prefix in sorted(import_roots, key=lambda r: -r.count("/")):
-        head = PurePosixPath(prefix).parts
-        if len(parts) > len(head) and tuple(parts[: len(head)]) == head:
+    parts = [p for p in rel_path.split("/") if p not in ("", ".")]
+    for head in _root_parts(import_roots):
+        if len(parts) > len(head) and parts[: len(head)] == head:
             parts = parts[len(head) :]
             break
     stem = parts[-1].rsplit(".", 1)[0]
     is_package = stem == "__init__"
     parts = parts[:-1] if is_package else [*parts[:-1], stem]
     return ".".join(parts), is_package
+
+
+@functools.lru_cache(maxsize=64)
+def _root_parts(import_roots: tuple[str, ...]) -> list[list[str]]:
+    """Each import root as path parts, longest first."""
+    split = [[p for p in r.split("/") if p not in ("", ".")] for r in import_roots]
+    return sorted((s for s in split if s), key=lambda s: -len(s))
 
 
 def resolve_relative(package: str, module: str | None, level: int) -> str:

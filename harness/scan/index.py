@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.scan.cache import Entry, ScanCache
+from harness.scan.cache import CACHE_FILE, Entry, ScanCache
 from harness.scan.facts import FileFacts, module_name
 from harness.scan.parse import MAX_BYTES
 from harness.scan.plain import facts_from_bytes
+from harness.scan.pool import map_items
 from harness.scan.skip import Skipped
 from harness.scan.walk import walk_strings
-
-# Below this many files to (re)read, a process pool costs more than it saves.
-_POOL_THRESHOLD = 400
 
 
 @dataclass(frozen=True)
@@ -40,6 +37,7 @@ def scan(
     *,
     exclude: Iterable[str] = (),
     cache_dir: Path | None = None,
+    cache_name: str = CACHE_FILE,
     jobs: int | None = None,
     max_bytes: int = MAX_BYTES,
     import_roots: tuple[str, ...] = ("src",),
@@ -58,10 +56,13 @@ def scan(
         exclude,
         relative_to=top,
     )
-    cache = ScanCache.load(cache_dir, context=repr((sorted(import_roots), max_bytes)))
+    cache = ScanCache.load(
+        cache_dir, context=repr((sorted(import_roots), max_bytes)), name=cache_name
+    )
     base = _minimal(needles)
     current = _minimal((*base, *cache.learned))
-    files, shadowed = _importable([(path, _rel(path, top)) for path in paths], import_roots)
+    named = {rel: module_name(rel, import_roots) for rel in (_rel(path, top) for path in paths)}
+    files, shadowed = _importable([(path, _rel(path, top)) for path in paths], named)
     walk_skips = [*walk_skips, *shadowed]
     stems = {rel for _, rel in files if rel.endswith(".py")}
     read = parsed = 0
@@ -78,9 +79,11 @@ def scan(
         # a second pass re-checks only the files that mentioned no needle, for the new names
         current = _minimal((*current, *extra))
         prior = entries
-    cache.entries = entries
-    cache.learned = frozenset(current) - frozenset(base)
-    cache.save()
+    learned = frozenset(current) - frozenset(base)
+    if read or learned != cache.learned or entries.keys() != cache.entries.keys():
+        cache.entries = entries
+        cache.learned = learned
+        cache.save()  # a warm run that changed nothing leaves the file alone
     skipped = [Skipped(Path(_rel(path, top)), reason) for path, reason in walk_skips]
     skipped += [
         Skipped(Path(rel), e.result) for rel, e in entries.items() if isinstance(e.result, str)
@@ -92,7 +95,7 @@ def scan(
         files_read=read,
         files_parsed=parsed,
         needles=current,
-        modules=frozenset(module_name(rel, import_roots)[0] for _, rel in files),
+        modules=frozenset(named[rel][0] for _, rel in files),
     )
 
 
@@ -135,15 +138,7 @@ def _run(
         todo.append((path, rel, key, reuse, rel.endswith(".pyi") and rel[:-1] in stems, check))
     if not todo:
         return entries, 0, 0
-    args = [(item, sig, max_bytes, import_roots) for item in todo]
-    workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
-    if workers > 1 and len(todo) >= _POOL_THRESHOLD:
-        methods = multiprocessing.get_all_start_methods()
-        ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-        with ctx.Pool(workers) as pool:
-            results = pool.map(_process, args, chunksize=max(1, len(args) // (workers * 16)))
-    else:
-        results = [_process(a) for a in args]
+    results = map_items(_process, [(item, sig, max_bytes, import_roots) for item in todo], jobs)
     parsed = 0
     for (_, rel, *_rest), (entry, did_parse) in zip(todo, results, strict=True):
         entries[rel] = entry
@@ -164,7 +159,7 @@ def _process(args: tuple[_Todo, str, int, tuple[str, ...]]) -> tuple[Entry, bool
             data = fh.read()
     except OSError as exc:
         return Entry(key, sig, None, f"unreadable: {exc.strerror or exc}"), False
-    if not _mentions(data, check):
+    if check and not _mentions(data, check):  # no needle at all: every file is a candidate
         return Entry(key, sig, None, None), False
     digest = hashlib.blake2b(data, digest_size=16).digest()
     if old is not None and old.digest == digest:
@@ -186,22 +181,22 @@ def _minimal(needles: Iterable[str]) -> tuple[str, ...]:
 
 
 def _importable(
-    files: list[tuple[str, str]], import_roots: tuple[str, ...]
+    files: list[tuple[str, str]], named: dict[str, tuple[str, bool]]
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """`files` without the modules a package of the same name shadows, and those as (path, reason).
 
     Python's import system looks for a package (`pkg/mod/__init__.py`) before a module
-    (`pkg/mod.py`) in the same folder, so the module file is never imported.
+    (`pkg/mod.py`) in the same folder, so the module file is never imported. `named` maps each
+    project-relative path to its (module, is_package).
     """
-    packages = {}
+    packages: dict[str, str] = {}
     for _path, rel in files:
-        if rel.endswith(("/__init__.py", "/__init__.pyi")):
-            packages.setdefault(module_name(rel, import_roots)[0], rel)
-    if not packages:
-        return files, []
+        module, is_package = named[rel]
+        if is_package:
+            packages.setdefault(module, rel)
     kept, shadowed = [], []
     for path, rel in files:
-        module, is_package = module_name(rel, import_roots)
+        module, is_package = named[rel]
         winner = packages.get(module)
         if winner is not None and not is_package:
             shadowed.append(

@@ -15,7 +15,7 @@ SHOP = ROOT / "tests" / "fixtures" / "discover" / "shop"
 
 
 def discover(capsys, *args: str) -> dict:
-    assert main(["discover", *args, "--format", "json"]) == 0
+    assert main(["discover", *args, "--no-cache", "--format", "json"]) == 0
     return json.loads(capsys.readouterr().out)
 
 
