@@ -96,15 +96,13 @@ class Group:
     name: str = ""
 
     def base_name(self) -> str:
-        """Role, prefixed by the subject words most class members share (else the commonest ones)."""
+        """Role, prefixed by the subject words most class members share."""
         classes = [m for m in self.members if m.kind in ("class", "alias")]
         subjects = [
             (role_and_subject(m.name, {self.role}) or ("", frozenset()))[1] for m in classes
         ]
         counts = Counter(w for s in subjects for w in s)
-        shared = {w for w, n in counts.items() if n * 2 > len(subjects)}
-        if not shared and counts:
-            shared = {w for w, n in counts.items() if n == max(counts.values())}
+        shared = {w for w, n in counts.items() if n * 2 >= len(subjects)}  # else: the role alone
         firsts: dict[str, int] = {}
         for d in (m for m in classes if m.kind == "class"):
             for i, w in enumerate(words(d.name.split(".")[0])):
@@ -166,7 +164,8 @@ def rank(defs: list[Definition], evidence: Evidence, learned: set[str]) -> list[
             (
                 g
                 for g in groups
-                if g.role == role and (not subject or not g.subject or subject & g.subject)
+                if g.role == role
+                and (not subject or not g.subject or subject & g.subject or g.learned)
             ),
             None,
         )

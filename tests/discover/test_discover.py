@@ -9,6 +9,8 @@ from pathlib import Path
 
 from harness.cli import main
 from harness.config import parse_config
+from harness.discover.rank import Group, _unique_names
+from tests.discover import platform_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOP = ROOT / "tests" / "fixtures" / "discover" / "shop"
@@ -100,3 +102,47 @@ def test_discover_reads_the_project_config(capsys, tmp_path) -> None:
     flat = json.dumps(discover(capsys, str(tmp_path)))
     assert "AppLegacyAgentRegistry" in flat
     assert "GenLegacyAgentRegistry" not in flat
+
+
+def test_a_real_platform_s_four_families_rank_in_the_top_5_with_the_right_canonical(
+    capsys, tmp_path
+) -> None:
+    found = discover(capsys, str(platform_tree.build(tmp_path)))
+    families = {f["name"]: f for f in found["families"][:5]}
+    canonicals = {
+        name: tomllib.loads(f["config"])["tool"]["ssot-harness"]["families"][name]["canonical"]
+        for name, f in families.items()
+    }
+    assert {
+        "execution-engine-factory": "aplatform.engine.factory:ExecutionEngineFactory",
+        "agent-registry": "aplatform.agents.registry:AgentRegistry",
+        "agent-supervisor": "aplatform.supervisor:SupervisorAgent",
+        "websocket-notifier": "aplatform.notify.ws:WebSocketNotifier",
+    }.items() <= canonicals.items()
+    factory = families["execution-engine-factory"]
+    members = {(m["path"], m["kind"]) for m in factory["members"]}
+    assert ("aplatform/runtime/loader.py", "class") in members  # in an `except ImportError:`
+    assert ("aplatform/runtime/compat311.py", "class") in members  # under an `if`
+    assert ("aplatform/api/deps.py", "getter") in members  # `async def get_...`
+    assert sum(kind == "getter" for _, kind in members) == 3
+    assert sum(kind == "class" for _, kind in members) == 7
+    doubles = {m["member"] for m in factory["test_doubles"]}
+    assert doubles == {
+        "tests.test_doubles:FakeExecutionEngineFactory",
+        "tests.test_doubles:ExecutionEngineFactory",
+    }
+    flat = json.dumps(found["families"])
+    assert "create_for_user" not in flat  # a bare common method name is never a member or a pattern
+    assert "Fake" not in json.dumps([f["config"] for f in found["families"]])
+    assert "calculator" in found["learned_roles"]
+    assert "calculator" in {f["name"] for f in found["families"]}
+    names = [f["name"] for f in found["families"]]
+    assert len(names) == len(set(names))
+
+
+def test_family_names_are_unique_even_when_two_groups_share_one() -> None:
+    """Two registry groups with unrelated subjects both name themselves 'registry': pasting both
+    blocks would be invalid TOML, so the second becomes 'registry-2'."""
+    groups = [Group("registry", frozenset({"a"})), Group("registry", frozenset({"b"}))]
+    _unique_names(groups)
+    assert [g.name for g in groups] == ["registry", "registry-2"]
