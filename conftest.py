@@ -1,11 +1,3 @@
-"""Wiring only: which target the harness runs against, and its fixtures."""
+"""Wiring only. The target, scenarios, snapshots and families are declared in [tool.ssot-harness]."""
 
-import pytest
-
-from contracts.target import TARGET
-
-
-@pytest.fixture
-def characterization_target():
-    """The system under characterization: the bundled agent_platform."""
-    return TARGET
+pytest_plugins = ["pytester"]  # the plugin's own tests run pytest in a scratch project

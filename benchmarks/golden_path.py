@@ -35,20 +35,14 @@ async def one_round(driver: str) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     rates = {}
     for driver in ("in_process", "live"):
-        rates[driver] = statistics.median(
-            asyncio.run(one_round(driver)) for _ in range(args.rounds)
-        )
+        rates[driver] = statistics.median(asyncio.run(one_round(driver)) for _ in range(args.rounds))
     ratio = rates["in_process"] / rates["live"]
-    print(
-        f"cores: {os.cpu_count()}, scenarios: {len(load_scenarios(ROOT / 'scenarios'))}, rounds: {args.rounds}"
-    )
+    print(f"cores: {os.cpu_count()}, scenarios: {len(load_scenarios(ROOT / 'scenarios'))}, rounds: {args.rounds}")
     print("| driver | scenarios/s (median) |")
     print("| --- | --- |")
     for driver, rate in rates.items():

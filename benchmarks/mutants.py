@@ -16,11 +16,7 @@ class Mutant:
 
 FACTORY, ENGINE = "agent_platform/engine/factory.py", "agent_platform/engine/engine.py"
 NOTIFIER, SUPERVISOR = "agent_platform/notifications.py", "agent_platform/supervisor.py"
-AGENT, EVENTS, CONNECTIONS = (
-    "agent_platform/agents/base.py",
-    "agent_platform/events.py",
-    "agent_platform/connections.py",
-)
+AGENT, EVENTS, CONNECTIONS = "agent_platform/agents/base.py", "agent_platform/events.py", "agent_platform/connections.py"
 
 MUTANTS: tuple[Mutant, ...] = (
     Mutant("limit-off-by-one", "per-user limit lets one engine too many through", FACTORY,

@@ -5,7 +5,7 @@
 Each mutant of benchmarks/mutants.py is applied to a fresh copy of the tracked files (the real tree is
 never edited); the copy runs, first on its own (it must pass unmutated), then per mutant:
     pytest -x contracts/execution_engine/test_contracts.py tests/golden_path/test_golden_path.py
-           --implementation ExecutionEngineFactory
+           --ssot-implementation ExecutionEngineFactory
 A mutant is killed when that run fails. Prints a markdown table and the kill rate."""
 
 from __future__ import annotations
@@ -27,14 +27,12 @@ from mutants import MUTANTS, Mutant  # noqa: E402
 SUITE = [
     "contracts/execution_engine/test_contracts.py",
     "tests/golden_path/test_golden_path.py",
-    "--implementation", "ExecutionEngineFactory",
+    "--ssot-implementation", "ExecutionEngineFactory",
 ]  # fmt: skip
 
 
 def copy_tree(target: Path) -> None:
-    files = subprocess.run(
-        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout.split()
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     for name in files:
         source = ROOT / name
         if source.is_file():
@@ -45,7 +43,7 @@ def copy_tree(target: Path) -> None:
 def run_suite(tree: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(tree)}
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider",
-               "--equivalence-matrix", "", "-rf", *SUITE]  # fmt: skip
+               "-rf", *SUITE]  # fmt: skip
     return subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, timeout=600)
 
 
@@ -54,9 +52,7 @@ def apply(tree: Path, mutant: Mutant) -> str:
     original = text = path.read_text(encoding="utf-8")
     for old, new in mutant.edits:
         if text.count(old) != 1:
-            raise SystemExit(
-                f"mutant {mutant.name}: {old!r} occurs {text.count(old)} times in {mutant.file}"
-            )
+            raise SystemExit(f"mutant {mutant.name}: {old!r} occurs {text.count(old)} times in {mutant.file}")
         text = text.replace(old, new)
     path.write_text(text, encoding="utf-8")
     return original
@@ -64,17 +60,11 @@ def apply(tree: Path, mutant: Mutant) -> str:
 
 def killer(output: str) -> str:
     found = re.search(r"^FAILED (\S+)", output, re.MULTILINE)
-    return (
-        found.group(1).split("::", 1)[-1]
-        if found
-        else "(run failed: " + output.strip().splitlines()[-1][:60] + ")"
-    )
+    return found.group(1).split("::", 1)[-1] if found else "(run failed: " + output.strip().splitlines()[-1][:60] + ")"
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", nargs="*", default=None, help="run only these mutants")
     args = parser.parse_args()
     chosen = [m for m in MUTANTS if not args.only or m.name in args.only]
@@ -84,14 +74,10 @@ def main() -> int:
         check = subprocess.run([sys.executable, "-c", "import agent_platform; print(agent_platform.__file__)"],
                                cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)}, capture_output=True, text=True)  # fmt: skip
         if not check.stdout.startswith(str(tree)):
-            raise SystemExit(
-                f"the copy does not import its own agent_platform: {check.stdout}{check.stderr}"
-            )
+            raise SystemExit(f"the copy does not import its own agent_platform: {check.stdout}{check.stderr}")
         baseline = run_suite(tree)
         if baseline.returncode != 0:
-            raise SystemExit(
-                "the unmutated suite fails; fix that first:\n" + baseline.stdout[-2000:]
-            )
+            raise SystemExit("the unmutated suite fails; fix that first:\n" + baseline.stdout[-2000:])
         rows, started = [], time.perf_counter()
         for mutant in chosen:
             original = apply(tree, mutant)
@@ -101,19 +87,13 @@ def main() -> int:
                 (tree / mutant.file).write_text(original, encoding="utf-8")
             killed = result.returncode != 0
             rows.append((mutant, killed, killer(result.stdout) if killed else "—"))
-            print(
-                f"{'killed  ' if killed else 'SURVIVED'} {mutant.name}", file=sys.stderr, flush=True
-            )
+            print(f"{'killed  ' if killed else 'SURVIVED'} {mutant.name}", file=sys.stderr, flush=True)
     kills = sum(1 for _, k, _ in rows if k)
     print("| mutant | file | what it breaks | outcome | first test that failed |")
     print("| --- | --- | --- | --- | --- |")
     for mutant, killed, by in rows:
-        print(
-            f"| {mutant.name} | {mutant.file} | {mutant.description} | {'killed' if killed else '**survived**'} | {by} |"
-        )
-    print(
-        f"\nkill rate: {kills}/{len(rows)} ({100 * kills / len(rows):.0f}%) in {time.perf_counter() - started:.0f} s"
-    )
+        print(f"| {mutant.name} | {mutant.file} | {mutant.description} | {'killed' if killed else '**survived**'} | {by} |")
+    print(f"\nkill rate: {kills}/{len(rows)} ({100 * kills / len(rows):.0f}%) in {time.perf_counter() - started:.0f} s")
     return 0 if kills == len(rows) else 1
 
 

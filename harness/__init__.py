@@ -1,3 +1,50 @@
-"""ssot-harness: characterize, prove equivalence, then pin a single source of truth."""
+"""ssot-harness: characterize, prove equivalence, then pin a single source of truth.
 
-__version__ = "0.1.0"
+The public API is what `__all__` lists; everything else is internal and may change. Names are
+imported on first use, so `import harness` (and the pytest plugin) stays cheap."""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+try:
+    __version__ = version("ssot-harness")
+except PackageNotFoundError:  # pragma: no cover - running from a checkout that is not installed
+    __version__ = "0+unknown"
+
+_PUBLIC = {
+    # pin
+    "SsotAudit": "harness.pin.pytest_part",
+    "assert_single_implementation": "harness.pin.pytest_part",
+    "assert_within_baseline": "harness.pin.pytest_part",
+    # prove
+    "assert_equivalent": "harness.prove.differential",
+    "DivergenceFound": "harness.prove.differential",
+    "equivalence_settings": "harness.prove.differential",
+    # characterize
+    "CharacterizationTarget": "harness.characterize.target",
+    "Scenario": "harness.characterize.scenario",
+    "Transcript": "harness.characterize.transcript",
+    "normalize": "harness.characterize.normalize",
+    "KeyRule": "harness.characterize.normalize",
+    "PatternRule": "harness.characterize.normalize",
+    "TranscriptSnapshotExtension": "harness.characterize.snapshot",
+    "record": "harness.characterize.recorder",
+    # errors
+    "HarnessError": "harness.errors",
+    "ConfigError": "harness.errors",
+}
+__all__ = ["__version__", *sorted(_PUBLIC)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'harness' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return __all__

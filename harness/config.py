@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -36,20 +37,56 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".ssot-cache",
 )
 
-_TOP_KEYS = {"roots", "exclude", "baseline", "cache-dir", "import-roots", "families"}
-_FAMILY_KEYS = {
-    "canonical",
-    "stage",
-    "names",
-    "bases",
-    "members",
-    "ignore",
-    "adapters",
-    "description",
-    "shims",
-}
+@dataclass(frozen=True)
+class Key:
+    """One documented key of `[tool.ssot-harness]` (or of a family table): the validator and the
+    configuration reference (docs/configuration.md) are both made from these."""
+
+    name: str
+    type: str  # "string", "list of strings", "table"
+    default: str  # as shown in the reference
+    doc: str
+
+
+TOP_KEYS: tuple[Key, ...] = (
+    Key("roots", "list of strings", '["."]', "folders scanned by the static audit, relative to the project root"),
+    Key("import-roots", "list of strings", '["src"]', "folders on sys.path: module names start below them (`src/pkg/mod.py` is `pkg.mod`)"),
+    Key("exclude", "list of strings", "[]", "extra folder/file name patterns the scanner skips (VCS, venvs, build output, caches are always skipped)"),
+    Key("baseline", "string", '".ssot-baseline.json"', "the ratchet baseline file (commit it)"),
+    Key("cache-dir", "string", '".ssot-cache"', "the scanner's content-keyed cache (git-ignore it)"),
+    Key("target", "string", "none", "`module:object` describing the system under characterization; the `ssot_target` fixture (option `--ssot-target`)"),
+    Key("scenarios", "string", '"scenarios"', "folder of golden-path scenario files; parametrizes `ssot_scenario` (option `--ssot-scenarios`)"),
+    Key("snapshots", "string", '"snapshots"', "folder of characterization snapshots written by `ssot_transcript_snapshot`"),
+    Key("reports", "string", '"reports"', "where `verify` writes the equivalence matrix; a plain pytest run writes it only with `--ssot-reports DIR`"),
+    Key("hypothesis-profile", "string", '"ssot-dev" ("ssot-ci" when $CI is set)', "hypothesis profile of the contract and differential tests: ssot-dev, ssot-ci, ssot-nightly or one you register (option `--ssot-hypothesis-profile`)"),
+    Key("families", "table", "{}", "one `[tool.ssot-harness.families.NAME]` table per family"),
+)
+FAMILY_KEYS: tuple[Key, ...] = (
+    Key("canonical", "string", "required", "the member that survives, `package.module:QualName`"),
+    Key("stage", "string", '"prove"', "`prove` (members may exist, counts may only go down) or `pinned` (only the canonical)"),
+    Key("names", "list of strings", "[]", "name patterns (`*` `?` `[...]`) of definitions that are members"),
+    Key("bases", "list of strings", "[]", "base class names whose subclasses are members"),
+    Key("members", "list of strings", "[]", "extra members, `module:QualName`"),
+    Key("ignore", "list of strings", "[]", "definitions matched by the rules that are not members, `module:QualName`"),
+    Key("adapters", "string", "none", "dotted package holding one adapter per member and the contract tests"),
+    Key("divergences", "string", "`divergences.toml` in the adapters package", "accepted divergences file, relative to the project root (option `--ssot-divergences`)"),
+    Key("description", "string", '""', "one line shown in reports"),
+    Key("shims", "array of tables", "[]", "members kept on purpose until a date: `[[...families.NAME.shims]]` with `member`, `reason`, `expires` (a date), optional `callers` (modules allowed to use it)"),
+)
+_TOP_KEYS = {k.name for k in TOP_KEYS}
+_FAMILY_KEYS = {k.name for k in FAMILY_KEYS}
 _SHIM_KEYS = {"member", "reason", "expires", "callers"}
 _SECTION = "[tool.ssot-harness]"
+
+
+def reference_markdown() -> str:
+    """The configuration reference, made from the keys the validator accepts."""
+    lines = ["| key | type | default | meaning |", "| --- | --- | --- | --- |"]
+    lines += [f"| `{k.name}` | {k.type} | {k.default} | {k.doc} |" for k in TOP_KEYS]
+    lines += ["", "Per family (`[tool.ssot-harness.families.NAME]`):", ""]
+    lines += ["| key | type | default | meaning |", "| --- | --- | --- | --- |"]
+    lines += [f"| `{k.name}` | {k.type} | {k.default} | {k.doc} |" for k in FAMILY_KEYS]
+    return "\n".join(lines) + "\n"
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -62,32 +99,46 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
+def read_section(pyproject: Path) -> dict[str, Any] | None:
+    """`[tool.ssot-harness]` of `pyproject` as plain data, or None when the file has no such section."""
+    try:
+        raw = pyproject.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{pyproject}: no such file") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{pyproject}: is a directory; name the pyproject.toml file itself") from None
+    except OSError as exc:
+        raise ConfigError(f"{pyproject}: cannot read: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{pyproject}: not UTF-8 (byte {exc.start}); TOML files must be UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{pyproject}: not valid TOML: {exc}") from None
+    tool = data.get("tool", {})
+    return tool.get("ssot-harness") if isinstance(tool, dict) else None
+
+
 def load_config(pyproject: Path, *, root: Path | None = None) -> Config:
     """Read `[tool.ssot-harness]` of `pyproject`; a missing section gives an empty config.
 
     Paths in it are relative to `root`, the project (default: the folder of `pyproject`).
     """
-    if pyproject.is_dir():
-        raise ConfigError(
-            f"{pyproject} is a directory; pass the pyproject.toml file that holds {_SECTION} "
-            f"(e.g. {pyproject / 'pyproject.toml'})"
-        )
-    try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{pyproject}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            f"{pyproject}: not valid UTF-8 (byte {exc.start}); TOML files must be UTF-8, re-save it so"
-        ) from None
-    except OSError as exc:
-        raise ConfigError(f"{pyproject}: unreadable ({exc.strerror or exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{pyproject}: not valid TOML: {exc}") from None
-    section = data.get("tool", {}).get("ssot-harness", {})
+    section = read_section(pyproject)
     return parse_config(
-        section, root=pyproject.parent if root is None else root, source=str(pyproject)
+        section or {}, root=pyproject.parent if root is None else root, source=str(pyproject)
     )
+
+
+def load_project_config(pyproject: Path) -> Config | None:
+    """The project's config, or None when `pyproject` is absent or has no `[tool.ssot-harness]`:
+    such a project did not ask for the harness, and the pytest plugin stays inert there."""
+    if not pyproject.is_file():
+        return None
+    section = read_section(pyproject)
+    if section is None:
+        return None
+    return parse_config(section, root=pyproject.parent, source=str(pyproject))
 
 
 def parse_config(section: dict[str, Any], *, root: Path, source: str = "pyproject.toml") -> Config:
@@ -118,7 +169,26 @@ def parse_config(section: dict[str, Any], *, root: Path, source: str = "pyprojec
         cache_dir=_str(section, "cache-dir", where, ".ssot-cache"),
         import_roots=_import_roots(section, root, where),
         families=families,
+        target=_target(section, where),
+        scenarios=_str(section, "scenarios", where, "scenarios"),
+        snapshots=_str(section, "snapshots", where, "snapshots"),
+        reports=_str(section, "reports", where, "reports"),
+        hypothesis_profile=_optional_str(section, "hypothesis-profile", where),
+        source=source,
     )
+
+
+def _target(section: dict[str, Any], where: str) -> str | None:
+    target = _optional_str(section, "target", where)
+    if target is not None and not re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*", target):
+        raise ConfigError(f"{where} target: {target!r} must be 'package.module:object'")
+    return target
+
+
+def _optional_str(table: dict[str, Any], key: str, where: str) -> str | None:
+    if key not in table:
+        return None
+    return _str(table, key, where, "")
 
 
 def _import_roots(section: dict[str, Any], root: Path, where: str) -> tuple[str, ...]:
@@ -192,6 +262,7 @@ def _parse_family(name: str, body: Any, where: str) -> Family:
         ignore=tuple(_member(m, f"{where} ignore") for m in _str_list(body, "ignore", where)),
         adapters=adapters,
         description=_str(body, "description", where, ""),
+        divergences=_optional_str(body, "divergences", where),
         shims=_shims(body.get("shims", []), where),
     )
 
@@ -274,7 +345,7 @@ def _no_unknown(table: dict[str, Any], allowed: set[str], where: str) -> None:
 def _str(table: dict[str, Any], key: str, where: str, default: str) -> str:
     value = table.get(key, default)
     if not isinstance(value, str):
-        raise ConfigError(f"{where} {key}: expected a string, got {type(value).__name__}")
+        raise ConfigError(f"{where} {key}: expected a string, got {type(value).__name__} {value!r}")
     return value
 
 

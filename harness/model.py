@@ -62,6 +62,7 @@ class Family:
     ignore: tuple[MemberRef, ...] = ()  # definitions matched by the rules that are not members
     adapters: str | None = None  # dotted package holding one adapter per member (stage 2)
     description: str = ""
+    divergences: str | None = None  # accepted divergences file, relative to the project root
     shims: tuple[Shim, ...] = ()  # members kept on purpose for a while
 
 
@@ -77,6 +78,13 @@ class Config:
     # folders on sys.path: module names start below them (`src/pkg/mod.py` is `pkg.mod`)
     import_roots: tuple[str, ...] = ("src",)
     families: tuple[Family, ...] = field(default=())
+    # stage 1 and the pytest plugin
+    target: str | None = None  # "module:object" describing the system under characterization
+    scenarios: str = "scenarios"  # folder of golden-path scenario files
+    snapshots: str = "snapshots"  # folder of characterization snapshots
+    reports: str = "reports"  # where `verify` (or --ssot-reports) writes the equivalence matrix
+    hypothesis_profile: str | None = None  # None: ssot-ci when $CI is set, else ssot-dev
+    source: str = ""  # the pyproject.toml this came from
 
     def family(self, name: str) -> Family:
         for fam in self.families:

@@ -1,10 +1,14 @@
-"""The pytest entry point: registers the markers and each wing's pytest part. Wiring only."""
+"""The pytest entry point: markers and `--ssot-…` options always; everything else only in a project
+that asked for the harness (`[tool.ssot-harness]` or `--ssot-config`). Wiring only."""
 
 from __future__ import annotations
 
 import pytest
 
-# Each wing keeps its own hooks (options, fixtures, parametrization, summaries) in `pytest_part`.
+from harness import pytest_session
+
+# Each wing keeps its own hooks and fixtures in `pytest_part`; every hook there checks that the
+# project is configured, and every fixture is namespaced `ssot_…`.
 pytest_plugins = [
     "harness.characterize.pytest_part",
     "harness.prove.pytest_part",
@@ -15,10 +19,37 @@ MARKERS = {
     "golden_path": "end-to-end characterization of login -> agent execution -> AI response",
     "contract": "a contract run against every implementation of a family",
     "ssot": "pins a family to its single source of truth (static and run time)",
-    "staging": "smoke test against a deployed instance (needs --staging-url or SSOT_STAGING_URL)",
+    "staging": "smoke test against a deployed instance (needs --ssot-staging-url or SSOT_STAGING_URL)",
 }
 
+# (flag, dest, help); every value overrides the `[tool.ssot-harness]` key of the same name
+OPTIONS: tuple[tuple[str, str, str], ...] = (
+    ("--ssot-config", "ssot_config", "pyproject.toml holding [tool.ssot-harness] (default: <rootdir>/pyproject.toml)"),
+    ("--ssot-target", "ssot_target", "the system under characterization, 'module:object' (config key: target)"),
+    ("--ssot-scenarios", "ssot_scenarios", "folder of golden-path scenario files (config key: scenarios)"),
+    ("--ssot-reports", "ssot_reports", "write the equivalence matrix (md, json) to this folder (config key: reports, used by `verify`)"),
+    ("--ssot-divergences", "ssot_divergences", "accepted divergences file for every family (config key: families.NAME.divergences)"),
+    ("--ssot-hypothesis-profile", "ssot_hypothesis_profile", "hypothesis profile of the contract and differential tests (config key: hypothesis-profile)"),
+    ("--ssot-staging-url", "ssot_staging_url", "base URL of a deployed instance for `-m staging` smoke tests (default: $SSOT_STAGING_URL)"),
+)
 
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("ssot-harness", "ssot-harness (active only where [tool.ssot-harness] exists)")
+    for flag, dest, help_text in OPTIONS:
+        group.addoption(flag, dest=dest, default=None, metavar="VALUE", help=help_text)
+    group.addoption(
+        "--ssot-implementation",
+        dest="ssot_implementation",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="run contracts only against these members (short names; repeat or comma-separate)",
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     for name, description in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {description}")
+    config.stash[pytest_session.CONFIG_KEY] = pytest_session.load(config)

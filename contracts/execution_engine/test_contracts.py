@@ -1,6 +1,6 @@
 """The execution-engine contracts: every member of the family must keep each of them.
 
-Each contract takes `implementation` (one member's adapter; pytest runs it once per member) and
+Each contract takes `ssot_implementation` (one member's adapter; pytest runs it once per member) and
 states one behaviour. Accepted divergences are declared in divergences.toml."""
 
 from __future__ import annotations
@@ -31,11 +31,11 @@ async def run_one(adapter, bound, env, user: str, message: str = OPTIMIZE):
         await session.close()
 
 
-async def test_each_context_gets_its_own_engine(implementation, tmp_path) -> None:
+async def test_each_context_gets_its_own_engine(ssot_implementation, tmp_path) -> None:
     with contract_env(tmp_path) as env:
-        bound = implementation.bind(env)
-        first = await implementation.open(bound, context_for(env, "alice"))
-        second = await implementation.open(bound, context_for(env, "alice"))
+        bound = ssot_implementation.bind(env)
+        first = await ssot_implementation.open(bound, context_for(env, "alice"))
+        second = await ssot_implementation.open(bound, context_for(env, "alice"))
         try:
             assert first.engine is not second.engine
             assert first.engine.context.run_id != second.engine.context.run_id
@@ -48,32 +48,32 @@ async def test_each_context_gets_its_own_engine(implementation, tmp_path) -> Non
         assert runs == [first.engine.context.run_id, second.engine.context.run_id]
 
 
-async def test_an_invalid_context_is_refused(implementation, tmp_path) -> None:
+async def test_an_invalid_context_is_refused(ssot_implementation, tmp_path) -> None:
     with contract_env(tmp_path) as env:
-        bound = implementation.bind(env)
+        bound = ssot_implementation.bind(env)
         user_id = env.user("alice")
         bogus = SimpleNamespace(user_id=user_id, thread_id="placeholder", run_id="", request_id="", websocket_client_id="")
         with pytest.raises(InvalidContextError):
-            await implementation.open(bound, bogus)
+            await ssot_implementation.open(bound, bogus)
         assert env.events[user_id] == []
-        assert implementation.active_engines(bound, user_id) == 0
+        assert ssot_implementation.active_engines(bound, user_id) == 0
 
 
-async def test_events_follow_the_order_rules(implementation, tmp_path) -> None:
+async def test_events_follow_the_order_rules(ssot_implementation, tmp_path) -> None:
     with contract_env(tmp_path) as env:
-        result = await run_one(implementation, implementation.bind(env), env, "alice")
+        result = await run_one(ssot_implementation, ssot_implementation.bind(env), env, "alice")
         events = env.events[env.user("alice")]
         assert result.status == "completed"
         assert shape_problems(events) == []
 
 
-async def test_events_reach_only_their_own_user_with_8_users_interleaved(implementation, tmp_path) -> None:
+async def test_events_reach_only_their_own_user_with_8_users_interleaved(ssot_implementation, tmp_path) -> None:
     users = [f"user{i}" for i in range(8)]
     # every user's LLM answers after a different delay, so the eight runs interleave
     script = {f"{OPTIMIZE} ({u})": [{"delay": 0.002 * (8 - i)}] * 4 for i, u in enumerate(users)}
     with contract_env(tmp_path, script) as env:
-        bound = implementation.bind(env)
-        sessions = [await implementation.open(bound, context_for(env, u)) for u in users]
+        bound = ssot_implementation.bind(env)
+        sessions = [await ssot_implementation.open(bound, context_for(env, u)) for u in users]
         results = await asyncio.gather(*(s.run(f"{OPTIMIZE} ({u})") for s, u in zip(sessions, users, strict=True)))
         for session in sessions:
             await session.close()
@@ -84,19 +84,19 @@ async def test_events_reach_only_their_own_user_with_8_users_interleaved(impleme
             assert events[-1]["type"] == "agent_completed" and result.status == "completed"
 
 
-async def test_the_per_user_concurrency_limit_holds(implementation, tmp_path) -> None:
+async def test_the_per_user_concurrency_limit_holds(ssot_implementation, tmp_path) -> None:
     limit = 2
     with contract_env(tmp_path) as env:
-        bound = implementation.bind(env)
-        open_ = [await implementation.open(bound, context_for(env, "alice")) for _ in range(limit)]
+        bound = ssot_implementation.bind(env)
+        open_ = [await ssot_implementation.open(bound, context_for(env, "alice")) for _ in range(limit)]
         try:
             with pytest.raises(ConcurrencyLimitError):
-                extra = await implementation.open(bound, context_for(env, "alice"))
+                extra = await ssot_implementation.open(bound, context_for(env, "alice"))
                 await extra.close()
-            other = await implementation.open(bound, context_for(env, "bob"))  # other users are not limited
+            other = await ssot_implementation.open(bound, context_for(env, "bob"))  # other users are not limited
             await other.close()
             await open_.pop().close()
-            again = await implementation.open(bound, context_for(env, "alice"))  # a released slot is reusable
+            again = await ssot_implementation.open(bound, context_for(env, "alice"))  # a released slot is reusable
             await again.close()
         finally:
             for session in open_:
@@ -104,13 +104,13 @@ async def test_the_per_user_concurrency_limit_holds(implementation, tmp_path) ->
 
 
 @pytest.mark.parametrize("outcome", ["success", "error", "cancellation"])
-async def test_engines_and_tasks_are_cleaned_up_after(implementation, tmp_path, outcome: str) -> None:
+async def test_engines_and_tasks_are_cleaned_up_after(ssot_implementation, tmp_path, outcome: str) -> None:
     script = {"success": [], "error": [{"status": 500}, {"status": 500}], "cancellation": [{"delay": 30}]}[outcome]
     tasks_before = asyncio.all_tasks()
     with contract_env(tmp_path, script) as env:
-        bound = implementation.bind(env)
+        bound = ssot_implementation.bind(env)
         user_id = env.user("alice")
-        session = await implementation.open(bound, context_for(env, "alice"))
+        session = await ssot_implementation.open(bound, context_for(env, "alice"))
 
         async def run_and_close():
             try:
@@ -124,7 +124,7 @@ async def test_engines_and_tasks_are_cleaned_up_after(implementation, tmp_path, 
                 await asyncio.sleep(0.005)
             task.cancel()
         result = (await asyncio.gather(task, return_exceptions=True))[0]
-        assert implementation.active_engines(bound, user_id) == 0
+        assert ssot_implementation.active_engines(bound, user_id) == 0
         status = {"success": "completed", "error": "failed", "cancellation": "cancelled"}[outcome]
         assert [r["status"] for r in env.store.runs()] == [status]
         if outcome != "cancellation":
@@ -132,9 +132,9 @@ async def test_engines_and_tasks_are_cleaned_up_after(implementation, tmp_path, 
     assert asyncio.all_tasks() - tasks_before == set()
 
 
-async def test_llm_failure_becomes_agent_error(implementation, tmp_path) -> None:
+async def test_llm_failure_becomes_agent_error(ssot_implementation, tmp_path) -> None:
     with contract_env(tmp_path, [{"status": 503}, {"status": 503}]) as env:
-        result = await run_one(implementation, implementation.bind(env), env, "alice", "hello")
+        result = await run_one(ssot_implementation, ssot_implementation.bind(env), env, "alice", "hello")
         events = env.events[env.user("alice")]
         assert result.status == "failed"
         assert [e["type"] for e in events][-1] == "agent_error" and "503" in events[-1]["payload"]["error"]
@@ -153,8 +153,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("golden", scenarios, ids=[s.name for s in scenarios])
 
 
-async def test_transcript_equals_the_golden_snapshot(implementation, tmp_path, golden) -> None:
+async def test_transcript_equals_the_golden_snapshot(ssot_implementation, tmp_path, golden) -> None:
     """N implementations, one truth: each member's transcript equals the golden path's snapshot."""
     expected = (SNAPSHOTS / f"test_golden_path[{golden.name}].txt").read_text(encoding="utf-8")
-    actual = TranscriptSnapshotExtension().serialize(await play(implementation, golden, tmp_path))
+    actual = TranscriptSnapshotExtension().serialize(await play(ssot_implementation, golden, tmp_path))
     assert actual == expected

@@ -15,7 +15,7 @@ from contracts.execution_engine.play import play
 from harness.characterize.normalize import GOLDEN_PATH_RULES, normalize
 from harness.characterize.scenario import Scenario
 from harness.characterize.transcript import render
-from harness.prove.differential import assert_equivalent
+from harness.prove.differential import assert_equivalent, equivalence_settings
 
 pytestmark = pytest.mark.contract
 NAMES = ["alice", "bob", "carol"]
@@ -72,15 +72,16 @@ def transcript_of(adapter, *, memo: dict[str, str] | None = None):
     return run
 
 
+@equivalence_settings()
 @given(case=scenarios())
-def test_same_transcript_as_the_canonical(implementation, canonical, case) -> None:
-    if implementation is canonical:
+def test_same_transcript_as_the_canonical(ssot_implementation, ssot_canonical, case) -> None:
+    if ssot_implementation is ssot_canonical:
         pytest.skip("the canonical is the reference")
-    runners = {"canonical": transcript_of(canonical, memo=_CANONICAL_TRANSCRIPTS), "member": transcript_of(implementation)}
+    runners = {"canonical": transcript_of(ssot_canonical, memo=_CANONICAL_TRANSCRIPTS), "member": transcript_of(ssot_implementation)}
     assert_equivalent(
         case,
-        member=implementation.member.partition(":")[2],
-        canonical=canonical.member.partition(":")[2],
-        transcript_of=lambda who, c: runners["canonical" if who == canonical.member.partition(":")[2] else "member"](who, c),
+        member=ssot_implementation.member.partition(":")[2],
+        canonical=ssot_canonical.member.partition(":")[2],
+        transcript_of=lambda who, c: runners["canonical" if who == ssot_canonical.member.partition(":")[2] else "member"](who, c),
         describe=describe,
     )

@@ -63,9 +63,7 @@ class InProcessWebSocket:
 
     async def open(self) -> InProcessWebSocket:
         self._to_app.put_nowait({"type": "websocket.connect"})
-        self._task = asyncio.create_task(
-            self._app(self._scope, self._to_app.get, self._from_app.put)
-        )
+        self._task = asyncio.create_task(self._app(self._scope, self._to_app.get, self._from_app.put))
         message = await self._from_app.get()
         if message["type"] == "websocket.close":
             raise ConnectionClosedError(message.get("code"))
@@ -104,9 +102,7 @@ def mock_llm_route(
         read_timeout = (request.extensions.get("timeout") or {}).get("read")
         if delay and read_timeout is not None and delay > read_timeout:
             await asyncio.sleep(read_timeout)
-            raise httpx.ReadTimeout(
-                "scripted delay beyond the client's read timeout", request=request
-            )
+            raise httpx.ReadTimeout("scripted delay beyond the client's read timeout", request=request)
         if delay:
             await asyncio.sleep(delay)
         return httpx.Response(status, json=payload)
@@ -132,9 +128,7 @@ class InProcessDriver:
         respond = self.target.llm_responder(self.scenario.llm_script)
         mock_llm_route(router, f"{self.llm_url}{self.target.llm_path}", respond, self._llm_bodies)
         self.app = self.target.build_app(self.db_path, self.llm_url, self.scenario.llm_timeout)
-        self.http = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=self.app), base_url="http://testserver"
-        )
+        self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://testserver")
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -142,9 +136,7 @@ class InProcessDriver:
         self._router.__exit__(*exc)
 
     async def login(self, username: str, password: str) -> httpx.Response:
-        return await self.http.post(
-            "/auth/login", json={"username": username, "password": password}
-        )
+        return await self.http.post("/auth/login", json={"username": username, "password": password})
 
     async def connect(self, token: str | None, path: str = "/ws") -> InProcessWebSocket:
         headers = {"authorization": f"Bearer {token}"} if token else {}
@@ -167,9 +159,7 @@ def wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout: floa
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise HarnessError(
-                f"{url}: the server exited with code {process.returncode} before it was healthy"
-            )
+            raise HarnessError(f"{url}: the server exited with code {process.returncode} before it was healthy")
         try:
             if httpx.get(f"{url}/health", timeout=0.5).status_code == 200:
                 return
@@ -217,9 +207,7 @@ class LiveDriver:
         self.llm_url, self.url = f"http://127.0.0.1:{llm_port}", f"http://127.0.0.1:{port}"
         try:
             self._start(list(self.target.fake_llm_argv(llm_port, str(script))), self.llm_url)
-            argv = self.target.serve_argv(
-                port, self.db_path, self.llm_url, self.scenario.llm_timeout
-            )
+            argv = self.target.serve_argv(port, self.db_path, self.llm_url, self.scenario.llm_timeout)
             self._start(list(argv), self.url)
         except BaseException:
             self._stop()
@@ -243,9 +231,7 @@ class LiveDriver:
         self._processes.clear()
 
     async def login(self, username: str, password: str) -> httpx.Response:
-        return await self.http.post(
-            "/auth/login", json={"username": username, "password": password}
-        )
+        return await self.http.post("/auth/login", json={"username": username, "password": password})
 
     async def connect(self, token: str | None, path: str = "/ws") -> LiveWebSocket:
         headers = {"Authorization": f"Bearer {token}"} if token else {}

@@ -78,9 +78,7 @@ class _Normalizer:
             if isinstance(rule, KeyRule):
                 for key in rule.keys:
                     self.key_kind[key] = rule
-        self.patterns = [
-            (r, re.compile(r.pattern)) for r in self.rules if isinstance(r, PatternRule)
-        ]
+        self.patterns = [(r, re.compile(r.pattern)) for r in self.rules if isinstance(r, PatternRule)]
         self.seen: dict[str, str] = {}  # raw value -> placeholder, across kinds
         self.counts: dict[str, int] = {}
         self.hits: dict[Rule, int] = dict.fromkeys(self.rules, 0)
@@ -113,10 +111,7 @@ class _Normalizer:
             if len(known) >= 8 and known in text:
                 text = text.replace(known, placeholder)
         for rule, regex in self.patterns:
-
-            def swap(
-                match: re.Match[str], rule: PatternRule = rule, grouped: bool = bool(regex.groups)
-            ) -> str:
+            def swap(match: re.Match[str], rule: PatternRule = rule, grouped: bool = bool(regex.groups)) -> str:
                 raw = match.group(1) if grouped else match.group(0)
                 new = self.placeholder(rule, raw)
                 return match.group(0).replace(raw, new) if grouped else new

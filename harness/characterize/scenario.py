@@ -35,9 +35,7 @@ def load_scenario(path: Path) -> Scenario:
         raise ConfigError(f"{where}: must be a JSON object")
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
-        raise ConfigError(
-            f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(_TOP_KEYS))})"
-        )
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(_TOP_KEYS))})")
     users = tuple(data.get("users") or ())
     if not users:
         raise ConfigError(f"{where}: 'users' must name at least one user")

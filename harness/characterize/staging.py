@@ -13,14 +13,7 @@ import websockets
 from harness.errors import StagingError
 
 EVENT_TYPES = frozenset(
-    {
-        "agent_started",
-        "agent_thinking",
-        "tool_executing",
-        "tool_completed",
-        "agent_completed",
-        "agent_error",
-    }
+    {"agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed", "agent_error"}
 )
 TERMINAL = frozenset({"agent_completed", "agent_error"})
 
@@ -35,32 +28,22 @@ class StagingClient:
         try:
             response = httpx.get(f"{self.base_url}/health", timeout=3.0)
         except httpx.HTTPError as exc:
-            raise StagingError(
-                f"staging instance {self.base_url} is unreachable: {type(exc).__name__}: {exc}"
-            ) from None
+            raise StagingError(f"staging instance {self.base_url} is unreachable: {type(exc).__name__}: {exc}") from None
         if response.status_code != 200:
-            raise StagingError(
-                f"staging instance {self.base_url}/health answered {response.status_code}"
-            )
+            raise StagingError(f"staging instance {self.base_url}/health answered {response.status_code}")
 
     async def login(self, username: str, password: str) -> str:
         async with httpx.AsyncClient(base_url=self.base_url, timeout=10.0) as http:
-            response = await http.post(
-                "/auth/login", json={"username": username, "password": password}
-            )
+            response = await http.post("/auth/login", json={"username": username, "password": password})
         if response.status_code != 200:
-            raise StagingError(
-                f"login of {username!r} at {self.base_url} answered {response.status_code}"
-            )
+            raise StagingError(f"login of {username!r} at {self.base_url} answered {response.status_code}")
         return response.json()["access_token"]
 
     async def chat(self, token: str, messages: Iterable[str]) -> list[list[dict[str, Any]]]:
         """Sends each message in turn on one connection; returns each run's events."""
         ws_url = self.base_url.replace("http", "ws", 1) + "/ws"
         runs: list[list[dict[str, Any]]] = []
-        async with websockets.connect(
-            ws_url, additional_headers={"Authorization": f"Bearer {token}"}
-        ) as ws:
+        async with websockets.connect(ws_url, additional_headers={"Authorization": f"Bearer {token}"}) as ws:
             for message in messages:
                 await ws.send(json.dumps({"type": "user_message", "content": message}))
                 events: list[dict[str, Any]] = []

@@ -13,19 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from harness import pytest_session
 from harness.config import load_config
 from harness.model import Config
 from harness.pin.audit import AuditReport, FamilyAudit, run_audit
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("ssot-harness pin")
-    group.addoption(
-        "--ssot-config",
-        metavar="PYPROJECT",
-        default=None,
-        help="pyproject.toml with [tool.ssot-harness] for the ssot_audit fixture (default: <rootdir>/pyproject.toml)",
-    )
 
 
 class SsotAudit:
@@ -83,10 +74,8 @@ def _offenders(fa: FamilyAudit) -> str:
 
 @pytest.fixture(scope="session")
 def ssot_audit(pytestconfig: pytest.Config) -> SsotAudit:
-    """The static audit of this project's families ([tool.ssot-harness] of the rootdir's pyproject.toml)."""
-    option = pytestconfig.getoption("--ssot-config")
-    pyproject = Path(option) if option else pytestconfig.rootpath / "pyproject.toml"
-    return SsotAudit.from_pyproject(pyproject)
+    """The static audit of this project's families (its [tool.ssot-harness], or --ssot-config)."""
+    return SsotAudit(pytest_session.require(pytestconfig, "ssot_audit"))
 
 
 def assert_single_implementation(family: str, *, pyproject: Path | str = "pyproject.toml") -> None:

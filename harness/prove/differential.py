@@ -17,13 +17,24 @@ from hypothesis.database import (
     MultiplexedDatabase,
     ReadOnlyDatabase,
 )
+from hypothesis.errors import InvalidArgument
+
+from harness.errors import ConfigError
 
 PROFILE_ENV = "SSOT_HYPOTHESIS_PROFILE"
 DATABASE_ENV = "SSOT_HYPOTHESIS_DATABASE"
 
 
 class DivergenceFound(AssertionError):
-    """A member's transcript differs from the canonical's for the same scenario."""
+    """A member's transcript differs from the canonical's for the same scenario.
+
+    `scenario` (the minimal scenario, described) and `diff` travel to the equivalence matrix as
+    data, through the test report's user properties."""
+
+    def __init__(self, message: str, *, scenario: str = "", diff: str = "") -> None:
+        super().__init__(message)
+        self.scenario = scenario
+        self.diff = diff
 
 
 def assert_equivalent(
@@ -41,17 +52,16 @@ def assert_equivalent(
         return
     diff = "\n".join(
         difflib.unified_diff(
-            expected.splitlines(),
-            actual.splitlines(),
-            f"canonical {canonical}",
-            f"member {member}",
-            lineterm="",
+            expected.splitlines(), actual.splitlines(), f"canonical {canonical}", f"member {member}", lineterm=""
         )
     )
+    described = describe(scenario)
     raise DivergenceFound(
         f"{member} diverges from the canonical {canonical}.\n"
-        f"Minimal scenario:\n{describe(scenario)}\n"
-        f"Diff (canonical -> {member}):\n{diff}"
+        f"Minimal scenario:\n{described}\n"
+        f"Diff (canonical -> {member}):\n{diff}",
+        scenario=described,
+        diff=diff,
     )
 
 
@@ -70,17 +80,45 @@ def example_database(spec: str | None = None):
     return DirectoryBasedExampleDatabase(spec)
 
 
+PROFILES = ("ssot-dev", "ssot-ci", "ssot-nightly")
+_active: list[str] = ["ssot-dev"]
+
+
 def register_profiles() -> None:
-    common = dict(
-        deadline=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    )
-    settings.register_profile("dev", max_examples=15, database=example_database(), **common)
-    settings.register_profile(
-        "ci", max_examples=30, derandomize=True, database=None, print_blob=True, **common
-    )
-    settings.register_profile("nightly", max_examples=500, database=example_database(), **common)
+    """Registers the harness's named profiles, each only where the user has not registered their
+    own of that name (so a project overrides one by registering it first, e.g. in conftest.py).
+    Nothing is loaded: the user's own tests keep the user's settings."""
+    common = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    wanted = {
+        "ssot-dev": dict(max_examples=15, database=example_database(), **common),
+        "ssot-ci": dict(max_examples=30, derandomize=True, database=None, print_blob=True, **common),
+        "ssot-nightly": dict(max_examples=500, database=example_database(), **common),
+    }
+    for name, values in wanted.items():
+        try:
+            settings.get_profile(name)
+        except InvalidArgument:
+            settings.register_profile(name, **values)
 
 
 def default_profile() -> str:
-    return os.environ.get(PROFILE_ENV) or ("ci" if os.environ.get("CI") else "dev")
+    return os.environ.get(PROFILE_ENV) or ("ssot-ci" if os.environ.get("CI") else "ssot-dev")
+
+
+def use_profile(name: str) -> None:
+    """Makes `name` the profile of `equivalence_settings()`; an unknown name is an error."""
+    try:
+        settings.get_profile(name)
+    except InvalidArgument:
+        raise ConfigError(f"hypothesis profile {name!r} is not registered (harness profiles: {', '.join(PROFILES)})") from None
+    _active[0] = name
+
+
+def equivalence_settings() -> settings:
+    """The hypothesis settings of the contract and differential tests: the active harness profile.
+
+        @equivalence_settings()
+        @given(case=scenarios())
+        def test_same_transcript_as_the_canonical(ssot_implementation, ssot_canonical, case): ...
+    """
+    return settings(settings.get_profile(_active[0]))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -13,39 +15,36 @@ class Cell:
     member: str
     contract: str
     case: str  # "" when the contract has no other parameter
-    outcome: str  # pass | fail | xfail | skip
+    outcome: str  # pass | fail | xfail | skip | fixed
     reason: str = ""
     detail: str = ""
 
 
-def outcome_of(report) -> tuple[str, str, str] | None:
-    """(outcome, reason, detail) of one pytest TestReport phase, or None for phases that say nothing."""
+def outcome_of(report: Any, *, fixed: bool = False, detail: str = "") -> tuple[str, str, str] | None:
+    """(outcome, reason, detail) of one pytest TestReport phase, or None for phases that say nothing.
+
+    `fixed`: the test carried a declared divergence and passed (its strict xfail failed the run);
+    `detail`: the structured detail the test's report carried (minimal scenario and diff)."""
     if report.when == "call" or (report.when == "setup" and not report.passed):
+        if fixed:
+            return "fixed", "fixed: remove this declaration", ""
         if hasattr(report, "wasxfail"):
-            return "xfail", report.wasxfail, minimal_scenario(str(report.longrepr or ""))
+            return "xfail", report.wasxfail, detail
         if report.failed:
-            return "fail", "", minimal_scenario(str(report.longrepr or ""))
+            return "fail", "", detail or _crash(report)
         if report.skipped:
             reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
             return "skip", str(reason).removeprefix("Skipped: "), ""
         return "pass", "", ""
     if report.when == "teardown" and report.failed:
-        return "fail", "teardown failed", ""
+        return "fail", "teardown failed", _crash(report)
     return None
 
 
-def minimal_scenario(text: str, limit: int = 25) -> str:
-    """The 'Minimal scenario' block of a divergence message, when there is one."""
-    start = text.rfind("Minimal scenario:")  # the message, not the source line in the traceback
-    if start < 0:
-        return ""
-    lines = text[start:].splitlines()
-    block = []
-    for line in lines:
-        if line.startswith("Diff") or len(block) >= limit:
-            break
-        block.append(line.lstrip("E ").rstrip())
-    return "\n".join(block).strip()
+def _crash(report: Any) -> str:
+    """The failure's own message (pytest's structured crash entry), not the rendered traceback."""
+    crash = getattr(report.longrepr, "reprcrash", None)
+    return re.sub(r" at 0x[0-9a-f]+", "", str(crash.message).splitlines()[0]) if crash is not None and crash.message else ""
 
 
 def aggregate(cells: list[Cell]) -> dict[tuple[str, str, str], dict]:
@@ -57,7 +56,9 @@ def aggregate(cells: list[Cell]) -> dict[tuple[str, str, str], dict]:
     for key in sorted(grouped):
         group = sorted(grouped[key], key=lambda c: c.case)
         outcomes = [c.outcome for c in group]
-        if "fail" in outcomes:
+        if "fixed" in outcomes:
+            outcome = "fixed"
+        elif "fail" in outcomes:
             outcome = "fail"
         elif "xfail" in outcomes:
             outcome = "xfail"
@@ -70,7 +71,7 @@ def aggregate(cells: list[Cell]) -> dict[tuple[str, str, str], dict]:
             "outcome": outcome,
             "reason": picked[0].reason if picked else "",
             "cases": f"{len(picked)}/{len(group)}",
-            "failing_cases": [c.case for c in group if c.outcome in ("fail", "xfail") and c.case],
+            "failing_cases": [c.case for c in group if c.outcome in ("fail", "xfail", "fixed") and c.case],
             "detail": next((c.detail for c in picked if c.detail), ""),
         }
     return out
@@ -98,26 +99,15 @@ def to_markdown(cells: list[Cell]) -> str:
                 row.append(_mark(cell))
             lines.append("| " + " | ".join(row) + " |")
         notes = [
-            (m, c, v)
-            for (f, m, c), v in table.items()
-            if f == family and v["outcome"] in ("xfail", "fail")
+            (m, c, v) for (f, m, c), v in table.items() if f == family and v["outcome"] in ("xfail", "fail", "fixed")
         ]
         if notes:
             lines += ["", "Divergences and failures:", ""]
             for member, contract, v in sorted(notes):
                 cases = f" (cases: {', '.join(v['failing_cases'])})" if v["failing_cases"] else ""
-                lines.append(
-                    f"- **{member}** × `{contract}`: {v['outcome']}{cases}"
-                    + (f" — {v['reason']}" if v["reason"] else "")
-                )
+                lines.append(f"- **{member}** × `{contract}`: {v['outcome']}{cases}" + (f" — {v['reason']}" if v["reason"] else ""))
                 if v["detail"]:
-                    lines += [
-                        "",
-                        "  ```",
-                        *["  " + line for line in v["detail"].splitlines()],
-                        "  ```",
-                        "",
-                    ]
+                    lines += ["", "  ```", *["  " + line for line in v["detail"].splitlines()], "  ```", ""]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -125,7 +115,7 @@ def to_markdown(cells: list[Cell]) -> str:
 def _mark(cell: dict | None) -> str:
     if cell is None:
         return "—"
-    mark = {"pass": "pass", "fail": "**FAIL**", "skip": "skip", "xfail": "xfail"}[cell["outcome"]]
+    mark = {"pass": "pass", "fail": "**FAIL**", "skip": "skip", "xfail": "xfail", "fixed": "**FIXED: remove the declaration**"}[cell["outcome"]]
     if cell["outcome"] == "xfail" and cell["cases"].split("/")[1] != "1":
         mark += f" ({cell['cases']})"
     return mark

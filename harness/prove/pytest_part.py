@@ -1,165 +1,167 @@
-"""pytest hooks and fixtures of the prove wing (registered by harness.plugin): `implementation`
-parametrization, accepted divergences as strict xfail, the equivalence matrix, hypothesis profiles."""
+"""pytest hooks and fixtures of the prove wing (registered by harness.plugin): `ssot_implementation`
+parametrization, accepted divergences as strict xfail, the equivalence matrix. Inert where the
+project has no `[tool.ssot-harness]`; its hypothesis profiles apply to contract tests only."""
 
 from __future__ import annotations
 
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
-from hypothesis import settings
 
-from harness.config import load_config
+from harness import pytest_session
 from harness.errors import HarnessError
-from harness.model import Family
+from harness.model import Config, Family
 from harness.prove import differential, matrix
-from harness.prove.divergences import Divergence, load_divergences
-from harness.prove.members import MemberCase, load_adapters, member_cases
+from harness.prove.declarations import Declarations
+from harness.prove.members import MemberCase, load_adapters
 
-differential.register_profiles()
-_CELL = "ssot_cell"
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("ssot-harness equivalence")
-    group.addoption(
-        "--implementation",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="run contracts only against these members (short names; repeat or comma-separate)",
-    )
-    group.addoption(
-        "--equivalence-matrix",
-        default="reports",
-        metavar="DIR",
-        help="folder for equivalence-matrix.md/.json written at session end (default: reports; '' to skip)",
-    )
-    group.addoption(
-        "--divergences",
-        default=None,
-        metavar="FILE",
-        help="accepted divergences file (default: divergences.toml in each family's adapters package)",
-    )
+_CELL = "ssot_cell"  # user property: [family, member, contract, case]
+_DETAIL = "ssot_detail"  # user property: the divergence's minimal scenario and diff, or the failure
+_DECLARED = "ssot_declared"  # user property: [family, index of the matching declaration]
+_FIXED = "ssot_fixed"  # user property: a declared divergence that no longer diverges
+_NO_MARKER = pytest.StashKey[bool]()
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if not config.getoption("hypothesis_profile", None):
-        settings.load_profile(differential.default_profile())
-    state = _State(config)
+    project = pytest_session.project_config(config)
+    if project is None:
+        return
+    differential.register_profiles()
+    profile = pytest_session.setting(config, "ssot_hypothesis_profile", project.hypothesis_profile)
+    try:
+        differential.use_profile(profile or differential.default_profile())
+    except HarnessError as exc:
+        raise pytest.UsageError(f"ssot-harness: {exc}") from None
+    state = _State(config, project)
     config.stash[_STATE] = state
-    config.pluginmanager.register(state, "ssot-harness-equivalence-matrix")
+    config.pluginmanager.register(state, "ssot-harness-equivalence")
+    config.pluginmanager.register(_Summary(state), "ssot-harness-matrix-summary")
 
 
 class _State:
-    def __init__(self, config: pytest.Config) -> None:
+    """The run's families, members and declarations; gathers the matrix cells on the controller."""
+
+    def __init__(self, config: pytest.Config, project: Config) -> None:
         self.config = config
+        self.project = project
+        self.families = [f for f in project.families if f.adapters]
+        option = pytest_session.setting(config, "ssot_divergences", None)
+        self.declarations = Declarations(project, self.families, option, self.only)
         self.cells: list[matrix.Cell] = []
-        self._families: list[Family] | None = None
-        self._cases: dict[str, list[MemberCase]] = {}
+        self.matched: set[tuple[str, int]] = set()
         self.written: tuple[Path, ...] = ()
+        self.stale: list[str] = []
 
     @property
     def only(self) -> tuple[str, ...]:
-        names = [
-            n.strip() for opt in self.config.getoption("--implementation") for n in opt.split(",")
-        ]
+        names = [n.strip() for opt in self.config.getoption("ssot_implementation") for n in opt.split(",")]
         return tuple(n for n in names if n)
 
-    def families(self) -> list[Family]:
-        if self._families is None:
-            pyproject = Path(self.config.rootpath) / "pyproject.toml"
-            self._families = (
-                [f for f in load_config(pyproject).families if f.adapters]
-                if pyproject.is_file()
-                else []
-            )
-        return self._families
-
     def family_of(self, module_name: str) -> Family | None:
-        for family in self.families():
+        for family in self.families:
             if module_name == family.adapters or module_name.startswith(f"{family.adapters}."):
                 return family
         return None
 
-    def cases(self, family: Family) -> list[MemberCase]:
-        if family.name not in self._cases:
-            config = load_config(Path(self.config.rootpath) / "pyproject.toml")
-            self._cases[family.name] = member_cases(config, family, only=self.only)
-        return self._cases[family.name]
+    # -- checks that need no collection: on the controller, before any worker starts
 
-    def defined_contracts(self, family: Family) -> set[str]:
-        """Names of the test functions in the family's package, read from source, collected or not."""
-        package = Path(self.config.rootpath, *family.adapters.split("."))
-        pattern = re.compile(r"^(?:async )?def (test_\w+)\(", re.MULTILINE)
-        return {
-            name
-            for path in package.rglob("test_*.py")
-            for name in pattern.findall(path.read_text(encoding="utf-8"))
-        }
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        if hasattr(self.config, "workerinput"):
+            return
+        try:
+            self.declarations.check_names()
+        except HarnessError as exc:
+            raise pytest.UsageError(f"ssot-harness: {exc}") from None
 
     # -- the matrix: reports reach the controller under xdist, so it is gathered and written there
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        cell = dict(report.user_properties).get(_CELL)
-        outcome = matrix.outcome_of(report) if cell is not None else None
+        props = dict(report.user_properties)
+        cell = props.get(_CELL)
+        if cell is None:
+            return
+        family, member, contract, case = json.loads(cell)
+        if _DECLARED in props:
+            self.matched.add(tuple(json.loads(props[_DECLARED])))  # type: ignore[arg-type]
+        outcome = matrix.outcome_of(report, fixed=_FIXED in props, detail=props.get(_DETAIL, ""))
         if outcome is not None:
-            family, member, contract, case = json.loads(cell)
             self.cells.append(matrix.Cell(family, member, contract, case, *outcome))
 
+    @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        folder = self.config.getoption("--equivalence-matrix")
-        if hasattr(self.config, "workerinput") or not self.cells or not folder:
-            return
-        self.written = matrix.write(_final(self.cells), Path(self.config.rootpath) / folder)
-
-    def pytest_terminal_summary(self, terminalreporter) -> None:
         if hasattr(self.config, "workerinput") or not self.cells:
             return
+        cells = _final(self.cells)
+        self.stale = self.declarations.unmatched(cells, self.matched)
+        if self.stale and session.exitstatus == 0:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        folder = pytest_session.setting(self.config, "ssot_reports", None)
+        if folder:
+            self.written = matrix.write(cells, pytest_session.project_path(self.config, folder))
+
+    def cases(self, family: Family) -> list[MemberCase]:
+        return self.declarations.cases(family, only=self.only)
+
+
+class _Summary:
+    """The compact matrix at the end of the terminal report (`verify` blocks it and prints the full one)."""
+
+    def __init__(self, state: _State) -> None:
+        self.state = state
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        state = self.state
+        if hasattr(state.config, "workerinput") or not state.cells:
+            return
         terminalreporter.section("ssot-harness equivalence matrix")
-        for line in matrix.to_markdown(_final(self.cells)).split("\n\nDivergences")[0].splitlines():
+        for line in matrix.to_markdown(_final(state.cells)).split("\n\nDivergences")[0].splitlines():
             if line.startswith(("|", "## ")):
                 terminalreporter.write_line(line)
-        for path in self.written:
-            shown = (
-                path.relative_to(self.config.rootpath)
-                if path.is_relative_to(self.config.rootpath)
-                else path
-            )
+        for problem in state.stale:
+            terminalreporter.write_line(f"ERROR: {problem}", red=True)
+        root = Path(state.project.root).resolve()
+        for path in state.written:
+            shown = path.relative_to(root) if path.is_relative_to(root) else path
             terminalreporter.write_line(f"written: {shown}")
-
-    def divergences(self, family: Family) -> tuple[Divergence, ...]:
-        option = self.config.getoption("--divergences")
-        if option:
-            return load_divergences(Path(option))
-        package = Path(self.config.rootpath, *family.adapters.split("."))
-        return load_divergences(package / "divergences.toml")
 
 
 _STATE = pytest.StashKey[_State]()
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "implementation" not in metafunc.fixturenames:
+    if "ssot_implementation" not in metafunc.fixturenames or _STATE not in metafunc.config.stash:
         return
     state = metafunc.config.stash[_STATE]
     family = state.family_of(metafunc.module.__name__)
     if family is None:
+        adapters = ", ".join(f"{f.name}: {f.adapters}" for f in state.families) or "none declared"
         raise pytest.UsageError(
-            f"{metafunc.module.__name__}: asks for `implementation` but is not inside any family's "
-            "adapters package ([tool.ssot-harness.families.NAME] adapters = '...')"
+            f"{metafunc.module.__name__}: asks for `ssot_implementation` but is not inside any family's "
+            f"adapters package ([tool.ssot-harness.families.NAME] adapters = '...'; now: {adapters})"
         )
     try:
         cases = state.cases(family)
     except HarnessError as exc:
-        raise pytest.UsageError(str(exc)) from None
-    metafunc.parametrize("implementation", cases, ids=[c.name for c in cases], indirect=True)
+        raise pytest.UsageError(f"ssot-harness: {exc}") from None
+    metafunc.parametrize("ssot_implementation", cases, ids=[c.name for c in cases], indirect=True)
 
 
 @pytest.fixture
-def implementation(request: pytest.FixtureRequest):
+def ssot_implementation(request: pytest.FixtureRequest) -> Any:
     """The adapter of one family member; a member without an adapter fails here, by name."""
+    pytest_session.require(request.config, "ssot_implementation")
+    if request.node.stash.get(_NO_MARKER, False):
+        pytest.fail(
+            f"{request.node.nodeid}: a test in an adapters package that asks for ssot_implementation must "
+            "carry the `contract` marker (add `pytestmark = pytest.mark.contract` to its module); without "
+            "it `verify` would silently skip it",
+            pytrace=False,
+        )
     case: MemberCase = request.param
     if case.adapter is None:
         pytest.fail(
@@ -171,66 +173,65 @@ def implementation(request: pytest.FixtureRequest):
 
 
 @pytest.fixture
-def canonical(request: pytest.FixtureRequest):
+def ssot_canonical(request: pytest.FixtureRequest) -> Any:
     """The adapter of the family's canonical member."""
-    family = request.config.stash[_STATE].family_of(request.module.__name__)
+    pytest_session.require(request.config, "ssot_canonical")
+    state = request.config.stash[_STATE]
+    family = state.family_of(request.module.__name__)
     adapter = load_adapters(family).get(family.canonical.id) if family else None
     if adapter is None:
-        pytest.fail(
-            f"the canonical {family.canonical.id if family else '?'} has no adapter", pytrace=False
-        )
+        pytest.fail(f"the canonical {family.canonical.id if family else '?'} has no adapter", pytrace=False)
     return adapter
 
 
 def _case_id(item: pytest.Item, member: str) -> str:
-    parts = item.callspec.id.split("-")
+    parts = item.callspec.id.split("-")  # type: ignore[attr-defined]
     return "-".join(p for p in parts if p != member)
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(
-    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
-) -> None:
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    if _STATE not in config.stash:
+        return
     state = config.stash[_STATE]
-    matched: set[Divergence] = set()
-    seen: dict[str, tuple[set[str], set[str], set[tuple[str, str, str]]]] = {}
     for item in items:
-        case = getattr(getattr(item, "callspec", None), "params", {}).get("implementation")
-        if not isinstance(case, MemberCase):
+        case = getattr(getattr(item, "callspec", None), "params", {}).get("ssot_implementation")
+        family = state.family_of(item.module.__name__) if isinstance(case, MemberCase) else None  # type: ignore[attr-defined]
+        if family is None:
             continue
-        family = state.family_of(item.module.__name__)
-        contract, case_id = item.originalname, _case_id(item, case.name)
-        members, contracts, cells = seen.setdefault(family.name, (set(), set(), set()))
-        members.add(case.name)
-        contracts.add(contract)
-        cells.add((case.name, contract, case_id))
-        item.user_properties.append(
-            (_CELL, json.dumps([family.name, case.name, contract, case_id]))
-        )
-        for divergence in state.divergences(family):
+        if item.get_closest_marker("contract") is None:
+            item.stash[_NO_MARKER] = True  # fails in its fixture, by name, and is not deselected by -m contract
+            item.add_marker(pytest.mark.contract)
+        contract, case_id = item.originalname, _case_id(item, case.name)  # type: ignore[attr-defined]
+        item.user_properties.append((_CELL, json.dumps([family.name, case.name, contract, case_id])))
+        for index, divergence in enumerate(state.declarations.of(family)):
             if divergence.matches(case.name, contract, case_id):
-                matched.add(divergence)
-                item.add_marker(
-                    pytest.mark.xfail(
-                        strict=True, reason=f"accepted divergence: {divergence.reason}"
-                    )
-                )
-    for family in state.families():
-        if family.name not in seen:
-            continue
-        members, contracts, cells = seen[family.name]
-        defined = state.defined_contracts(family)
-        for divergence in state.divergences(family):
-            if divergence in matched or divergence.member not in members:
-                continue
-            if divergence.contract in defined and divergence.contract not in contracts:
-                continue  # that contract's module is not part of this run
-            raise pytest.UsageError(
-                f"accepted divergence matches no test: member {divergence.member!r}, contract "
-                f"{divergence.contract!r}{', cases ' + str(list(divergence.cases)) if divergence.cases else ''} "
-                f"(family {family.name}; contracts defined: {', '.join(sorted(defined))}). "
-                "Remove or correct the declaration."
-            )
+                item.user_properties.append((_DECLARED, json.dumps([family.name, index])))
+                item.add_marker(pytest.mark.xfail(strict=True, reason=f"accepted divergence: {divergence.reason}"))
+                break
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    outcome = yield
+    if _STATE not in item.config.stash or call.when != "call":
+        return
+    props = dict(item.user_properties)
+    if _CELL not in props:
+        return
+    report = outcome.get_result()
+    error = call.excinfo.value if call.excinfo is not None else None
+    if isinstance(error, differential.DivergenceFound):
+        detail = f"Minimal scenario:\n{error.scenario}\nDiff (canonical -> member):\n{error.diff}"
+    elif error is not None and not isinstance(error, pytest.skip.Exception):
+        first = (str(error).strip().splitlines() or [""])[0]
+        detail = _ADDRESS.sub("", f"{type(error).__name__}: {first}")  # deterministic: no object addresses
+    else:
+        detail = ""
+    if detail:
+        report.user_properties.append((_DETAIL, detail))
+    if error is None and _DECLARED in props:
+        report.user_properties.append((_FIXED, "1"))
 
 
 def _final(cells: list[matrix.Cell]) -> list[matrix.Cell]:
@@ -238,6 +239,6 @@ def _final(cells: list[matrix.Cell]) -> list[matrix.Cell]:
     last: dict[tuple[str, str, str, str], matrix.Cell] = {}
     for cell in cells:
         key = (cell.family, cell.member, cell.contract, cell.case)
-        if key not in last or cell.outcome == "fail":
+        if key not in last or cell.outcome in ("fail", "fixed"):
             last[key] = cell
     return list(last.values())

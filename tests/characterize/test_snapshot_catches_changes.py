@@ -42,11 +42,11 @@ class RenamedToolTarget:
 
 
 @pytest.mark.asyncio
-async def test_changed_event_fails_exactly_the_affected_snapshots(characterization_target, tmp_path, request):
+async def test_changed_event_fails_exactly_the_affected_snapshots(ssot_target, tmp_path, request):
     from harness.characterize.pytest_part import scenarios_of
 
     extension = TranscriptSnapshotExtension()
-    target = RenamedToolTarget(characterization_target)
+    target = RenamedToolTarget(ssot_target)
     failing, diffs = set(), {}
     for scenario in scenarios_of(request.config):
         stored = (SNAPSHOTS / f"test_golden_path[{scenario.name}].txt").read_text(encoding="utf-8")

@@ -11,9 +11,9 @@ from harness.characterize.transcript import render
 pytestmark = [pytest.mark.golden_path, pytest.mark.asyncio]
 
 
-async def test_live_and_in_process_transcripts_are_identical(scenario, characterization_target, tmp_path) -> None:
+async def test_live_and_in_process_transcripts_are_identical(ssot_scenario, ssot_target, tmp_path) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "live").mkdir()
-    in_process = await record(scenario, characterization_target, tmp_path / "in", driver="in_process")
-    live = await record(scenario, characterization_target, tmp_path / "live", driver="live")
+    in_process = await record(ssot_scenario, ssot_target, tmp_path / "in", driver="in_process")
+    live = await record(ssot_scenario, ssot_target, tmp_path / "live", driver="live")
     assert render(normalize(live, GOLDEN_PATH_RULES)) == render(normalize(in_process, GOLDEN_PATH_RULES))

@@ -1,4 +1,4 @@
-"""Golden path characterization: every scenario, in process, against its reviewed snapshot."""
+"""Golden path characterization: every ssot_scenario, in process, against its reviewed snapshot."""
 
 from __future__ import annotations
 
@@ -9,6 +9,6 @@ from harness.characterize.recorder import record
 pytestmark = [pytest.mark.golden_path, pytest.mark.asyncio]
 
 
-async def test_golden_path(scenario, characterization_target, transcript_snapshot, tmp_path) -> None:
-    transcript = await record(scenario, characterization_target, tmp_path)
-    assert transcript == transcript_snapshot
+async def test_golden_path(ssot_scenario, ssot_target, ssot_transcript_snapshot, tmp_path) -> None:
+    transcript = await record(ssot_scenario, ssot_target, tmp_path)
+    assert transcript == ssot_transcript_snapshot

@@ -53,8 +53,8 @@ async def test_the_contract_fails_on_a_broken_member_and_passes_on_production(
     (tmp_path / "broken").mkdir()
     (tmp_path / "production").mkdir()
     with pytest.raises(CAUGHT):
-        await check(implementation=broken, tmp_path=tmp_path / "broken", **extra)
-    await check(implementation=PRODUCTION, tmp_path=tmp_path / "production", **extra)
+        await check(ssot_implementation=broken, tmp_path=tmp_path / "broken", **extra)
+    await check(ssot_implementation=PRODUCTION, tmp_path=tmp_path / "production", **extra)
 
 
 def test_every_contract_has_a_broken_member() -> None:

@@ -1,6 +1,6 @@
 """Staging smoke: the golden path against a deployed instance, checking shape, not wording.
 
-Run: pytest -m staging --staging-url URL (or SSOT_STAGING_URL), with SSOT_STAGING_USERNAME and
+Run: pytest -m staging --ssot-staging-url URL (or SSOT_STAGING_URL), with SSOT_STAGING_USERNAME and
 SSOT_STAGING_PASSWORD, and optionally SSOT_STAGING_USERNAME_2 / SSOT_STAGING_PASSWORD_2 for a
 second user (two users chatting at once). Use dedicated users: every connection of a user
 receives that user's events, so other sessions of the same user would show up in the runs."""
@@ -26,8 +26,8 @@ def credentials(suffix: str = "") -> tuple[str, str] | None:
 
 
 @pytest.fixture
-def staging(staging_url: str) -> StagingClient:
-    client = StagingClient(staging_url)
+def staging(ssot_staging_url: str) -> StagingClient:
+    client = StagingClient(ssot_staging_url)
     try:
         client.check_reachable()
     except StagingError as exc:
