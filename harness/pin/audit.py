@@ -151,18 +151,22 @@ def scan_for(config: Config, *, use_cache: bool = True, jobs: int | None = None)
         needles |= needles_for(fam)
     root = Path(config.root)
 
-    def aliases(facts: tuple[FileFacts, ...]) -> set[str]:
-        universe = Universe(facts, patterns=[p for fam in config.families for p in fam.names])
+    def aliases(facts: tuple[FileFacts, ...], needles: tuple[str, ...]) -> set[str]:
+        """Names that reach a member under another name: what importers of an alias mention."""
+        patterns = [p for fam in config.families for p in fam.names]
+        universe = Universe(facts, patterns=patterns, needles=needles)
         names: set[str] = set()
         for fam in config.families:
             try:
                 resolver = FamilyResolver(fam, universe)
             except Exception:  # noqa: BLE001 - config problems are reported by the audit itself
                 continue
+            # every member, whatever its name (an alias, a subclass found through `bases`), is
+            # looked for: `mod:Name` is imported as Name, `mod:Cls.attr` is reached through Cls
             names |= {
-                f.member.rpartition(".")[2].rpartition(":")[2]
+                f.member.partition(":")[2].split(".")[0]
                 for f in resolver.findings()
-                if f.kind == "alias"
+                if f.kind in ("alias", "definition")
             }
         return names
 
@@ -199,7 +203,9 @@ def audit(
         if s.path.suffix in (".py", ".pyi")
     }
     patterns = [p for fam in config.families for p in fam.names]
-    universe = Universe(result.facts, result.modules, skipped=skipped, patterns=patterns)
+    universe = Universe(
+        result.facts, result.modules, skipped=skipped, patterns=patterns, needles=result.needles
+    )
     audits = []
     for fam in config.families:
         everything = FamilyResolver(fam, universe).findings()

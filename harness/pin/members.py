@@ -61,6 +61,7 @@ class Universe:
         *,
         skipped: dict[str, Skipped] | None = None,
         patterns: Iterable[str] = (),
+        needles: Iterable[str] | None = None,
     ) -> None:
         self.files = {
             f.module: f
@@ -81,6 +82,13 @@ class Universe:
         self.bindings -= set(self.defs)
         self.modules = frozenset(modules) | frozenset(self.files)
         self.skipped = skipped or {}
+        # `base.attr` references can only reach a member when attr mentions a needle (a member's
+        # name, or an alias name learned by the scan): the others are not resolved at all
+        unique = sorted(set(needles or ()))
+        rx = re.compile("|".join(map(re.escape, unique))) if unique else None
+        self.may_reach = (
+            (lambda _attr: True) if rx is None else (lambda attr: rx.search(attr) is not None)
+        )
         self._by_name: dict[str, list[tuple[str, str]]] = {}
         everything = compile_patterns(patterns)
         for key in (*self.defs, *sorted(self.bindings)):
@@ -350,6 +358,8 @@ class FamilyResolver:
                 modules.setdefault(mimp.binding, _bound_module(mimp.module, mimp.binding))
         seen: set[tuple[int, MemberRef]] = set()
         for r in f.references:
+            if not self.u.may_reach(r.attr):
+                continue
             head = r.base.split(".")[0]
             sym: Symbol = None
             line, kind, detail = r.line, "reference", f"{r.base}.{r.attr}"

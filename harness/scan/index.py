@@ -41,11 +41,11 @@ def scan(
     jobs: int | None = None,
     max_bytes: int = MAX_BYTES,
     import_roots: tuple[str, ...] = ("src",),
-    expand: Callable[[tuple[FileFacts, ...]], Iterable[str]] | None = None,
+    expand: Callable[[tuple[FileFacts, ...], tuple[str, ...]], Iterable[str]] | None = None,
 ) -> ScanResult:
     """Facts of the files under `roots` (relative to `project_root`) whose bytes mention a needle.
 
-    `expand(facts)` may name more identifiers to look for (e.g. aliases of members found in the
+    `expand(facts, needles)` may name more identifiers to look for (e.g. aliases of members found in the
     facts); the scan repeats on the files not yet matched until nothing new turns up. The needles
     learned that way are remembered in the cache, so a warm run does not repeat the search.
     """
@@ -72,7 +72,7 @@ def scan(
         entries, r, p = _run(files, current, stems, prior, stats, jobs, max_bytes, import_roots)
         read, parsed = read + r, parsed + p
         facts = tuple(e.result for e in entries.values() if isinstance(e.result, FileFacts))
-        more = set(expand(facts)) if expand else set()
+        more = set(expand(facts, current)) if expand else set()
         extra = {name for name in more if not any(n in name for n in current)}
         if not extra:
             break

@@ -65,7 +65,9 @@ def facts_from_data(data: dict[str, Any]) -> FileFacts:
         module=str(data["module"]),
         is_package=bool(data["is_package"]),
         definitions=tuple(Definition(q, k, int(n), tuple(b)) for q, k, n, b in data["definitions"]),
-        name_imports=tuple(NameImport(m, a, s, int(n), sc) for m, a, s, n, sc in data["name_imports"]),
+        name_imports=tuple(
+            NameImport(m, a, s, int(n), sc) for m, a, s, n, sc in data["name_imports"]
+        ),
         module_imports=tuple(
             ModuleImport(m, b, int(n), sc, bool(d)) for m, b, n, sc, d in data["module_imports"]
         ),

@@ -230,3 +230,26 @@ def test_a_directory_named_like_a_python_file_is_not_walked_as_a_package(
     assert "pkg.x.py.inner" not in result.out
     assert '"path": "pkg/x.py"' in result.out
     assert "not a package" in result.out
+
+
+def test_importers_of_a_member_found_through_bases_are_found_whatever_its_name(
+    tmp_path: Path,
+) -> None:
+    tree = plant(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/factory.py": "class EngineFactory:\n    pass\n",
+            "pkg/odd.py": "from pkg.factory import EngineFactory\n\n\nclass Maker(EngineFactory):\n    pass\n",
+            "pkg/user.py": "from pkg.odd import Maker\n",
+            "pkg/attr.py": "import pkg.odd\n\nx = pkg.odd.Maker\n",
+        },
+        extra='bases = ["EngineFactory"]\n',
+    )
+    report = run_audit(
+        load_config(tree / "pyproject.toml"), use_cache=False, require_baseline=False
+    )
+    places = {(f.location, f.kind) for f in report.family("engine-factory").offenders}
+    assert ("pkg/odd.py:4", "definition") in places
+    assert ("pkg/user.py:1", "import") in places  # mentions no family literal
+    assert ("pkg/attr.py:1", "import") in places
