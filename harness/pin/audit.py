@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -149,12 +150,17 @@ def scan_for(config: Config, *, use_cache: bool = True, jobs: int | None = None)
     needles: set[str] = set()
     for fam in config.families:
         needles |= needles_for(fam)
+    if "" in needles:  # a pattern with no literal (names = ["*"]): every file is a candidate
+        needles = set()
     root = Path(config.root)
+
+    def learned(current: Iterable[str]) -> set[str]:
+        return set(current) - needles
 
     def aliases(facts: tuple[FileFacts, ...], needles: tuple[str, ...]) -> set[str]:
         """Names that reach a member under another name: what importers of an alias mention."""
         patterns = [p for fam in config.families for p in fam.names]
-        universe = Universe(facts, patterns=patterns, needles=needles)
+        universe = Universe(facts, patterns=patterns, needles=needles, learned=learned(needles))
         names: set[str] = set()
         for fam in config.families:
             try:
@@ -203,8 +209,14 @@ def audit(
         if s.path.suffix in (".py", ".pyi")
     }
     patterns = [p for fam in config.families for p in fam.names]
+    base = {n for fam in config.families for n in needles_for(fam)}
     universe = Universe(
-        result.facts, result.modules, skipped=skipped, patterns=patterns, needles=result.needles
+        result.facts,
+        result.modules,
+        skipped=skipped,
+        patterns=patterns,
+        needles=result.needles,
+        learned=set(result.needles) - base,
     )
     audits = []
     for fam in config.families:

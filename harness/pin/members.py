@@ -62,6 +62,7 @@ class Universe:
         skipped: dict[str, Skipped] | None = None,
         patterns: Iterable[str] = (),
         needles: Iterable[str] | None = None,
+        learned: Iterable[str] = (),
     ) -> None:
         self.files = {
             f.module: f
@@ -84,7 +85,10 @@ class Universe:
         self.skipped = skipped or {}
         # `base.attr` references can only reach a member when attr mentions a needle (a member's
         # name, or an alias name learned by the scan): the others are not resolved at all
-        unique = sorted(set(needles or ()))
+        self.needles = frozenset(needles or ())
+        self.learned = frozenset(learned)  # names the scan learned (aliases, members' own names)
+        self._texts: dict[str, str] = {}
+        unique = sorted(self.needles)
         rx = re.compile("|".join(map(re.escape, unique))) if unique else None
         self.may_reach = (
             (lambda _attr: True) if rx is None else (lambda attr: rx.search(attr) is not None)
@@ -95,6 +99,28 @@ class Universe:
             own = key[1].rpartition(".")[2]
             if everything is None or everything.match(own):
                 self._by_name.setdefault(own, []).append(key)
+
+    def text(self, facts: FileFacts) -> str:
+        """Every identifier the file's facts hold, one string (what a family's needles are searched in)."""
+        found = self._texts.get(facts.path)
+        if found is None:
+            parts = [facts.module]
+            parts += [d.qualname for d in facts.definitions]
+            parts += [d for d_ in facts.definitions for d in d_.bases]
+            parts += [f"{i.module}.{i.name} {i.asname}" for i in facts.name_imports]
+            parts += [m.module for m in facts.module_imports]
+            parts += [f"{a.target} {a.value}" for a in facts.assignments]
+            parts += [f"{r.base}.{r.attr}" for r in facts.references]
+            found = self._texts[facts.path] = "\n".join(parts)
+        return found
+
+    def relevance(self, family_needles: Iterable[str]) -> re.Pattern[str] | None:
+        """A regex finding a family's needles, or the names the scan learned, in `text` (None: every
+        file is relevant, e.g. a pattern without a literal, or no scan needles known)."""
+        own = {n for n in family_needles if n}
+        if not self.needles or len(own) < len(set(family_needles)) or not own:
+            return None
+        return re.compile("|".join(map(re.escape, sorted(own | self.learned))))
 
     def matching(self, patterns: Iterable[str]) -> list[tuple[str, str]]:
         """(module, qualname) of every definition or binding whose own name matches a pattern."""
@@ -275,9 +301,13 @@ class FamilyResolver:
 
     # findings -------------------------------------------------------------------------------
     def findings(self) -> list[Finding]:
+        """Every place of the family, from the files that mention one of its needles (or a name
+        learned by the scan): the others cannot hold one, so they are not walked at all."""
+        rx = self.u.relevance(needles_for(self.family))
         out: list[Finding] = []
         for facts in self.u.files.values():
-            out.extend(self._file_findings(facts))
+            if rx is None or rx.search(self.u.text(facts)):
+                out.extend(self._file_findings(facts))
         return sorted(set(out))
 
     def _finding(

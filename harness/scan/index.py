@@ -72,6 +72,8 @@ def scan(
         entries, r, p = _run(files, current, stems, prior, stats, jobs, max_bytes, import_roots)
         read, parsed = read + r, parsed + p
         facts = tuple(e.result for e in entries.values() if isinstance(e.result, FileFacts))
+        if not r and prior is cache.entries and cache.learned <= set(current):
+            break  # nothing read: the same facts as the run that learned these names
         more = set(expand(facts, current)) if expand else set()
         extra = {name for name in more if not any(n in name for n in current)}
         if not extra:
