@@ -18,7 +18,7 @@ from harness.scan.plain import FACTS_FORMAT, facts_from_data, facts_to_data
 
 CACHE_FILE = "scan.json"
 _FORMAT = "ssot-harness scan cache"
-_VERSION = 2 * 1000 + FACTS_FORMAT  # the entry layout and the facts format, together
+_VERSION = 3 * 1000 + FACTS_FORMAT  # the entry layout and the facts format, together
 _OLD_FILES = ("scan-v1.pickle",)  # earlier formats, removed when a new cache is written
 
 
@@ -70,7 +70,8 @@ class ScanCache:
                 raise ValueError("not a scan cache")
             if data.get("version") != _VERSION or data.get("context") != context:
                 return cls(path, context=context)  # another version or settings: start cold
-            entries = {rel: _entry(item) for rel, item in data["files"].items()}
+            sigs = [str(n) for n in data["needle_sets"]]
+            entries = {rel: _entry(item, sigs) for rel, item in data["files"].items()}
             return cls(path, entries, frozenset(str(n) for n in data["learned"]), context)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             _warn(path, f"corrupt ({type(exc).__name__}: {exc})")
@@ -80,12 +81,15 @@ class ScanCache:
         """Atomic replace, so concurrent runs (pytest -n 2) never leave a torn file."""
         if self.path is None:
             return
+        sigs = sorted({e.needles for e in self.entries.values()})
+        index = {sig: i for i, sig in enumerate(sigs)}
         payload = {
             "format": _FORMAT,
             "version": _VERSION,
             "context": self.context,
             "learned": sorted(self.learned),
-            "files": {rel: _item(e) for rel, e in sorted(self.entries.items())},
+            "needle_sets": sigs,  # each entry names its needle set by index: stored once
+            "files": {rel: _item(e, index) for rel, e in sorted(self.entries.items())},
         }
         try:
             write_text_atomic(self.path, json.dumps(payload, separators=(",", ":")))
@@ -95,15 +99,16 @@ class ScanCache:
             pass  # a read-only tree still gets its audit, just not a warm one
 
 
-def _item(e: Entry) -> list[Any]:
+def _item(e: Entry, index: dict[str, int]) -> list[Any]:
     result: Any = e.result
     if isinstance(result, FileFacts):
         result = facts_to_data(result)
-    return [*e.stat, e.needles, None if e.digest is None else e.digest.hex(), result]
+    return [*e.stat, index[e.needles], None if e.digest is None else e.digest.hex(), result]
 
 
-def _entry(item: list[Any]) -> Entry:
-    size, mtime, inode, needles, digest, result = item
+def _entry(item: list[Any], sigs: list[str]) -> Entry:
+    size, mtime, inode, sig, digest, result = item
+    needles = sigs[sig]
     if isinstance(result, dict):
         result = facts_from_data(result)
     elif result is not None and not isinstance(result, str):
