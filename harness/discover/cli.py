@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(data, indent=2, sort_keys=True))
         return 0
     print(
-        f"ssot-harness discover: {found.files} files, {found.parsed} parsed, {len(found.defs)} "
+        f"ssot-harness discover: {found.files} files, {len(found.defs)} "
         f"candidate definitions under {args.path}; likely families, best first"
     )
     if found.learned:

@@ -14,6 +14,7 @@ from harness.scan.parse import MAX_BYTES
 from harness.scan.plain import facts_from_bytes
 from harness.scan.pool import map_items
 from harness.scan.skip import Skipped
+from harness.scan.source import mentions
 from harness.scan.walk import walk_strings
 
 
@@ -161,7 +162,7 @@ def _process(args: tuple[_Todo, str, int, tuple[str, ...]]) -> tuple[Entry, bool
             data = fh.read()
     except OSError as exc:
         return Entry(key, sig, None, f"unreadable: {exc.strerror or exc}"), False
-    if check and not _mentions(data, check):  # no needle at all: every file is a candidate
+    if check and not mentions(data, check):  # no needle at all: every file is a candidate
         return Entry(key, sig, None, None), False
     digest = hashlib.blake2b(data, digest_size=16).digest()
     if old is not None and old.digest == digest:
@@ -170,10 +171,6 @@ def _process(args: tuple[_Todo, str, int, tuple[str, ...]]) -> tuple[Entry, bool
         return Entry(key, sig, digest, "type stub: the .py beside it is audited instead"), False
     result = facts_from_bytes(data, rel, import_roots)
     return Entry(key, sig, digest, result.reason if isinstance(result, Skipped) else result), True
-
-
-def _mentions(data: bytes, needles: tuple[str, ...]) -> bool:
-    return any(n.encode() in data for n in needles)
 
 
 def _minimal(needles: Iterable[str]) -> tuple[str, ...]:
