@@ -14,9 +14,9 @@ from harness.errors import HarnessError
 
 # subcommand -> "module:function" building its parser; each function takes the subparsers action.
 SUBCOMMANDS: dict[str, str] = {
-    "audit": "harness.pin.audit_cli:add_parser",
-    "baseline": "harness.pin.baseline_cli:add_parser",
-    "verify": "harness.prove.verify:add_parser",
+    "audit": "harness.commands.audit:add_parser",
+    "baseline": "harness.commands.baseline:add_parser",
+    "verify": "harness.commands.verify:add_parser",
     "discover": "harness.discover:add_parser",
 }
 
