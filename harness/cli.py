@@ -18,6 +18,7 @@ SUBCOMMANDS: dict[str, str] = {
     "baseline": "harness.commands.baseline:add_parser",
     "verify": "harness.commands.verify:add_parser",
     "discover": "harness.discover:add_parser",
+    "history": "harness.history.history_cli:add_parser",
 }
 
 
