@@ -34,7 +34,7 @@ _METHOD_KINDS = {"method", "classmethod", "staticmethod"}
 class Collected:
     defs: list[Definition]
     evidence: Evidence
-    learned: set[str]
+    learned: frozenset[str]
     skipped: list[Skipped]  # paths relative to `base`
     base: Path  # module names start here (the folder above the top package of PATH)
     files: int

@@ -148,7 +148,7 @@ def learn_roles(class_names: list[str], *, at_least: int = 3) -> set[str]:
     }
 
 
-def rank(defs: list[Definition], evidence: Evidence, learned: set[str]) -> list[Group]:
+def rank(defs: list[Definition], evidence: Evidence, learned: Iterable[str]) -> list[Group]:
     """Groups of definitions sharing a role and subject, best first; names unique."""
     groups: list[Group] = []
     roles = set(learned)
@@ -170,7 +170,7 @@ def rank(defs: list[Definition], evidence: Evidence, learned: set[str]) -> list[
             None,
         )
         if home is None:
-            home = Group(role, subject, learned=role in learned and role not in ROLE_SYNONYMS)
+            home = Group(role, subject, learned=role in roles and role not in ROLE_SYNONYMS)
             groups.append(home)
         elif not home.subject and not d.double:
             home.subject = subject  # a group keeps the subject it was founded on: no chaining

@@ -122,7 +122,6 @@ class AuditReport:
     families: tuple[FamilyAudit, ...]
     skipped: tuple[Skipped, ...]
     files_walked: int
-    files_parsed: int
     baseline_path: str
 
     @property
@@ -203,7 +202,7 @@ def audit(
     `only` narrows the report to findings under those project-relative paths; resolution still uses
     the whole scan, a rise is still a rise, but counts below the baseline are not reported as drops.
     """
-    skipped = {
+    unread = {
         module_name(s.path.as_posix(), config.import_roots)[0]: s
         for s in result.skipped
         if s.path.suffix in (".py", ".pyi")
@@ -213,7 +212,7 @@ def audit(
     universe = Universe(
         result.facts,
         result.modules,
-        skipped=skipped,
+        skipped=unread,
         patterns=patterns,
         needles=result.needles,
         learned=set(result.needles) - base,
@@ -236,7 +235,6 @@ def audit(
         families=tuple(audits),
         skipped=skipped,
         files_walked=result.files_walked,
-        files_parsed=result.files_parsed,
         baseline_path=config.baseline,
     )
 

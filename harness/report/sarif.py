@@ -62,7 +62,7 @@ def as_data(report: AuditReport) -> dict[str, Any]:
                     "partialFingerprints": {"ssotFinding/v1": fingerprint[:32]},
                 }
             )
-    notifications = [
+    notifications: list[dict[str, Any]] = [
         {
             "level": "error",
             "message": {"text": f"{fa.family.name}: shim {st.shim.member} {st.problem}"},

@@ -43,7 +43,8 @@ def load(args: argparse.Namespace) -> tuple[Config, tuple[str, ...] | None]:
         config = load_config(pyproject, root=project)
     elif own is None:
         raise ConfigError(
-            f"no pyproject.toml at or above {args.path or '.'!r}; pass --config PYPROJECT"
+            f"no pyproject.toml in {path.resolve()} or above it: run inside your project "
+            "(where pyproject.toml holds [tool.ssot-harness]) or pass --config PYPROJECT"
         )
     else:
         pyproject = own
