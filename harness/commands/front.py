@@ -1,0 +1,79 @@
+"""What the `audit` and `baseline` commands share: finding the project, its config and the roots from PATH."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from harness.config import find_pyproject, load_config
+from harness.errors import ConfigError, UsageError
+from harness.model import Config
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=None,
+        metavar="PATH",
+        help="the project (its pyproject.toml is found at or above PATH), or a folder/file inside it "
+        "to audit only that part (default: .)",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="PYPROJECT",
+        help="a pyproject.toml holding [tool.ssot-harness] to use instead of the project's own; the "
+        "project (what roots, baseline and PATH are relative to) stays the folder of the nearest "
+        "pyproject.toml at or above PATH (or, when there is none, the folder of PYPROJECT)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the scan cache"
+    )
+
+
+def load(args: argparse.Namespace) -> tuple[Config, tuple[str, ...] | None]:
+    """The validated config, and the project-relative part to report when PATH narrows (else None)."""
+    path = Path(args.path or ".")
+    if not path.exists():
+        raise UsageError(f"PATH {args.path!r} does not exist")
+    own = find_pyproject(path)
+    if args.config:
+        pyproject = Path(args.config)
+        project = own.parent if own is not None else None
+        config = load_config(pyproject, root=project)
+    elif own is None:
+        raise ConfigError(
+            f"no pyproject.toml in {path.resolve()} or above it: run inside your project "
+            "(where pyproject.toml holds [tool.ssot-harness]) or pass --config PYPROJECT"
+        )
+    else:
+        pyproject = own
+        config = load_config(pyproject)
+    if not config.families:
+        raise ConfigError(
+            f"{pyproject}: no families in [tool.ssot-harness.families]; declare one "
+            "(`ssot-harness discover` suggests some)"
+        )
+    if args.path is None:
+        return config, None
+    root = Path(config.root).resolve()
+    try:
+        rel = path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        raise UsageError(
+            f"PATH {args.path!r} is outside the project {root} (the folder of {own or pyproject})"
+        ) from None
+    if rel == ".":
+        return config, None
+    if not any(_covers(r, rel) or _covers(rel, r) for r in config.roots):
+        raise UsageError(
+            f"PATH {args.path!r} is not under any of the roots ({', '.join(config.roots)}) of "
+            f"[tool.ssot-harness] in {pyproject}: nothing there is scanned; add it to roots or "
+            "pass a PATH under them"
+        )
+    return config, (rel,)
+
+
+def _covers(folder: str, path: str) -> bool:
+    """Whether the project-relative `path` lies at or under `folder`."""
+    return folder == "." or path == folder or path.startswith(folder.rstrip("/") + "/")
