@@ -16,6 +16,7 @@ SUBCOMMANDS: dict[str, str] = {
     "baseline": "harness.pin.baseline_cli:add_parser",
     "verify": "harness.prove.verify:add_parser",
     "discover": "harness.discover:add_parser",
+    "inventory": "harness.finish.inventory_cli:add_parser",
 }
 
 
