@@ -17,6 +17,7 @@ SUBCOMMANDS: dict[str, str] = {
     "verify": "harness.prove.verify:add_parser",
     "discover": "harness.discover:add_parser",
     "inventory": "harness.finish.inventory_cli:add_parser",
+    "plan": "harness.finish.plan_cli:add_parser",
 }
 
 

@@ -38,7 +38,7 @@ def member_spans(root: Path, fa: FamilyAudit) -> tuple[MemberSpan, ...]:
         if f.kind == "definition":
             if f.path not in trees:
                 trees[f.path] = ast.parse((root / f.path).read_bytes(), filename=f.path)
-            node = _find(trees[f.path], f.member.partition(":")[2])
+            node = find_node(trees[f.path], f.member.partition(":")[2])
             lines = frozenset(_body_lines(node)) if node is not None else frozenset()
             spans.append(MemberSpan(f.member, "definition", f.path, f.line, f.canonical, lines))
         elif f.kind == "alias":
@@ -53,7 +53,7 @@ def member_spans(root: Path, fa: FamilyAudit) -> tuple[MemberSpan, ...]:
     return tuple(out)
 
 
-def _find(tree: ast.Module, qualname: str) -> ast.AST | None:
+def find_node(tree: ast.Module, qualname: str) -> ast.AST | None:
     scope: list[ast.stmt] = tree.body
     node: ast.AST | None = None
     for part in qualname.split("."):
