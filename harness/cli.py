@@ -18,6 +18,7 @@ SUBCOMMANDS: dict[str, str] = {
     "discover": "harness.discover:add_parser",
     "inventory": "harness.finish.inventory_cli:add_parser",
     "plan": "harness.finish.plan_cli:add_parser",
+    "rewrite": "harness.finish.rewrite_cli:add_parser",
 }
 
 
