@@ -54,6 +54,7 @@ def test_each_step_names_callers_divergences_and_tests(cli, kitchen) -> None:
     assert legacy["codemod"] == "ssot-harness rewrite oven --member LegacyOven --apply"
     # the local `import ... as` aliases of LegacyOven are its callers, moved in the same step
     assert [c["location"] for c in legacy["callers"]] == [
+        "kitchen/api.py:3",
         "kitchen/menu.py:7", "kitchen/menu.py:9", "kitchen/menu.py:13", "kitchen/menu.py:16"
     ]  # fmt: skip
     slow = steps["kitchen.old:SlowOven"]
