@@ -19,6 +19,7 @@ SUBCOMMANDS: dict[str, str] = {
     "inventory": "harness.finish.inventory_cli:add_parser",
     "plan": "harness.finish.plan_cli:add_parser",
     "rewrite": "harness.finish.rewrite_cli:add_parser",
+    "step": "harness.finish.step_cli:add_parser",
 }
 
 
