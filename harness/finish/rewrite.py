@@ -29,9 +29,14 @@ class Move:
     sources: frozenset[tuple[str, str]]  # (module, name) pairs that are the member
     canonical_module: str
     canonical_name: str
-    getter: (
-        bool  # the member is a getter returning the canonical class: `get()` becomes `Canonical`
-    )
+    getter: bool  # a getter returning the canonical class: `get()` becomes `Canonical`
+    # other (module, name) pairs that are the canonical itself (its re-exports)
+    canonical_sources: frozenset[tuple[str, str]] = frozenset()
+
+    def is_canonical_import(self, node: cst.CSTNode) -> bool:
+        """`node` is `from M import Canonical` for the canonical's module or one re-exporting it."""
+        pairs = {(self.canonical_module, self.canonical_name), *self.canonical_sources}
+        return any(_imports(node, module, name) for module, name in pairs)
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,7 @@ class _Finder(cst.CSTVisitor):
         canonical = self.move.canonical_name
         clash = [
             a for a in scope[canonical]
-            if not (isinstance(a, ImportAssignment) and _imports(a.node, self.move.canonical_module, canonical))
+            if not (isinstance(a, ImportAssignment) and self.move.is_canonical_import(a.node))
             and not self._in_import_fallback(a.node)
         ] if binding != canonical else []  # fmt: skip
         if clash:
@@ -211,9 +216,7 @@ class _Rewriter(cst.CSTTransformer):
     def visit_Module(self, node: cst.Module) -> None:
         self.have_top = any(
             isinstance(line, cst.SimpleStatementLine)
-            and any(
-                _imports(s, self.move.canonical_module, self.move.canonical_name) for s in line.body
-            )
+            and any(self.move.is_canonical_import(s) for s in line.body)
             for line in node.body
         )
 
@@ -270,7 +273,7 @@ class _Rewriter(cst.CSTTransformer):
         comment sits above it); the first one stays."""
         if self.depth != 0 or len(line.body) != 1:
             return line
-        if not _imports(line.body[0], self.move.canonical_module, self.move.canonical_name):
+        if not self.move.is_canonical_import(line.body[0]):
             return line
         if not self.have_top:
             self.have_top = True

@@ -112,6 +112,11 @@ def moves_for(config: Config, fa: FamilyAudit, steps: list[MemberStep]):  # noqa
     from harness.finish.rewrite import Move
 
     canonical = fa.family.canonical
+    again = frozenset(
+        (module_name(f.path, config.import_roots)[0], canonical.qualname)
+        for f in fa.findings
+        if f.canonical and f.kind == "reexport"
+    )
     moves = []
     for step in steps:
         module, _, name = step.member.partition(":")
@@ -127,6 +132,7 @@ def moves_for(config: Config, fa: FamilyAudit, steps: list[MemberStep]):  # noqa
                     canonical.module,
                     canonical.qualname,
                     step.kind == "getter-class",
+                    again,
                 ),
             )
         )
@@ -151,6 +157,8 @@ def python_files(config: Config, paths: list[str]) -> list[Path]:
 
 def run(args: argparse.Namespace) -> int:
     need("libcst", "rewrite", "rewrite")
+    from libcst import ParserSyntaxError
+
     from harness.finish.rewrite import rewrite_source
 
     args.path = None
@@ -167,12 +175,19 @@ def run(args: argparse.Namespace) -> int:
         rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
         module, is_package = module_name(rel, config.import_roots)
         package = module if is_package else module.rpartition(".")[0]
-        before = text = path.read_text(encoding="utf-8")
-        for _step, move in moves:
-            result = rewrite_source(text, module, package, move, rel)
-            for note in result.notes:
-                print(f"rewrite: {note}", file=sys.stderr)
-            text = result.new
+        try:
+            before = text = path.read_text(encoding="utf-8")
+            for _step, move in moves:
+                result = rewrite_source(text, module, package, move, rel)
+                for note in result.notes:
+                    print(f"rewrite: {note}", file=sys.stderr)
+                text = result.new
+        except (UnicodeDecodeError, ParserSyntaxError) as exc:
+            print(
+                f"rewrite: skipped {rel}: not parseable Python ({str(exc).splitlines()[0]})",
+                file=sys.stderr,
+            )
+            continue
         if text == before:
             continue
         changed += 1
