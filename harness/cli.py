@@ -20,6 +20,7 @@ SUBCOMMANDS: dict[str, str] = {
     "plan": "harness.finish.plan_cli:add_parser",
     "rewrite": "harness.finish.rewrite_cli:add_parser",
     "step": "harness.finish.step_cli:add_parser",
+    "replay": "harness.finish.replay_cli:add_parser",
 }
 
 
