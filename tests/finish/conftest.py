@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,3 +20,21 @@ def kitchen(tmp_path: Path) -> Path:
     target = tmp_path / "kitchen"
     shutil.copytree(KITCHEN, target)
     return target
+
+
+def git_in(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.email=t@example.invalid", "-c", "user.name=t", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.fixture
+def repo(kitchen: Path) -> Path:
+    """The kitchen copy as a git repository with one commit."""
+    git_in(kitchen, "init", "-q")
+    git_in(kitchen, "add", "-A")
+    git_in(kitchen, "commit", "-qm", "before")
+    return kitchen

@@ -3,27 +3,9 @@ in a real git repository (static checks here; the bundled replay runs the contra
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
-import pytest
-
-
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.email=t@example.invalid", "-c", "user.name=t", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
-
-
-@pytest.fixture
-def repo(kitchen: Path) -> Path:
-    _git(kitchen, "init", "-q")
-    _git(kitchen, "add", "-A")
-    _git(kitchen, "commit", "-qm", "before")
-    return kitchen
+from tests.finish.conftest import git_in as _git
 
 
 def _step(cli, repo: Path, *args: str):
