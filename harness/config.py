@@ -70,6 +70,7 @@ FAMILY_KEYS: tuple[Key, ...] = (
     Key("adapters", "string", "none", "dotted package holding one adapter per member and the contract tests"),
     Key("divergences", "string", "`divergences.toml` in the adapters package", "accepted divergences file, relative to the project root (option `--ssot-divergences`)"),
     Key("description", "string", '""', "one line shown in reports"),
+    Key("product", "string", "none", "`module:QualName` of what the members build (e.g. the engine); once the family is `pinned`, every one built in a golden-path or contract test must come through the canonical (the run-time pin)"),
 )
 _TOP_KEYS = {k.name for k in TOP_KEYS}
 _FAMILY_KEYS = {k.name for k in FAMILY_KEYS}
@@ -230,6 +231,7 @@ def _parse_family(name: str, body: Any, where: str) -> Family:
         adapters=adapters,
         description=_str(body, "description", where, ""),
         divergences=_optional_str(body, "divergences", where),
+        product=_member(body["product"], f"{where} product") if body.get("product") is not None else None,
     )
 
 

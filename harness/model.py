@@ -50,6 +50,7 @@ class Family:
     adapters: str | None = None  # dotted package holding one adapter per member (stage 2)
     description: str = ""
     divergences: str | None = None  # accepted divergences file, relative to the project root
+    product: MemberRef | None = None  # what the members build; pinned: built only via the canonical
 
 
 @dataclass(frozen=True)
