@@ -19,7 +19,7 @@ from harness.characterize.target import CharacterizationTarget
 from harness.characterize.transcript import Transcript
 from harness.errors import HarnessError
 
-DRIVERS = {"in_process": InProcessDriver, "live": LiveDriver}
+DRIVERS: dict[str, Any] = {"in_process": InProcessDriver, "live": LiveDriver}
 STEP_TIMEOUT = 20.0
 
 
