@@ -19,11 +19,11 @@ SUBCOMMANDS: dict[str, str] = {
     "verify": "harness.commands.verify:add_parser",
     "discover": "harness.discover:add_parser",
     "history": "harness.history.history_cli:add_parser",
-    "inventory": "harness.finish.inventory_cli:add_parser",
-    "plan": "harness.finish.plan_cli:add_parser",
-    "rewrite": "harness.finish.rewrite_cli:add_parser",
-    "step": "harness.finish.step_cli:add_parser",
-    "replay": "harness.finish.replay_cli:add_parser",
+    "inventory": "harness.commands.inventory:add_parser",
+    "plan": "harness.commands.plan:add_parser",
+    "rewrite": "harness.commands.rewrite:add_parser",
+    "step": "harness.commands.step:add_parser",
+    "replay": "harness.commands.replay:add_parser",
 }
 
 

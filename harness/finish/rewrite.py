@@ -124,11 +124,14 @@ class _Finder(cst.CSTVisitor):
     def _take(self, node: cst.ImportFrom, binding: str) -> bool:
         """Record the renames for `binding`, bound by `node`; False (with a note) when it must stay."""
         scope = self.get_metadata(ScopeProvider, node)
+        if scope is None:
+            return False
         assignments = [a for a in scope[binding] if isinstance(a, Assignment | ImportAssignment)]
         canonical = self.move.canonical_name
         clash = [
             a for a in scope[canonical]
-            if not (isinstance(a, ImportAssignment) and self.move.is_canonical_import(a.node))
+            if not isinstance(a, Assignment | ImportAssignment)
+            or not (isinstance(a, ImportAssignment) and self.move.is_canonical_import(a.node))
             and not self._in_import_fallback(a.node)
         ] if binding != canonical else []  # fmt: skip
         if clash:
@@ -152,8 +155,9 @@ class _Finder(cst.CSTVisitor):
         self.bindings.add(binding)
         return True
 
-    def _in_import_fallback(self, node: cst.CSTNode) -> bool:
+    def _in_import_fallback(self, start: cst.CSTNode) -> bool:
         """`except ImportError: Name = None`: the fallback of an import, not a second meaning."""
+        node: cst.CSTNode | None = start
         while node is not None and not isinstance(node, cst.Module):
             if isinstance(node, cst.ExceptHandler):
                 return True

@@ -7,8 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from harness.commands import front
 from harness.finish.replay import Outcome, Replay, replay
-from harness.pin import front
 
 HELP = """\
 Replay a migration recorded as ordered steps on a temporary git copy of the project. A step is one

@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from harness.commands import front
 from harness.finish.inventory import FamilyInventory, Inventory, run_inventory
-from harness.pin import front
 
 HELP = """\
 Which tests exercise each member of a family, measured with coverage.py (one dynamic context per

@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from harness.commands import front
 from harness.finish.step import StepReport, verify_step
-from harness.pin import front
 
 HELP = """\
 Say whether one remediation step (the working tree against git revision REV, usually the commit

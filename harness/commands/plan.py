@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from harness.commands import front
 from harness.errors import ConfigError
 from harness.finish.plan import MemberStep, Plan, build_plan
-from harness.pin import front
 from harness.pin.audit import run_audit
 
 HELP = """\

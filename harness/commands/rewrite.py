@@ -9,12 +9,12 @@ import fnmatch
 import sys
 from pathlib import Path
 
+from harness.commands import front
 from harness.config import DEFAULT_EXCLUDE
 from harness.errors import UsageError
 from harness.finish.extras import need
 from harness.finish.plan import MemberStep, build_plan
 from harness.model import Config
-from harness.pin import front
 from harness.pin.audit import FamilyAudit, run_audit
 from harness.scan.facts import module_name
 
