@@ -19,6 +19,11 @@ SUBCOMMANDS: dict[str, str] = {
     "verify": "harness.commands.verify:add_parser",
     "discover": "harness.discover:add_parser",
     "history": "harness.history.history_cli:add_parser",
+    "inventory": "harness.commands.inventory:add_parser",
+    "plan": "harness.commands.plan:add_parser",
+    "rewrite": "harness.commands.rewrite:add_parser",
+    "step": "harness.commands.step:add_parser",
+    "replay": "harness.commands.replay:add_parser",
 }
 
 

@@ -72,6 +72,7 @@ FAMILY_KEYS: tuple[Key, ...] = (
     Key("divergences", "string", "`divergences.toml` in the adapters package", "accepted divergences file, relative to the project root (option `--ssot-divergences`)"),
     Key("description", "string", '""', "one line shown in reports"),
     Key("shims", "array of tables", "[]", "members kept on purpose until a date: `[[...families.NAME.shims]]` with `member`, `reason`, `expires` (a date), optional `callers` (modules allowed to use it)"),
+    Key("product", "string", "none", "`module:QualName` of what the members build (e.g. the engine); once the family is `pinned`, every one built in a golden-path or contract test must come through the canonical (the run-time pin)"),
 )
 _TOP_KEYS = {k.name for k in TOP_KEYS}
 _FAMILY_KEYS = {k.name for k in FAMILY_KEYS}
@@ -264,6 +265,7 @@ def _parse_family(name: str, body: Any, where: str) -> Family:
         description=_str(body, "description", where, ""),
         divergences=_optional_str(body, "divergences", where),
         shims=_shims(body.get("shims", []), where),
+        product=_member(body["product"], f"{where} product") if body.get("product") is not None else None,
     )
 
 

@@ -64,6 +64,7 @@ class Family:
     description: str = ""
     divergences: str | None = None  # accepted divergences file, relative to the project root
     shims: tuple[Shim, ...] = ()  # members kept on purpose for a while
+    product: MemberRef | None = None  # what the members build; pinned: built only via the canonical
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ pytest_plugins = [
     "harness.characterize.pytest_part",
     "harness.prove.pytest_part",
     "harness.pin.pytest_part",
+    "harness.pin.runtime",
 ]
 
 MARKERS = {

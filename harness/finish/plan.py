@@ -1,0 +1,151 @@
+"""The remediation plan of one family, as data: ordered steps from the audit, the declared divergences
+and (when given) the test inventory. Mechanical moves first, then members whose divergences must be
+fixed, deletion last, then the pin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from harness.finish.shapes import shape_of
+from harness.model import Config, Family
+from harness.pin.audit import FamilyAudit
+from harness.prove.divergences import Divergence, load_divergences
+
+
+@dataclass(frozen=True)
+class Caller:
+    location: str
+    kind: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class MemberStep:
+    member: str
+    location: str  # where it is defined (or aliased)
+    kind: str  # the member's shape (alias, getter-class, getter-instance, class, classmethod...)
+    move: str  # "mechanical" or "behaviour change"
+    codemod: str  # the command that moves its callers, or "" when they move by hand
+    callers: tuple[Caller, ...]
+    divergences: tuple[Divergence, ...]  # must be fixed before its callers can move
+    tests: tuple[str, ...]  # tests that execute it (from the inventory)
+    tests_to_migrate: tuple[str, ...]  # tests that execute only non-canonical members
+    origin: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.member.partition(":")[2]
+
+
+@dataclass(frozen=True)
+class Plan:
+    family: str
+    canonical: str
+    members_before: int
+    steps: tuple[MemberStep, ...]
+    divergences_file: str
+    inventory: bool  # whether test data was given
+
+
+def divergences_path(config: Config, family: Family) -> Path | None:
+    """The family's accepted-divergences file: its `divergences` key, else divergences.toml in the
+    adapters package (looked up from the project root, where the package lives)."""
+    root = Path(config.root)
+    if family.divergences:
+        return root / family.divergences
+    if family.adapters:
+        return root / family.adapters.replace(".", "/") / "divergences.toml"
+    return None
+
+
+def build_plan(config: Config, fa: FamilyAudit, inventory: dict[str, Any] | None) -> Plan:
+    family = fa.family
+    root = Path(config.root)
+    path = divergences_path(config, family)
+    declared = load_divergences(path) if path is not None else ()
+    canonical_name = family.canonical.qualname.rpartition(".")[2]
+    inv = _family_inventory(inventory, family.name)
+    tests_of = {m["member"]: tuple(m["tests"]) for m in inv.get("members", [])}
+    migrate = {r["test"]: set(r["members"]) for r in inv.get("only_non_canonical", [])}
+    members = [f for f in fa.findings if f.kind in ("definition", "alias") and not f.canonical]
+    seen: set[str] = set()
+    steps = []
+    for f in members:
+        if f.member in seen:
+            continue
+        seen.add(f.member)
+        shape = shape_of(root, f, canonical_name)
+        name = f.member.partition(":")[2]
+        open_ = tuple(d for d in declared if d.member == name)
+        callers = tuple(
+            Caller(c.location, c.kind, c.detail)
+            for c in fa.findings
+            if c.member == f.member and c.kind not in ("definition",) and c.location != f.location
+        )
+        move = "mechanical" if shape.mechanical and not open_ else "behaviour change"
+        codemod = (
+            f"ssot-harness rewrite {family.name} --member {name} --apply"
+            if shape.codemod and not open_
+            else ""
+        )
+        steps.append(
+            MemberStep(
+                f.member, f.location, shape.kind, move, codemod, callers, open_, tests_of.get(f.member, ()),
+                tuple(sorted(t for t, ms in migrate.items() if f.member in ms)), shape.origin,
+            )
+        )  # fmt: skip
+    steps = _fold_local_aliases(steps)
+    steps.sort(key=_order)
+    return Plan(
+        family.name,
+        family.canonical.id,
+        len(fa.members),
+        tuple(steps),
+        (
+            path.relative_to(root).as_posix()
+            if path is not None and path.is_relative_to(root)
+            else str(path)
+        ),
+        inventory is not None,
+    )
+
+
+def _fold_local_aliases(steps: list[MemberStep]) -> list[MemberStep]:
+    """An alias of another non-canonical member (`from old import Thing as T`) is one of that
+    member's callers: it moves in the same step, with the same codemod."""
+    by_member = {s.member: s for s in steps}
+    folded = {s.member for s in steps if s.origin in by_member}
+    out = []
+    for s in steps:
+        if s.member in folded:
+            continue
+        extra = tuple(
+            Caller(a.location, "alias", f"{a.name} (alias of {s.name}: moves with it)")
+            for a in steps
+            if a.member in folded and a.origin == s.member
+        )
+        out.append(replace(s, callers=tuple(sorted(s.callers + extra, key=_where))) if extra else s)
+    return out
+
+
+def _where(c: Caller) -> tuple[str, int]:
+    path, _, line = c.location.rpartition(":")
+    return (path, int(line))
+
+
+def _order(step: MemberStep) -> tuple[int, int, str]:
+    """Codemod moves first, then mechanical moves by hand, then behaviour changes (fewest open
+    divergences first); an alias of another member moves before its origin."""
+    group = 0 if step.codemod else 1 if step.move == "mechanical" else 2
+    return (group, len(step.divergences), step.member)
+
+
+def _family_inventory(inventory: dict[str, Any] | None, name: str) -> dict[str, Any]:
+    if inventory is None:
+        return {}
+    for fam in inventory.get("families", []):
+        if fam.get("family") == name:
+            return fam
+    return {}

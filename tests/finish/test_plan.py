@@ -1,0 +1,84 @@
+"""`ssot-harness plan FAMILY`: ordered steps from the audit, the declared divergences and the inventory."""
+
+from __future__ import annotations
+
+import json
+
+
+def _plan(cli, kitchen, *args: str) -> dict:
+    outcome = cli("plan", "oven", "--config", kitchen / "pyproject.toml", "--format", "json", *args)
+    assert outcome.code == 0, outcome.err
+    return json.loads(outcome.out)
+
+
+INVENTORY = {
+    "selection": [],
+    "families": [
+        {
+            "family": "oven",
+            "members": [
+                {"member": "kitchen.old:SlowOven", "tests": ["tests/test_kitchen.py::test_supper"]}
+            ],
+            "only_non_canonical": [
+                {"test": "tests/test_kitchen.py::test_supper", "members": ["kitchen.old:SlowOven"]}
+            ],
+        }
+    ],
+}
+
+
+def test_mechanical_moves_come_first_then_behaviour_changes_then_delete_and_pin(
+    cli, kitchen
+) -> None:
+    plan = _plan(cli, kitchen)
+    moves = [
+        (s["member"].partition(":")[2], s["move"]) for s in plan["steps"] if s["action"] == "move"
+    ]
+    assert moves == [
+        ("LegacyOven", "mechanical"),
+        ("get_oven_class", "mechanical"),
+        ("Stove", "mechanical"),
+        ("SlowOven", "behaviour change"),
+    ]
+    assert [s["action"] for s in plan["steps"][-2:]] == ["delete", "pin"]
+    assert plan["members_before"] == 7 and plan["members_after"] == 1
+
+
+def test_each_step_names_callers_divergences_and_tests(cli, kitchen) -> None:
+    (kitchen / "inventory.json").write_text(json.dumps(INVENTORY))
+    steps = {
+        s.get("member"): s
+        for s in _plan(cli, kitchen, "--inventory", kitchen / "inventory.json")["steps"]
+    }
+    legacy = steps["kitchen.compat:LegacyOven"]
+    assert legacy["codemod"] == "ssot-harness rewrite oven --member LegacyOven --apply"
+    # the local `import ... as` aliases of LegacyOven are its callers, moved in the same step
+    assert [c["location"] for c in legacy["callers"]] == [
+        "kitchen/api.py:3",
+        "kitchen/menu.py:7", "kitchen/menu.py:9", "kitchen/menu.py:13", "kitchen/menu.py:16"
+    ]  # fmt: skip
+    slow = steps["kitchen.old:SlowOven"]
+    assert slow["codemod"] is None
+    assert [d["contract"] for d in slow["divergences_to_fix_first"]] == [
+        "test_bakes_at_the_asked_temperature"
+    ]
+    assert slow["tests_to_migrate"] == ["tests/test_kitchen.py::test_supper"]
+    assert steps["kitchen.ovens:get_oven_class"]["kind"] == "getter-class"
+
+
+def test_markdown_is_ordered_and_deterministic(cli, kitchen) -> None:
+    first = cli("plan", "oven", "--config", kitchen / "pyproject.toml")
+    second = cli("plan", "oven", "--config", kitchen / "pyproject.toml")
+    assert first.code == 0 and first.out == second.out
+    assert first.out.index("`LegacyOven`") < first.out.index("`SlowOven` (class; behaviour change)")
+    assert "## Step 6. Pin" in first.out
+
+
+def test_bad_inventory_and_unknown_family_are_usage_errors(cli, kitchen) -> None:
+    (kitchen / "bad.json").write_text("{not json")
+    bad = cli(
+        "plan", "oven", "--config", kitchen / "pyproject.toml", "--inventory", kitchen / "bad.json"
+    )
+    assert bad.code == 2 and "not the JSON of `ssot-harness inventory`" in bad.err
+    unknown = cli("plan", "grill", "--config", kitchen / "pyproject.toml")
+    assert unknown.code == 2 and "no family named 'grill'" in unknown.err

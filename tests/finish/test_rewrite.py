@@ -1,0 +1,124 @@
+"""`ssot-harness rewrite`: the codemod on the kitchen fixture, checked by re-running the audit and
+the fixture project's own tests; idempotent; --check for CI; divergent members refused."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from harness.finish.rewrite import Move, rewrite_source
+
+MOVE = Move(frozenset({("kitchen.compat", "LegacyOven")}), "kitchen.ovens", "Oven", getter=False)
+
+
+def _rewrite(cli, kitchen: Path, *args: str):
+    return cli(
+        "rewrite",
+        "oven",
+        kitchen / "kitchen",
+        kitchen / "tests",
+        "--config",
+        kitchen / "pyproject.toml",
+        *args,
+    )
+
+
+def _project_tests(kitchen: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly"],
+        cwd=kitchen,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_apply_moves_every_mechanical_use_and_the_project_still_passes(cli, kitchen) -> None:
+    before = json.loads(cli("audit", kitchen, "--format", "json", "--no-cache").out)
+    assert _rewrite(cli, kitchen, "--apply").code == 0
+    after = cli("audit", kitchen, "--format", "json", "--no-cache")
+    assert after.code == 0, after.err  # within the baseline
+    (family,) = json.loads(after.out)["families"]
+    left = {(f["kind"], f["member"]) for f in family["findings"] if not f["canonical"]}
+    # only the definitions remain (deleted in the plan's last steps) and the divergent member's import
+    assert left == {
+        ("definition", "kitchen.old:SlowOven"),
+        ("definition", "kitchen.ovens:get_oven_class"),
+        ("alias", "kitchen:Stove"),
+        ("alias", "kitchen.compat:LegacyOven"),
+        ("import", "kitchen.old:SlowOven"),
+    }
+    assert len(family["findings"]) < len(before["families"][0]["findings"])
+    run = _project_tests(kitchen)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "7 passed" in run.stdout
+
+
+def test_formatting_comments_all_and_fallbacks_are_kept(cli, kitchen) -> None:
+    assert _rewrite(cli, kitchen, "--apply").code == 0
+    menu = (kitchen / "kitchen" / "menu.py").read_text()
+    assert '    # the stove is fine for lunch\n    return Oven(190).bake("soup")' in menu
+    assert (
+        "try:\n    from kitchen.ovens import Oven\nexcept ImportError:  # very old installs\n    Oven = None"
+        in menu
+    )
+    assert "if TYPE_CHECKING:\n    from kitchen.ovens import Oven\n" in menu
+    assert "def dinner(oven: Oven | None = None) -> str:\n    oven = oven or Oven(220)" in menu
+    assert 'return Oven(120).bake("bread")' in menu  # the getter's call became the canonical
+    api = (kitchen / "kitchen" / "api.py").read_text()
+    assert api.endswith('from kitchen.ovens import Oven\n\n__all__ = ["Oven"]\n')
+
+
+def test_second_run_changes_nothing_and_check_says_so(cli, kitchen) -> None:
+    assert _rewrite(cli, kitchen, "--check").code == 1
+    diff = _rewrite(cli, kitchen)
+    assert diff.code == 0 and "+++ b/kitchen/menu.py" in diff.out
+    assert (
+        "compat.LegacyOven" in (kitchen / "kitchen" / "menu.py").read_text()
+    )  # --diff wrote nothing
+    assert _rewrite(cli, kitchen, "--apply").code == 0
+    snapshot = {p: p.read_bytes() for p in kitchen.rglob("*.py")}
+    again = _rewrite(cli, kitchen, "--check")
+    assert again.code == 0 and "0 files to rewrite" in again.err
+    assert {p: p.read_bytes() for p in kitchen.rglob("*.py")} == snapshot
+
+
+def test_a_member_with_an_open_divergence_is_refused_by_name(cli, kitchen) -> None:
+    refused = _rewrite(cli, kitchen, "--member", "SlowOven", "--apply")
+    assert refused.code == 2
+    assert (
+        "kitchen.old:SlowOven has 1 open declared divergence (test_bakes_at_the_asked_temperature)"
+        in refused.err
+    )
+    unknown = _rewrite(cli, kitchen, "--member", "Grill")
+    assert unknown.code == 2 and "not a non-canonical member of oven" in unknown.err
+
+
+def test_one_member_at_a_time(cli, kitchen) -> None:
+    assert _rewrite(cli, kitchen, "--member", "Stove", "--apply").code == 0
+    menu = (kitchen / "kitchen" / "menu.py").read_text()
+    assert "from kitchen import Stove" not in menu and "compat.LegacyOven(220)" in menu
+
+
+def test_a_getter_used_other_than_as_a_call_is_left_with_a_note() -> None:
+    move = Move(
+        frozenset({("kitchen.ovens", "get_oven_class")}), "kitchen.ovens", "Oven", getter=True
+    )
+    source = "from kitchen.ovens import get_oven_class\n\nFACTORIES = [get_oven_class]\n"
+    result = rewrite_source(source, "kitchen.menu", "kitchen", move, "kitchen/menu.py")
+    assert not result.changed
+    assert result.notes == (
+        "kitchen/menu.py:1: left get_oven_class: used other than as `get_oven_class()`",
+    )
+
+
+def test_relative_imports_and_a_clash_with_the_canonical_name() -> None:
+    source = "from .compat import LegacyOven  # old\n\nx = LegacyOven()\n"
+    assert (
+        rewrite_source(source, "kitchen.menu", "kitchen", MOVE).new
+        == "from kitchen.ovens import Oven  # old\n\nx = Oven()\n"
+    )
+    clash = "from kitchen.compat import LegacyOven\n\nOven = 3\nx = LegacyOven()\n"
+    result = rewrite_source(clash, "kitchen.menu", "kitchen", MOVE, "m.py")
+    assert not result.changed and "Oven already names something else here" in result.notes[0]
