@@ -106,6 +106,6 @@ def _tool_call_problems(events: list[Any], kinds: list[Any], shape: EventShape) 
     return problems
 
 
-def run_ids(runs: list[list[Any]], shape: EventShape) -> list[Any]:
+def ids_of_runs(runs: list[list[Any]], shape: EventShape) -> list[Any]:
     """The run id of each run (None where the shape declares none)."""
     return [shape.get(events[0], "run") if events else None for events in runs]

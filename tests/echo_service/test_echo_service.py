@@ -16,7 +16,7 @@ from harness.characterize.drivers import LiveDriver
 from harness.characterize.recorder import record
 from harness.characterize.scenario import Scenario, load_scenarios
 from harness.characterize.snapshot import as_text, read_golden, stray_and_missing
-from harness.characterize.staging import StagingClient, run_ids, shape_problems
+from harness.characterize.staging import StagingClient, ids_of_runs, shape_problems
 from harness.characterize.target import describe
 from harness.config import load_config
 from tests.fixtures.targets.echo_service.target import CHANGED
@@ -85,7 +85,7 @@ async def test_staging_smoke_against_the_echo_desk_live(echo, tmp_path) -> None:
     shape = echo.events
     assert [shape_problems(events, shape) for events in runs + other] == [[], [], []]
     assert {"tool.call", "tool.result"} <= {shape.type_of(e) for e in runs[1]}
-    assert len(set(run_ids(runs + other, shape))) == 3
+    assert len(set(ids_of_runs(runs + other, shape))) == 3
     # the same checks catch a broken run: a tool call never closed, an empty answer
     unclosed = [e for e in runs[1] if shape.type_of(e) != "tool.result"]
     assert any("never completed" in p for p in shape_problems(unclosed, shape))

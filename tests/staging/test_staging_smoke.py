@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from harness.characterize.staging import StagingClient, run_ids, shape_problems
+from harness.characterize.staging import StagingClient, ids_of_runs, shape_problems
 from harness.errors import StagingError
 
 pytestmark = [pytest.mark.staging, pytest.mark.asyncio]
@@ -46,7 +46,7 @@ async def test_golden_path_runs_have_the_expected_shape(staging: StagingClient) 
     assert shape.type_of(runs[1][-1]) in shape.completed
     kinds = {shape.type_of(e) for e in runs[1]}
     assert kinds & shape.tool_started and kinds & shape.tool_finished
-    assert run_ids(runs, shape)[0] != run_ids(runs, shape)[1]
+    assert ids_of_runs(runs, shape)[0] != ids_of_runs(runs, shape)[1]
 
 
 async def test_two_users_at_once_get_distinct_runs(staging: StagingClient) -> None:
