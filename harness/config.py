@@ -120,7 +120,12 @@ def reference_markdown() -> str:
     lines += ["| key | type | default | meaning |", "| --- | --- | --- | --- |"]
     lines += [f"| `{k.name}` | {k.type} | {k.default} | {k.doc} |" for k in FAMILY_KEYS]
     lines += ["", "The service (`[tool.ssot-harness.target]`; see docs/describing-your-service.md):", ""]
-    lines += ["| key | type | default | meaning |", "| --- | --- | --- | --- |"]
+    return "\n".join(lines) + "\n" + target_reference_markdown()
+
+
+def target_reference_markdown() -> str:
+    """The `[tool.ssot-harness.target]` reference table, made from the keys the validator accepts."""
+    lines = ["| key | type | default | meaning |", "| --- | --- | --- | --- |"]
     lines += [f"| `{k.name}` | {k.type} | {k.default} | {k.doc} |" for k in TARGET_KEYS]
     return "\n".join(lines) + "\n"
 

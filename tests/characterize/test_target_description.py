@@ -138,3 +138,10 @@ def test_a_bad_step_is_reported_at_its_line(bad, match, tmp_path) -> None:
     with pytest.raises(ConfigError, match=match) as caught:
         load_scenario(path)
     assert f"{path}:{line}: step 2" in str(caught.value)
+
+
+def test_the_guide_shows_the_reference_the_validator_uses() -> None:
+    from harness.config import target_reference_markdown
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "describing-your-service.md").read_text(encoding="utf-8")
+    assert target_reference_markdown() in guide, "regenerate the table in docs/describing-your-service.md"
