@@ -23,7 +23,6 @@ from tests.fixtures.targets.echo_service.target import CHANGED
 
 ROOT = Path(__file__).resolve().parents[2]
 ECHO = ROOT / "tests" / "fixtures" / "targets" / "echo_service"
-pytestmark = pytest.mark.golden_path
 
 
 @pytest.fixture(scope="module")
