@@ -16,6 +16,7 @@ SUBCOMMANDS: dict[str, str] = {
     "baseline": "harness.pin.baseline_cli:add_parser",
     "verify": "harness.prove.verify:add_parser",
     "discover": "harness.discover:add_parser",
+    "history": "harness.history.history_cli:add_parser",
 }
 
 
