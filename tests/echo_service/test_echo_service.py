@@ -32,11 +32,11 @@ def echo():
 
 def test_the_generic_golden_path_suite_passes_against_the_echo_desk() -> None:
     """tests/golden_path (snapshots, in process == live, every snapshot has its scenario) is
-    target-agnostic: pointed at the echo desk's config it passes, in random order."""
+    target-agnostic: pointed at the echo desk's config it passes, in random order on 2 workers."""
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "tests/golden_path", "--ssot-config", str(ECHO / "pyproject.toml"),
-         "-n", "0", "-q", "-p", "no:cacheprovider"],
+         "-n", "2", "-q", "-p", "no:cacheprovider"],
         cwd=ROOT, capture_output=True, text=True, timeout=600, env=env,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
