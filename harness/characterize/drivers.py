@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 import httpx
 import respx
 import websockets
+from websockets.typing import Subprotocol
 
 from harness.characterize.interpreter import ConnectionClosedError
 from harness.characterize.scenario import Scenario
@@ -73,7 +74,7 @@ class InProcessWebSocket:
         if message["type"] == "websocket.close":
             self.close_code = message.get("code", 1000)
             raise ConnectionClosedError(self.close_code)
-        return json.loads(message.get("text") or message.get("bytes"))
+        return json.loads(message.get("text") or message["bytes"])
 
     async def close(self) -> None:
         await self._to_app.put({"type": "websocket.disconnect", "code": 1000})
@@ -136,7 +137,7 @@ class InProcessDriver:
         self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://testserver")
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def __aexit__(self, *exc: Any) -> None:
         await self.http.aclose()
         self._router.__exit__(*exc)
 
@@ -180,7 +181,7 @@ class LiveWebSocket:
         url = base_url.replace("http", "ws", 1) + path + (f"?{urlencode(auth.query)}" if auth.query else "")
         try:
             ws = await websockets.connect(
-                url, additional_headers=list(auth.headers), subprotocols=list(auth.subprotocols) or None
+                url, additional_headers=list(auth.headers), subprotocols=[Subprotocol(p) for p in auth.subprotocols] or None
             )
         except websockets.InvalidStatus as exc:
             raise ConnectionClosedError(exc.response.status_code) from None
@@ -236,7 +237,7 @@ class LiveDriver:
         self.http = httpx.AsyncClient(base_url=self.url, timeout=10)
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def __aexit__(self, *exc: Any) -> None:
         await self.http.aclose()
         self._stop()
 

@@ -12,7 +12,7 @@ import pytest
 from harness import pytest_session
 from harness.characterize.scenario import Scenario, load_scenarios
 from harness.characterize.snapshot import extension_for, read_golden
-from harness.characterize.target import Target, describe
+from harness.characterize.target import Target, describe, parse_declared
 from harness.errors import ConfigError
 
 STAGING_ENV = "SSOT_STAGING_URL"
@@ -23,6 +23,17 @@ def scenarios_of(config: pytest.Config) -> list[Scenario]:
     project = pytest_session.require(config, "ssot_scenario")
     folder = pytest_session.setting(config, "ssot_scenarios", project.scenarios)
     return load_scenarios(pytest_session.project_path(config, folder or "scenarios"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """A malformed `[tool.ssot-harness.target]` stops the run before collection, naming the key."""
+    project = pytest_session.project_config(config)
+    if project is not None and project.target_declared:
+        try:
+            parse_declared(project.target_declared, f"{project.source}: [tool.ssot-harness.target]")
+        except ConfigError as exc:
+            raise pytest.UsageError(f"ssot-harness: {exc}") from None
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -83,6 +94,7 @@ def ssot_transcript_snapshot(snapshot, request: pytest.FixtureRequest, ssot_targ
 
 @pytest.fixture
 def ssot_staging_url(request: pytest.FixtureRequest) -> str:
+    """The deployed instance's base URL (`--ssot-staging-url` or $SSOT_STAGING_URL); the test skips without one."""
     url = request.config.getoption("ssot_staging_url", None) or os.environ.get(STAGING_ENV)
     if not url:
         pytest.skip(f"no staging instance: pass --ssot-staging-url URL or set ${STAGING_ENV}")

@@ -20,7 +20,7 @@ from harness.characterize.transcript import Transcript
 from harness.characterize.wire import ProtocolError
 from harness.errors import HarnessError
 
-DRIVERS = {"in_process": InProcessDriver, "live": LiveDriver}
+DRIVERS: dict[str, Any] = {"in_process": InProcessDriver, "live": LiveDriver}
 __all__ = ["DRIVERS", "ScenarioError", "play", "record"]
 
 

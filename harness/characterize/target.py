@@ -296,8 +296,9 @@ def describe(config: Any, object_spec: str | None = None) -> Target:
     spec = object_spec or config.target
     if spec is None and not config.target_declared:
         raise ConfigError(f"{where}: missing; describe your service (see docs/describing-your-service.md)")
+    declared = parse_declared(config.target_declared or {}, f"{config.source}: [tool.ssot-harness.target]")
     obj = load_object(spec, where) if spec else None
-    return resolve(config.target_declared or {}, obj, name=spec or "declared", where=where)
+    return resolve(declared, obj, name=spec or "declared", where=where)
 
 
 describe_target = describe

@@ -6,7 +6,7 @@ import os
 import subprocess
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -115,7 +115,7 @@ class Repo:
                 entries[path.decode("utf-8", errors="surrogateescape")] = Entry(mode, oid)
         return entries
 
-    def diffs(self, pairs: list[tuple[str, str]]) -> Iterator[list[Change]]:
+    def diffs(self, pairs: list[tuple[str, str]]) -> Generator[list[Change], None, None]:
         """For each (old, new) pair of commits, the paths whose entry differs, streamed from one
         `git diff-tree --stdin` process. A path deleted while another is added with the same blob
         is a rename (exact renames only: no blob is read, so a partial clone works)."""
