@@ -145,3 +145,14 @@ def test_the_guide_shows_the_reference_the_validator_uses() -> None:
 
     guide = (Path(__file__).resolve().parents[2] / "docs" / "describing-your-service.md").read_text(encoding="utf-8")
     assert target_reference_markdown() in guide, "regenerate the table in docs/describing-your-service.md"
+
+
+def test_a_malformed_target_table_stops_pytest_before_collection(pytester: pytest.Pytester) -> None:
+    pytester.makepyprojecttoml(
+        '[tool.pytest.ini_options]\naddopts = "-p no:randomly -p no:cacheprovider"\n\n'
+        '[tool.ssot-harness.target]\nsocket = "/s"\ntoken = { via = "pigeon", name = "x" }\n'
+    )
+    pytester.makepyfile(test_x="def test_x():\n    pass\n")
+    result = pytester.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*[[]tool.ssot-harness.target[]] token.via: 'pigeon' is not one of header, query, subprotocol, cookie*"])
