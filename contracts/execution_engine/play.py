@@ -29,7 +29,8 @@ def context_for(env: Env, user: str, thread_id: str | None = None) -> UserExecut
 
 class EngineChannel:
     """A user's 'connection': each message opens a session on the member's engine and runs it;
-    the events are what the user's in-memory sink received."""
+    the events are what the user's in-memory sink received. When the run is over and nothing more
+    arrived, the channel is 'closed'."""
 
     def __init__(self, adapter: Any, bound: Any, env: Env, user: str) -> None:
         self.adapter, self.bound, self.env, self.user = adapter, bound, env, user
@@ -78,7 +79,7 @@ async def play(
         channels: dict[str, Any] = {user: EngineChannel(adapter, bound, env, user) for user in scenario.users}
         for user in scenario.users:
             env.user(user)
-        streams = await interpret(scenario, target, channels)
+        streams = await interpret(scenario, target, channels, closed_ends_wait=True)  # a lost event shows in the diff
         return Transcript(
             scenario=scenario.name,
             streams=streams,

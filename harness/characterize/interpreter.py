@@ -52,8 +52,12 @@ async def interpret(
     channels: dict[str, Channel],
     llm_calls: Callable[[], int] | None = None,
     timeout: float = STEP_TIMEOUT,
+    closed_ends_wait: bool = False,
 ) -> dict[str, list[dict[str, Any]]]:
-    """Plays every step of `scenario`; returns each user's stream. Closes the channels."""
+    """Plays every step of `scenario`; returns each user's stream. Closes the channels.
+
+    `closed_ends_wait`: a channel that ends while a step waits ends that wait (the transcript shows
+    what arrived, for a diff) instead of failing the scenario."""
     streams: dict[str, list[dict[str, Any]]] = {user: [] for user in scenario.users}
     last_thread: dict[str, str] = {}
     try:
@@ -73,7 +77,11 @@ async def interpret(
                 streams[step.user].append({"dir": "->", "text": step.text})
                 await channel.raw(step.text)
             elif isinstance(step, Wait):
-                await _wait(step, channel, streams[step.user], last_thread, target, where, timeout)
+                try:
+                    await _wait(step, channel, streams[step.user], last_thread, target, where, timeout)
+                except ConnectionClosedError as exc:
+                    if not closed_ends_wait:
+                        raise ScenarioError(f"{where}: connection closed (code {exc.code}) while waiting") from None
             elif isinstance(step, WaitLLMCalls):
                 if llm_calls is None:
                     raise ScenarioError(f"{where}: 'wait_llm_calls' but the target has no stubbed LLM (llm)")
@@ -114,5 +122,3 @@ async def _wait(
                     return
     except TimeoutError:
         raise ScenarioError(f"{where}: no {step.until!r} event within {timeout:.0f} s") from None
-    except ConnectionClosedError as exc:
-        raise ScenarioError(f"{where}: connection closed (code {exc.code}) while waiting") from None
