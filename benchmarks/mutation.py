@@ -3,10 +3,11 @@
     .venv/bin/python benchmarks/mutation.py [--only NAME ...]
 
 Each mutant of benchmarks/mutants.py is applied to a fresh copy of the tracked files (the real tree is
-never edited); the copy runs, first on its own (it must pass unmutated), then per mutant:
+never edited); the copy runs, first on its own (it must pass unmutated), then per mutant, one suite
+after the other (each family's contracts on its canonical member; SUITES below), e.g.
     pytest -x contracts/execution_engine/test_contracts.py tests/golden_path/test_golden_path.py
            --ssot-implementation ExecutionEngineFactory
-A mutant is killed when that run fails. Prints a markdown table and the kill rate."""
+A mutant is killed when one of those runs fails. Prints a markdown table and the kill rate."""
 
 from __future__ import annotations
 
@@ -24,10 +25,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from mutants import MUTANTS, Mutant  # noqa: E402
 
-SUITE = [
-    "contracts/execution_engine/test_contracts.py",
-    "tests/golden_path/test_golden_path.py",
-    "--ssot-implementation", "ExecutionEngineFactory",
+SUITES = [  # the quick ones first: a mutant they kill costs no golden-path run
+    ["contracts/agent_registry/test_contracts.py", "--ssot-implementation", "AgentRegistry"],
+    ["contracts/supervisor/test_contracts.py", "--ssot-implementation", "SupervisorAgent"],
+    ["contracts/websocket_notifier/test_contracts.py", "--ssot-implementation", "WebSocketNotifier"],
+    ["contracts/execution_engine/test_contracts.py", "tests/golden_path/test_golden_path.py",
+     "--ssot-implementation", "ExecutionEngineFactory"],
 ]  # fmt: skip
 
 
@@ -41,10 +44,15 @@ def copy_tree(target: Path) -> None:
 
 
 def run_suite(tree: Path) -> subprocess.CompletedProcess[str]:
+    """The suites one after the other; the first that fails is the result (else the last)."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider",
-               "-rf", *SUITE]  # fmt: skip
-    return subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, timeout=600)
+    for suite in SUITES:
+        command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider",
+                   "-rf", *suite]  # fmt: skip
+        result = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, timeout=600)
+        if result.returncode != 0:
+            break
+    return result
 
 
 def apply(tree: Path, mutant: Mutant) -> str:

@@ -62,12 +62,19 @@ def _responder(scripts: dict[str, Sequence[dict]] | Sequence[dict]):
 
 
 @contextmanager
+def mocked_llm(script: dict[str, Sequence[dict]] | Sequence[dict], bodies: list[dict[str, Any]]) -> Iterator[None]:
+    """Within it, LLM_URL answers as `script` says (mocked at the httpx transport); request bodies go to `bodies`."""
+    with respx.mock(assert_all_mocked=True, assert_all_called=False) as router:
+        mock_llm_route(router, f"{LLM_URL}{description().llm.path}", _responder(script), bodies)
+        yield
+
+
+@contextmanager
 def contract_env(
     workdir: Path, script: dict[str, Sequence[dict]] | Sequence[dict] = (), *, llm_timeout: float = 2.0
 ) -> Iterator[Env]:
     env = Env(store=Store(str(workdir / "service.db")), connections=ConnectionManager(), llm=LLMClient(LLM_URL, timeout=llm_timeout))
-    with respx.mock(assert_all_mocked=True, assert_all_called=False) as router:
-        mock_llm_route(router, f"{LLM_URL}{description().llm.path}", _responder(script), env.llm_bodies)
+    with mocked_llm(script, env.llm_bodies):
         try:
             yield env
         finally:

@@ -53,7 +53,11 @@ class Declarations:
             path = self.path(family)
             if family.divergences and path is not None and not path.is_file():
                 raise ConfigError(f"{self.project.source}: [tool.ssot-harness.families.{family.name}] divergences: {family.divergences!r} does not exist")
-            self._declared[family.name] = load_divergences(path) if path is not None else ()
+            declared = load_divergences(path) if path is not None else ()
+            if self.option:  # one file for every family: each declaration belongs to its member's family
+                members = {c.name for c in self.cases(family)}
+                declared = tuple(d for d in declared if d.member in members)
+            self._declared[family.name] = declared
         return self._declared[family.name]
 
     def cases(self, family: Family, only: tuple[str, ...] = ()) -> list[MemberCase]:
@@ -80,6 +84,14 @@ class Declarations:
 
     def check_names(self) -> None:
         """Every declaration names a member of its family and a contract defined in its package."""
+        if self.option:
+            known = sorted({c.name for family in self.families for c in self.cases(family)})
+            for divergence in load_divergences(Path(self.option)):
+                if divergence.member not in known:
+                    raise ConfigError(
+                        f"{self.option}: accepted divergence (member {divergence.member!r}, contract {divergence.contract!r}): "
+                        f"no member of any family is named {divergence.member!r}{_nearest(divergence.member, known)}"
+                    )
         for family in self.families:
             declared = self.of(family)
             if not declared:

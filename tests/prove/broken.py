@@ -32,6 +32,7 @@ class Broken:
     member: str = PRODUCTION.member
     max_engines_per_user: int | None = 2
     rewrite: Any = None  # event rewrite for every engine
+    notifier: Any = None  # (connections, context) -> the engine's notifier, instead of production's
     limit: int = 2
     state: dict = field(default_factory=dict)
 
@@ -42,6 +43,8 @@ class Broken:
 
     async def open(self, bound, context) -> EngineSession:
         engine = bound.create_for_context(context)
+        if self.notifier is not None:
+            engine.notifier = self.notifier(bound.connections, context)
         if self.rewrite is not None:
             engine.notifier = RewritingNotifier(engine.notifier, self.rewrite)
         return EngineSession(engine)

@@ -1,0 +1,1 @@
+"""The agent-registry family: its adapters, its contracts, its accepted divergences."""

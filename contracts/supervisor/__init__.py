@@ -1,0 +1,1 @@
+"""The supervisor family: its adapters, its contracts, its accepted divergences."""

@@ -1,0 +1,1 @@
+"""The websocket-notifier family: its adapters, its contracts, its accepted divergences."""
