@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from contracts.target import TARGET  # noqa: E402
+from contracts.target import description  # noqa: E402
 from harness.characterize.recorder import record  # noqa: E402
 from harness.characterize.scenario import load_scenarios  # noqa: E402
 
@@ -30,7 +30,7 @@ async def one_round(driver: str) -> float:
     started = time.perf_counter()
     for scenario in scenarios:
         with tempfile.TemporaryDirectory() as tmp:
-            await record(scenario, TARGET, Path(tmp), driver=driver)
+            await record(scenario, description(), Path(tmp), driver=driver)
     return len(scenarios) / (time.perf_counter() - started)
 
 

@@ -1,16 +1,21 @@
-"""agent_platform as a characterization target: how to build, run, script and read it."""
+"""agent_platform as a characterization target: the Python half of its description (its wire
+protocol is declared in pyproject.toml, [tool.ssot-harness.target]): create users, build and serve
+the app, stub the LLM, read the rows a scenario keeps."""
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from agent_platform.app import create_app
-from agent_platform.events import TERMINAL_EVENTS
 from agent_platform.fake_llm import ScriptedLLM
 from agent_platform.settings import Settings
 from agent_platform.store import Store
+from harness.characterize.target import Target, describe_target
+from harness.config import load_config
 
 JWT_SECRET = "characterization-secret-of-32-bytes-or-more"
 
@@ -26,24 +31,27 @@ _ROWS = {
 }
 
 
-class AgentPlatformTarget:
-    terminal_events = frozenset(TERMINAL_EVENTS)
-    llm_path = "/v1/chat/completions"
+def _db(state: Path) -> str:
+    return str(Path(state) / "service.db")
 
-    def create_user(self, db_path: str, username: str, password: str) -> None:
-        store = Store(db_path)
+
+class AgentPlatformTarget:
+    def create_user(self, state: Path, username: str, password: str) -> None:
+        store = Store(_db(state))
         try:
             store.create_user(username, password)
         finally:
             store.close()
 
-    def build_app(self, db_path: str, llm_url: str, llm_timeout: float) -> Any:
-        return create_app(Settings(db_path=db_path, llm_url=llm_url, jwt_secret=JWT_SECRET, llm_timeout=llm_timeout))
+    def build_app(self, instance: Any) -> Any:
+        settings = Settings(db_path=_db(instance.state), llm_url=instance.llm_url, jwt_secret=JWT_SECRET,
+                            llm_timeout=instance.llm_timeout)  # fmt: skip
+        return create_app(settings)
 
-    def serve_argv(self, port: int, db_path: str, llm_url: str, llm_timeout: float) -> Sequence[str]:
+    def serve_argv(self, instance: Any, port: int) -> Sequence[str]:
         return [
-            "-m", "agent_platform", "serve", "--port", str(port), "--db", db_path, "--llm-url", llm_url,
-            "--jwt-secret", JWT_SECRET, "--llm-timeout", str(llm_timeout),
+            "-m", "agent_platform", "serve", "--port", str(port), "--db", _db(instance.state),
+            "--llm-url", instance.llm_url, "--jwt-secret", JWT_SECRET, "--llm-timeout", str(instance.llm_timeout),
         ]  # fmt: skip
 
     def fake_llm_argv(self, port: int, script_path: str | None) -> Sequence[str]:
@@ -67,14 +75,20 @@ class AgentPlatformTarget:
         roles = ",".join(m.get("role", "?") for m in messages)
         return f"{agent:<13} user={user!r} messages=[{roles}] tools={len(body.get('tools') or [])}"
 
-    def read_rows(self, db_path: str, tables: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-        with sqlite3.connect(db_path) as db:
+    def read_rows(self, state: Path, tables: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        with sqlite3.connect(_db(state)) as db:
             db.row_factory = sqlite3.Row
             return {table: [dict(row) for row in db.execute(_ROWS[table])] for table in tables}
 
-    def settled(self, db_path: str) -> bool:
-        with sqlite3.connect(db_path) as db:
+    def settled(self, state: Path) -> bool:
+        with sqlite3.connect(_db(state)) as db:
             return not db.execute("SELECT 1 FROM runs WHERE status = 'running'").fetchall()
 
 
 TARGET = AgentPlatformTarget()
+
+
+@functools.cache
+def description() -> Target:
+    """The demo's whole target description: pyproject's [tool.ssot-harness.target] and TARGET."""
+    return describe_target(load_config(Path(__file__).resolve().parents[1] / "pyproject.toml"))

@@ -25,6 +25,9 @@ _PUBLIC = {
     "equivalence_settings": "harness.prove.differential",
     # characterize
     "CharacterizationTarget": "harness.characterize.target",
+    "Target": "harness.characterize.target",
+    "describe_target": "harness.characterize.target",
+    "golden_transcript": "harness.characterize.pytest_part",
     "Scenario": "harness.characterize.scenario",
     "Transcript": "harness.characterize.transcript",
     "normalize": "harness.characterize.normalize",

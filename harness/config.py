@@ -54,7 +54,7 @@ TOP_KEYS: tuple[Key, ...] = (
     Key("exclude", "list of strings", "[]", "extra folder/file name patterns the scanner skips (VCS, venvs, build output, caches are always skipped)"),
     Key("baseline", "string", '".ssot-baseline.json"', "the ratchet baseline file (commit it)"),
     Key("cache-dir", "string", '".ssot-cache"', "the scanner's content-keyed cache (git-ignore it)"),
-    Key("target", "string", "none", "`module:object` describing the system under characterization; the `ssot_target` fixture (option `--ssot-target`)"),
+    Key("target", "string or table", "none", "the service under characterization: `module:object`, or a `[tool.ssot-harness.target]` table (below); the `ssot_target` fixture (option `--ssot-target`)"),
     Key("scenarios", "string", '"scenarios"', "folder of golden-path scenario files; parametrizes `ssot_scenario` (option `--ssot-scenarios`)"),
     Key("snapshots", "string", '"snapshots"', "folder of characterization snapshots written by `ssot_transcript_snapshot`"),
     Key("reports", "string", '"reports"', "where `verify` writes the equivalence matrix; a plain pytest run writes it only with `--ssot-reports DIR`"),
@@ -74,6 +74,42 @@ FAMILY_KEYS: tuple[Key, ...] = (
     Key("shims", "array of tables", "[]", "members kept on purpose until a date: `[[...families.NAME.shims]]` with `member`, `reason`, `expires` (a date), optional `callers` (modules allowed to use it)"),
     Key("product", "string", "none", "`module:QualName` of what the members build (e.g. the engine); once the family is `pinned`, every one built in a golden-path or contract test must come through the canonical (the run-time pin)"),
 )
+# `[tool.ssot-harness.target]`: the service's wire protocol (docs/describing-your-service.md).
+# Pointers are JSON pointers (RFC 6901) into a JSON document; paths start with '/'.
+TARGET_KEYS: tuple[Key, ...] = (
+    Key("object", "string", "none", "`module:object` giving the Python hooks (create_user, build_app, serve_argv, read_rows, settled, LLM stub) and overriding any piece below"),
+    Key("socket", "string", "required", "path of the WebSocket"),
+    Key("health", "string", "required", "path answering 200 once the service is up"),
+    Key("password", "string", "none (recording needs it)", "password of each scenario user, a template with `{user}`"),
+    Key("login.path", "string", "required", "path of the login request (POST)"),
+    Key("login.encoding", "string", '"json"', "`json` body or `form` post"),
+    Key("login.username", "string", "required", "field name of the username in the login request"),
+    Key("login.password", "string", "required", "field name of the password in the login request"),
+    Key("login.token", "string", "required", "pointer of the token in the login answer"),
+    Key("token.via", "string", "required", "how the socket carries the token: `header`, `query`, `subprotocol` or `cookie`"),
+    Key("token.name", "string", "required except for subprotocol", "header, query parameter or cookie name"),
+    Key("token.format", "string", '"{token}"', "the value sent, e.g. `Bearer {token}`"),
+    Key("message.template", "table", "required", "fixed fields of a user-message frame"),
+    Key("message.content", "string", "required", "pointer where the message text goes"),
+    Key("message.thread", "string", "none", "pointer where the thread id goes for a follow-up (`thread: previous`)"),
+    Key("events.type", "string", "required", "pointer of an event's type"),
+    Key("events.terminal", "list of strings", "required", "event types that end a run"),
+    Key("events.run", "string", "none", "pointer of the run id"),
+    Key("events.thread", "string", "none", "pointer of the thread (conversation) id"),
+    Key("events.agent", "string", "none", "pointer of the agent name"),
+    Key("events.timestamp", "string", "none", "pointer of the timestamp"),
+    Key("events.payload", "string", "none", "pointer of the payload shown in transcripts"),
+    Key("events.types", "list of strings", "none", "every known event type (staging smoke flags others)"),
+    Key("events.started", "list of strings", "none", "types a run's first event may have"),
+    Key("events.completed", "list of strings", "none", "terminal types of a successful run"),
+    Key("events.response", "string", "none", "pointer of the (non-empty) answer in a completed event"),
+    Key("events.tool-started", "list of strings", "none", "types opening a tool call"),
+    Key("events.tool-finished", "list of strings", "none", "types closing a tool call"),
+    Key("events.tool-call", "string", "none", "pointer of the tool call id in tool events"),
+    Key("volatile.KIND", "list of strings or table", "none", "fields (at any depth) whose values become `<KIND:n>`; a table takes `keys`, `identity` (false: every value is `<KIND>`), `required` (a scenario must show one)"),
+    Key("llm.path", "string", "none (no LLM)", "path the service posts LLM requests to (stubbed in process at the httpx transport)"),
+    Key("llm.requests", "string", "required with llm", "path where the live fake LLM lists the requests it received"),
+)
 _TOP_KEYS = {k.name for k in TOP_KEYS}
 _FAMILY_KEYS = {k.name for k in FAMILY_KEYS}
 _SHIM_KEYS = {"member", "reason", "expires", "callers"}
@@ -87,6 +123,14 @@ def reference_markdown() -> str:
     lines += ["", "Per family (`[tool.ssot-harness.families.NAME]`):", ""]
     lines += ["| key | type | default | meaning |", "| --- | --- | --- | --- |"]
     lines += [f"| `{k.name}` | {k.type} | {k.default} | {k.doc} |" for k in FAMILY_KEYS]
+    lines += ["", "The service (`[tool.ssot-harness.target]`; see docs/describing-your-service.md):", ""]
+    return "\n".join(lines) + "\n" + target_reference_markdown()
+
+
+def target_reference_markdown() -> str:
+    """The `[tool.ssot-harness.target]` reference table, made from the keys the validator accepts."""
+    lines = ["| key | type | default | meaning |", "| --- | --- | --- | --- |"]
+    lines += [f"| `{k.name}` | {k.type} | {k.default} | {k.doc} |" for k in TARGET_KEYS]
     return "\n".join(lines) + "\n"
 
 
@@ -171,6 +215,7 @@ def parse_config(section: dict[str, Any], *, root: Path, source: str = "pyprojec
         import_roots=_import_roots(section, root, where),
         families=families,
         target=_target(section, where),
+        target_declared=_target_declared(section, f"{source}: [tool.ssot-harness.target]"),
         scenarios=_str(section, "scenarios", where, "scenarios"),
         snapshots=_str(section, "snapshots", where, "snapshots"),
         reports=_str(section, "reports", where, "reports"),
@@ -180,10 +225,37 @@ def parse_config(section: dict[str, Any], *, root: Path, source: str = "pyprojec
 
 
 def _target(section: dict[str, Any], where: str) -> str | None:
-    target = _optional_str(section, "target", where)
+    """The object spec: `target = "module:object"`, or the `object` key of the target table."""
+    value = section.get("target")
+    if isinstance(value, dict):
+        section, where = value, f"{where}.target"
+        target = _optional_str(section, "object", where)
+    else:
+        target = _optional_str(section, "target", where)
     if target is not None and not re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*", target):
         raise ConfigError(f"{where} target: {target!r} must be 'package.module:object'")
     return target
+
+
+def _target_declared(section: dict[str, Any], where: str) -> dict[str, Any] | None:
+    """The `[tool.ssot-harness.target]` table, its keys checked against TARGET_KEYS (the values'
+    shapes are checked by the characterize wing when it builds the target description)."""
+    table = section.get("target")
+    if not isinstance(table, dict):
+        return None
+    allowed: dict[str, set[str]] = {"": set()}
+    for key in TARGET_KEYS:
+        head, _, tail = key.name.partition(".")
+        if tail and tail != "KIND":
+            allowed.setdefault(head, set()).add(tail)
+        allowed[""].add(head)
+    _no_unknown(table, allowed[""], where)
+    for head, keys in allowed.items():
+        if head and head != "volatile" and head in table:
+            if not isinstance(table[head], dict):
+                raise ConfigError(f"{where} {head}: expected a table ([tool.ssot-harness.target.{head}])")
+            _no_unknown(table[head], keys, f"{where} {head}")
+    return table
 
 
 def _optional_str(table: dict[str, Any], key: str, where: str) -> str | None:

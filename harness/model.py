@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 Stage = Literal["prove", "pinned"]
 STAGES: tuple[str, ...] = ("prove", "pinned")
@@ -80,7 +80,8 @@ class Config:
     import_roots: tuple[str, ...] = ("src",)
     families: tuple[Family, ...] = field(default=())
     # stage 1 and the pytest plugin
-    target: str | None = None  # "module:object" describing the system under characterization
+    target: str | None = None  # "module:object": the Python half of the target description
+    target_declared: Any = field(default=None, compare=False)  # declared pieces of [...target]
     scenarios: str = "scenarios"  # folder of golden-path scenario files
     snapshots: str = "snapshots"  # folder of characterization snapshots
     reports: str = "reports"  # where `verify` (or --ssot-reports) writes the equivalence matrix

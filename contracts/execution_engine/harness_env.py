@@ -16,6 +16,7 @@ from agent_platform.connections import ConnectionManager
 from agent_platform.fake_llm import ScriptedLLM
 from agent_platform.llm import LLMClient
 from agent_platform.store import Store
+from contracts.target import description
 from harness.characterize.drivers import mock_llm_route
 
 LLM_URL = "http://llm.contract.invalid"
@@ -33,7 +34,7 @@ class Env:
     def user(self, name: str) -> str:
         """A user of the store with an in-memory WebSocket sink; returns the user id."""
         if name not in self.user_ids:
-            user_id = self.store.create_user(name, f"pw-{name}-xxxxxxxx")
+            user_id = self.store.create_user(name, description().password_of(name))
             self.user_ids[name] = user_id
             received = self.events.setdefault(user_id, [])
 
@@ -64,7 +65,7 @@ def _responder(scripts: dict[str, Sequence[dict]] | Sequence[dict]):
 def mocked_llm(script: dict[str, Sequence[dict]] | Sequence[dict], bodies: list[dict[str, Any]]) -> Iterator[None]:
     """Within it, LLM_URL answers as `script` says (mocked at the httpx transport); request bodies go to `bodies`."""
     with respx.mock(assert_all_mocked=True, assert_all_called=False) as router:
-        mock_llm_route(router, f"{LLM_URL}/v1/chat/completions", _responder(script), bodies)
+        mock_llm_route(router, f"{LLM_URL}{description().llm.path}", _responder(script), bodies)
         yield
 
 
@@ -72,7 +73,7 @@ def mocked_llm(script: dict[str, Sequence[dict]] | Sequence[dict], bodies: list[
 def contract_env(
     workdir: Path, script: dict[str, Sequence[dict]] | Sequence[dict] = (), *, llm_timeout: float = 2.0
 ) -> Iterator[Env]:
-    env = Env(store=Store(str(workdir / "contract.db")), connections=ConnectionManager(), llm=LLMClient(LLM_URL, timeout=llm_timeout))
+    env = Env(store=Store(str(workdir / "service.db")), connections=ConnectionManager(), llm=LLMClient(LLM_URL, timeout=llm_timeout))
     with mocked_llm(script, env.llm_bodies):
         try:
             yield env

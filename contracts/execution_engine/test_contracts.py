@@ -6,7 +6,6 @@ states one behaviour. Accepted divergences are declared in divergences.toml."""
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -14,13 +13,13 @@ import pytest
 from agent_platform.errors import ConcurrencyLimitError, InvalidContextError
 from contracts.execution_engine.harness_env import contract_env
 from contracts.execution_engine.play import context_for, engine_level, play
-from harness.characterize.pytest_part import scenarios_of
-from harness.characterize.snapshot import TranscriptSnapshotExtension
+from contracts.target import description
+from harness.characterize.pytest_part import golden_transcript, scenarios_of
+from harness.characterize.snapshot import as_text
 from harness.characterize.staging import shape_problems
 
 pytestmark = [pytest.mark.contract, pytest.mark.asyncio]
 OPTIMIZE = "Please optimize my cloud costs"
-SNAPSHOTS = Path(__file__).resolve().parents[2] / "snapshots" / "golden_path" / "test_golden_path"
 
 
 async def run_one(adapter, bound, env, user: str, message: str = OPTIMIZE):
@@ -64,7 +63,7 @@ async def test_events_follow_the_order_rules(ssot_implementation, tmp_path) -> N
         result = await run_one(ssot_implementation, ssot_implementation.bind(env), env, "alice")
         events = env.events[env.user("alice")]
         assert result.status == "completed"
-        assert shape_problems(events) == []
+        assert shape_problems(events, description().events) == []
 
 
 async def test_events_reach_only_their_own_user_with_8_users_interleaved(ssot_implementation, tmp_path) -> None:
@@ -138,7 +137,7 @@ async def test_llm_failure_becomes_agent_error(ssot_implementation, tmp_path) ->
         events = env.events[env.user("alice")]
         assert result.status == "failed"
         assert [e["type"] for e in events][-1] == "agent_error" and "503" in events[-1]["payload"]["error"]
-        assert shape_problems(events) == []
+        assert shape_problems(events, description().events) == []
         (thread,) = {e["thread_id"] for e in events}
         assert [m["content"] for m in env.store.messages(thread)] == ["hello"]
 
@@ -153,8 +152,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("golden", scenarios, ids=[s.name for s in scenarios])
 
 
-async def test_transcript_equals_the_golden_snapshot(ssot_implementation, tmp_path, golden) -> None:
-    """N implementations, one truth: each member's transcript equals the golden path's snapshot."""
-    expected = (SNAPSHOTS / f"test_golden_path[{golden.name}].txt").read_text(encoding="utf-8")
-    actual = TranscriptSnapshotExtension().serialize(await play(ssot_implementation, golden, tmp_path))
+async def test_transcript_equals_the_golden_snapshot(ssot_implementation, ssot_target, tmp_path, golden, request) -> None:
+    """N implementations, one truth: each member's transcript equals the scenario's golden transcript."""
+    expected = golden_transcript(request.config, golden.name)
+    actual = as_text(await play(ssot_implementation, golden, tmp_path, target=ssot_target), ssot_target)
     assert actual == expected

@@ -12,9 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contracts.execution_engine.play import play
-from harness.characterize.normalize import GOLDEN_PATH_RULES, normalize
+from contracts.target import description
 from harness.characterize.scenario import Scenario
-from harness.characterize.transcript import render
+from harness.characterize.snapshot import as_text
+from harness.characterize.steps import Say
 from harness.prove.differential import assert_equivalent, equivalence_settings
 
 pytestmark = pytest.mark.contract
@@ -48,7 +49,7 @@ def scenarios(draw) -> tuple[Scenario, dict]:
 
 def describe(case: tuple[Scenario, dict]) -> str:
     scenario, script = case
-    steps = [f"{s['user']} says {s['say']!r}" if "say" in s else f"{s['user']} waits for the end" for s in scenario.steps]
+    steps = [f"{s.user} says {s.text!r}" if isinstance(s, Say) else f"{s.user} waits for the end" for s in scenario.steps]
     lines = [f"  users: {', '.join(scenario.users)}", *(f"  {i + 1}. {step}" for i, step in enumerate(steps))]
     lines += [f"  LLM script for {message!r}: {json.dumps(steps_, sort_keys=True)}" for message, steps_ in script.items()]
     return "\n".join(lines)
@@ -64,7 +65,7 @@ def transcript_of(adapter, *, memo: dict[str, str] | None = None):
             return memo[key]
         with tempfile.TemporaryDirectory() as tmp:  # fresh database and engines for every example
             transcript = asyncio.run(play(adapter, case[0], Path(tmp), script=case[1]))
-        text = render(normalize(transcript, GOLDEN_PATH_RULES))
+        text = as_text(transcript, description())
         if memo is not None:
             memo[key] = text
         return text

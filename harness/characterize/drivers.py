@@ -1,4 +1,8 @@
-"""Two drivers, one transcript: the app in process (LLM mocked with respx) or live on loopback."""
+"""Two drivers, one transcript: the app in process (LLM stub mocked with respx) or live on loopback.
+
+A driver runs one fresh instance of the target and offers an HTTP client (`http`), WebSocket
+channels (`connect`) and the stub LLM's received requests; what goes over the wire is the
+target's business (harness.characterize.target)."""
 
 from __future__ import annotations
 
@@ -17,23 +21,13 @@ from urllib.parse import urlencode
 import httpx
 import respx
 import websockets
+from websockets.typing import Subprotocol
 
+from harness.characterize.interpreter import ConnectionClosedError
 from harness.characterize.scenario import Scenario
-from harness.characterize.target import CharacterizationTarget, LLMAnswer
+from harness.characterize.target import Instance, LLMAnswer, Target
+from harness.characterize.wire import SocketAuth
 from harness.errors import HarnessError
-
-
-class ConnectionClosedError(HarnessError):
-    """The server closed the WebSocket; `code` says why (1008: policy violation)."""
-
-    def __init__(self, code: int | None) -> None:
-        super().__init__(f"WebSocket closed by the server (code {code})")
-        self.code = code
-
-
-def password_of(user: str) -> str:
-    return f"pw-{user}-{'x' * 8}"
-
 
 # --------------------------------------------------------------------------------- in process
 
@@ -41,7 +35,7 @@ def password_of(user: str) -> str:
 class InProcessWebSocket:
     """A WebSocket client speaking ASGI directly to the app, on the test's own event loop."""
 
-    def __init__(self, app: Any, path: str, query: dict[str, str], headers: dict[str, str]) -> None:
+    def __init__(self, app: Any, path: str, auth: SocketAuth) -> None:
         self._to_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._from_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._scope = {
@@ -51,11 +45,11 @@ class InProcessWebSocket:
             "path": path,
             "raw_path": path.encode(),
             "root_path": "",
-            "query_string": urlencode(query).encode(),
-            "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+            "query_string": urlencode(auth.query).encode(),
+            "headers": [(k.lower().encode(), v.encode()) for k, v in auth.headers],
             "server": ("testserver", 80),
             "client": ("127.0.0.1", 50000),
-            "subprotocols": [],
+            "subprotocols": list(auth.subprotocols),
         }
         self._app = app
         self._task: asyncio.Task[None] | None = None
@@ -69,10 +63,13 @@ class InProcessWebSocket:
             raise ConnectionClosedError(message.get("code"))
         return self
 
-    async def send_text(self, text: str) -> None:
-        await self._to_app.put({"type": "websocket.receive", "text": text})
+    async def say(self, frame: str, text: str, thread: str | None) -> None:
+        await self.raw(frame)
 
-    async def recv(self) -> dict[str, Any]:
+    async def raw(self, frame: str) -> None:
+        await self._to_app.put({"type": "websocket.receive", "text": frame})
+
+    async def receive(self) -> Any:
         message = await self._from_app.get()
         if message["type"] == "websocket.close":
             self.close_code = message.get("code", 1000)
@@ -110,24 +107,33 @@ def mock_llm_route(
     router.post(url).mock(side_effect=answer)
 
 
+def _create_users(target: Target, scenario: Scenario, state: Path, driver: str) -> None:
+    create_user = target.hook("create_user", f"the {driver} driver")
+    for user in scenario.users:
+        create_user(state, user, target.password_of(user))
+
+
 class InProcessDriver:
-    """The ASGI app in the test process; the LLM mocked at the httpx transport with respx."""
+    """The ASGI app in the test process; outgoing httpx calls mocked with respx (the stub LLM's
+    route answered by the target's responder; any other call fails)."""
 
     llm_url = "http://llm.characterization.invalid"
 
-    def __init__(self, target: CharacterizationTarget, scenario: Scenario, workdir: Path) -> None:
+    def __init__(self, target: Target, scenario: Scenario, workdir: Path) -> None:
         self.target, self.scenario = target, scenario
-        self.db_path = str(workdir / "service.db")
+        has_llm = target.llm is not None
+        self.instance = Instance(workdir, self.llm_url if has_llm else None, scenario.llm_timeout)
         self._llm_bodies: list[dict[str, Any]] = []
         self._router = respx.mock(assert_all_mocked=True, assert_all_called=False)
 
     async def __aenter__(self) -> InProcessDriver:
-        for user in self.scenario.users:
-            self.target.create_user(self.db_path, user, password_of(user))
+        _create_users(self.target, self.scenario, self.instance.state, "in-process")
+        build_app = self.target.hook("build_app", "the in-process driver")
         router = self._router.__enter__()
-        respond = self.target.llm_responder(self.scenario.llm_script)
-        mock_llm_route(router, f"{self.llm_url}{self.target.llm_path}", respond, self._llm_bodies)
-        self.app = self.target.build_app(self.db_path, self.llm_url, self.scenario.llm_timeout)
+        llm = self.target.llm
+        if llm is not None:
+            mock_llm_route(router, f"{self.llm_url}{llm.path}", llm.responder(self.scenario.llm_script), self._llm_bodies)
+        self.app = build_app(self.instance)
         self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://testserver")
         return self
 
@@ -135,12 +141,8 @@ class InProcessDriver:
         await self.http.aclose()
         self._router.__exit__(*exc)
 
-    async def login(self, username: str, password: str) -> httpx.Response:
-        return await self.http.post("/auth/login", json={"username": username, "password": password})
-
-    async def connect(self, token: str | None, path: str = "/ws") -> InProcessWebSocket:
-        headers = {"authorization": f"Bearer {token}"} if token else {}
-        return await InProcessWebSocket(self.app, path, {}, headers).open()
+    async def connect(self, auth: SocketAuth) -> InProcessWebSocket:
+        return await InProcessWebSocket(self.app, self.target.socket, auth).open()
 
     def llm_bodies(self) -> list[dict[str, Any]]:
         return list(self._llm_bodies)
@@ -161,7 +163,7 @@ def wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout: floa
         if process.poll() is not None:
             raise HarnessError(f"{url}: the server exited with code {process.returncode} before it was healthy")
         try:
-            if httpx.get(f"{url}/health", timeout=0.5).status_code == 200:
+            if httpx.get(url, timeout=0.5).status_code == 200:
                 return
         except httpx.HTTPError:
             time.sleep(0.05)
@@ -169,13 +171,29 @@ def wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout: floa
 
 
 class LiveWebSocket:
+    """A real `websockets` client connection."""
+
     def __init__(self, ws: Any) -> None:
         self._ws = ws
 
-    async def send_text(self, text: str) -> None:
-        await self._ws.send(text)
+    @classmethod
+    async def open(cls, base_url: str, path: str, auth: SocketAuth) -> LiveWebSocket:
+        url = base_url.replace("http", "ws", 1) + path + (f"?{urlencode(auth.query)}" if auth.query else "")
+        try:
+            ws = await websockets.connect(
+                url, additional_headers=list(auth.headers), subprotocols=[Subprotocol(p) for p in auth.subprotocols] or None
+            )
+        except websockets.InvalidStatus as exc:
+            raise ConnectionClosedError(exc.response.status_code) from None
+        return cls(ws)
 
-    async def recv(self) -> dict[str, Any]:
+    async def say(self, frame: str, text: str, thread: str | None) -> None:
+        await self.raw(frame)
+
+    async def raw(self, frame: str) -> None:
+        await self._ws.send(frame)
+
+    async def receive(self) -> Any:
         try:
             return json.loads(await self._ws.recv())
         except websockets.ConnectionClosed as exc:
@@ -186,36 +204,40 @@ class LiveWebSocket:
 
 
 class LiveDriver:
-    """uvicorn + the fake LLM as real processes on 127.0.0.1, a real `websockets` client."""
+    """The service (and the stub LLM, if any) as real processes on 127.0.0.1; a real client."""
 
-    def __init__(self, target: CharacterizationTarget, scenario: Scenario, workdir: Path) -> None:
+    def __init__(self, target: Target, scenario: Scenario, workdir: Path) -> None:
         self.target, self.scenario, self.workdir = target, scenario, workdir
-        self.db_path = str(workdir / "service.db")
+        self.instance = Instance(workdir, None, scenario.llm_timeout)
         self._processes: list[subprocess.Popen[bytes]] = []
 
-    def _start(self, argv: list[str], url: str) -> None:
+    def _start(self, argv: list[str], health_url: str) -> None:
         process = subprocess.Popen([sys.executable, *argv], stdout=subprocess.DEVNULL)
         self._processes.append(process)
-        wait_until_healthy(url, process)
+        wait_until_healthy(health_url, process)
 
     async def __aenter__(self) -> LiveDriver:
-        for user in self.scenario.users:
-            self.target.create_user(self.db_path, user, password_of(user))
-        script = self.workdir / "llm_script.json"
-        script.write_text(json.dumps(list(self.scenario.llm_script)), encoding="utf-8")
-        llm_port, port = free_port(), free_port()
-        self.llm_url, self.url = f"http://127.0.0.1:{llm_port}", f"http://127.0.0.1:{port}"
+        _create_users(self.target, self.scenario, self.instance.state, "live")
+        serve_argv = self.target.hook("serve_argv", "the live driver")
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
         try:
-            self._start(list(self.target.fake_llm_argv(llm_port, str(script))), self.llm_url)
-            argv = self.target.serve_argv(port, self.db_path, self.llm_url, self.scenario.llm_timeout)
-            self._start(list(argv), self.url)
+            llm = self.target.llm
+            if llm is not None:
+                script = self.workdir / "llm_script.json"
+                script.write_text(json.dumps(list(self.scenario.llm_script)), encoding="utf-8")
+                llm_port = free_port()
+                self.llm_url = f"http://127.0.0.1:{llm_port}"
+                self._start(list(llm.argv(llm_port, str(script))), f"{self.llm_url}{llm.requests}")
+                self.instance = Instance(self.workdir, self.llm_url, self.scenario.llm_timeout)
+            self._start(list(serve_argv(self.instance, port)), f"{self.url}{self.target.health}")
         except BaseException:
             self._stop()
             raise
         self.http = httpx.AsyncClient(base_url=self.url, timeout=10)
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def __aexit__(self, *exc: Any) -> None:
         await self.http.aclose()
         self._stop()
 
@@ -230,13 +252,10 @@ class LiveDriver:
                 process.wait()
         self._processes.clear()
 
-    async def login(self, username: str, password: str) -> httpx.Response:
-        return await self.http.post("/auth/login", json={"username": username, "password": password})
-
-    async def connect(self, token: str | None, path: str = "/ws") -> LiveWebSocket:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        ws_url = self.url.replace("http", "ws", 1) + path
-        return LiveWebSocket(await websockets.connect(ws_url, additional_headers=headers))
+    async def connect(self, auth: SocketAuth) -> LiveWebSocket:
+        return await LiveWebSocket.open(self.url, self.target.socket, auth)
 
     def llm_bodies(self) -> list[dict[str, Any]]:
-        return httpx.get(f"{self.llm_url}/v1/_requests", timeout=5).json()
+        if self.target.llm is None:
+            return []
+        return httpx.get(f"{self.llm_url}{self.target.llm.requests}", timeout=5).json()

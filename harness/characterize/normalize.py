@@ -46,26 +46,15 @@ Rule = KeyRule | PatternRule
 _UUID = r"\b[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\b"
 _ISO = r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
 
-DEFAULT_RULES: tuple[Rule, ...] = (
-    KeyRule("run", ("run_id",)),
-    KeyRule("thread", ("thread_id",)),
-    KeyRule("request", ("request_id",)),
-    KeyRule("user", ("user_id",)),
-    KeyRule("client", ("websocket_client_id", "client_id")),
-    KeyRule("timestamp", ("timestamp", "created_at", "finished_at"), identity=False),
-    KeyRule("jwt", ("access_token", "token")),
+# Volatile values any service may have, found by their look; the values under a service's own
+# keys (its run ids, thread ids, timestamps...) are the target's `volatile` rules.
+PATTERN_RULES: tuple[Rule, ...] = (
     PatternRule("jwt", r"\beyJ[\w-]+\.[\w-]+\.[\w-]+"),
     PatternRule("timestamp", _ISO, identity=False),
     PatternRule("uuid", _UUID),
     PatternRule("port", r"(?:127\.0\.0\.1|localhost|\[::1\]):(\d{2,5})\b"),
     PatternRule("tmp", r"(/tmp/[\w./-]+|/var/folders/[\w./-]+)"),
     PatternRule("duration", r"\b\d+(?:\.\d+)?\s?(?:ms|s)\b(?=[^\w]|$)", identity=False),
-)
-GOLDEN_PATH_RULES: tuple[Rule, ...] = tuple(
-    KeyRule(r.kind, r.keys, r.identity, required=True)
-    if isinstance(r, KeyRule) and r.kind in ("run", "thread", "timestamp")
-    else r
-    for r in DEFAULT_RULES
 )
 _PLACEHOLDER = re.compile(r"^<[a-z]+(?::\d+)?>$")
 
@@ -99,9 +88,11 @@ class _Normalizer:
             return {k: self.value(v, k) for k, v in value.items()}
         if isinstance(value, list | tuple):
             return [self.value(v) for v in value]
+        rule = self.key_kind.get(key) if key is not None else None
+        if rule is not None and isinstance(value, int | float) and not isinstance(value, bool):
+            return self.placeholder(rule, repr(value))  # a measured number (a duration, a count)
         if not isinstance(value, str):
             return value
-        rule = self.key_kind.get(key) if key is not None else None
         if rule is not None and value:
             return self.placeholder(rule, value)
         return self.text(value)
@@ -129,7 +120,7 @@ class _Normalizer:
             )
 
 
-def normalize(data: Any, rules: Iterable[Rule] = DEFAULT_RULES) -> Any:
+def normalize(data: Any, rules: Iterable[Rule] = PATTERN_RULES) -> Any:
     """`data` (a Transcript or plain JSON-like data) with volatile values replaced, same shape.
 
     Placeholders are numbered in traversal order: users sorted by name, each stream in arrival

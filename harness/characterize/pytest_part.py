@@ -1,18 +1,18 @@
 """pytest hooks and fixtures of the characterize wing (registered by harness.plugin): `ssot_scenario`
-parametrization, the `ssot_target`, the transcript snapshot, the staging URL. Inert where the
+parametrization, the `ssot_target`, the transcript snapshot and golden files, the staging URL. Inert where the
 project has no `[tool.ssot-harness]`."""
 
 from __future__ import annotations
 
-import importlib
 import os
-from typing import Any
+from pathlib import Path
 
 import pytest
 
 from harness import pytest_session
 from harness.characterize.scenario import Scenario, load_scenarios
-from harness.characterize.snapshot import extension_for
+from harness.characterize.snapshot import extension_for, read_golden
+from harness.characterize.target import Target, describe, parse_declared
 from harness.errors import ConfigError
 
 STAGING_ENV = "SSOT_STAGING_URL"
@@ -23,6 +23,17 @@ def scenarios_of(config: pytest.Config) -> list[Scenario]:
     project = pytest_session.require(config, "ssot_scenario")
     folder = pytest_session.setting(config, "ssot_scenarios", project.scenarios)
     return load_scenarios(pytest_session.project_path(config, folder or "scenarios"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """A malformed `[tool.ssot-harness.target]` stops the run before collection, naming the key."""
+    project = pytest_session.project_config(config)
+    if project is not None and project.target_declared:
+        try:
+            parse_declared(project.target_declared, f"{project.source}: [tool.ssot-harness.target]")
+        except ConfigError as exc:
+            raise pytest.UsageError(f"ssot-harness: {exc}") from None
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -44,43 +55,41 @@ def ssot_scenario(request: pytest.FixtureRequest) -> Scenario:
     raise pytest.fail("ssot_scenario is parametrized by the plugin; it cannot be used here", pytrace=False)
 
 
-def load_target(spec: str, where: str) -> Any:
-    module_name, _, attribute = spec.partition(":")
+def target_of(config: pytest.Config) -> Target:
+    """The project's target description (config `target`; `--ssot-target` names another object)."""
+    project = pytest_session.require(config, "ssot_target")
+    return describe(project, config.getoption("ssot_target", None))
+
+
+def snapshots_dir(config: pytest.Config) -> Path:
+    project = pytest_session.require(config, "ssot_transcript_snapshot")
+    return pytest_session.project_path(config, project.snapshots)
+
+
+def golden_transcript(config: pytest.Config, scenario: str) -> str:
+    """The golden (snapshotted) transcript of `scenario`, by name: what a contract compares with."""
     try:
-        module = importlib.import_module(module_name)
-    except Exception as exc:
-        raise ConfigError(f"{where} {spec!r}: module {module_name!r} does not import: {type(exc).__name__}: {exc}") from None
-    obj: Any = module
-    for part in attribute.split("."):
-        if not hasattr(obj, part):
-            raise ConfigError(f"{where} {spec!r}: {module_name} has no attribute {attribute!r}")
-        obj = getattr(obj, part)
-    return obj
+        return read_golden(snapshots_dir(config), scenario)
+    except ConfigError as exc:
+        pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.fixture(scope="session")
-def ssot_target(pytestconfig: pytest.Config) -> Any:
-    """The system under characterization, from config key `target` ('module:object')."""
-    project = pytest_session.require(pytestconfig, "ssot_target")
-    spec = pytest_session.setting(pytestconfig, "ssot_target", project.target)
-    if not spec:
-        pytest.fail(
-            f"{project.source}: [tool.ssot-harness] has no 'target' key; set it to the object that "
-            "describes your service, e.g. target = \"tests.target:TARGET\"",
-            pytrace=False,
-        )
-    where = "--ssot-target" if pytestconfig.getoption("ssot_target", None) else f"{project.source}: [tool.ssot-harness] target:"
+def ssot_target(pytestconfig: pytest.Config) -> Target:
+    """The service under characterization: `[tool.ssot-harness.target]` and its object."""
     try:
-        return load_target(spec, where)
+        return target_of(pytestconfig)
     except ConfigError as exc:
         pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.fixture
-def ssot_transcript_snapshot(snapshot, pytestconfig: pytest.Config):
-    """syrupy's snapshot, storing normalized transcripts as chat logs under the snapshots folder."""
-    project = pytest_session.require(pytestconfig, "ssot_transcript_snapshot")
-    return snapshot.use_extension(extension_for(pytest_session.project_path(pytestconfig, project.snapshots), project.root))
+def ssot_transcript_snapshot(snapshot, request: pytest.FixtureRequest, ssot_target: Target):
+    """syrupy's snapshot of the test's `ssot_scenario`, stored as `<snapshots>/<scenario>.txt`."""
+    if "ssot_scenario" not in request.fixturenames:
+        pytest.fail("ssot_transcript_snapshot is the golden file of a scenario: the test must take ssot_scenario", pytrace=False)
+    scenario = request.getfixturevalue("ssot_scenario")
+    return snapshot.use_extension(extension_for(snapshots_dir(request.config), ssot_target, scenario.name))
 
 
 @pytest.fixture

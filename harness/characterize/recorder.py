@@ -1,101 +1,56 @@
-"""The recorder: plays a scenario through a driver and collects one Transcript."""
+"""The recorder: runs a fresh instance of the target, plays a scenario on it, returns a Transcript."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from pathlib import Path
 from typing import Any
 
-from harness.characterize.drivers import (
+from harness.characterize.drivers import InProcessDriver, LiveDriver
+from harness.characterize.interpreter import (
+    STEP_TIMEOUT,
     ConnectionClosedError,
-    InProcessDriver,
-    LiveDriver,
-    password_of,
+    ScenarioError,
+    interpret,
 )
 from harness.characterize.scenario import Scenario
-from harness.characterize.target import CharacterizationTarget
+from harness.characterize.target import Target
 from harness.characterize.transcript import Transcript
+from harness.characterize.wire import ProtocolError
 from harness.errors import HarnessError
 
 DRIVERS: dict[str, Any] = {"in_process": InProcessDriver, "live": LiveDriver}
-STEP_TIMEOUT = 20.0
+__all__ = ["DRIVERS", "ScenarioError", "play", "record"]
 
 
-class ScenarioError(HarnessError):
-    """The system did not do what the scenario waits for."""
-
-
-def _matches(event: dict[str, Any], wait: str, terminal: frozenset[str]) -> bool:
-    return event.get("type") in terminal if wait == "terminal" else event.get("type") == wait
-
-
-async def play(scenario: Scenario, driver: Any, target: CharacterizationTarget) -> Transcript:
-    streams: dict[str, list[dict[str, Any]]] = {user: [] for user in scenario.users}
-    connections: dict[str, Any] = {}
-    last_thread: dict[str, str] = {}
+async def play(scenario: Scenario, driver: Any, target: Target) -> Transcript:
+    """Logs every user in, plays the steps, waits until the service has settled, reads the rows."""
+    channels: dict[str, Any] = {}
     for user in scenario.users:
-        response = await driver.login(user, password_of(user))
-        if response.status_code != 200:
-            raise ScenarioError(f"{scenario.name}: login of {user} answered {response.status_code}")
-        connections[user] = await driver.connect(response.json()["access_token"])
-    for index, step in enumerate(scenario.steps):
-        user = step["user"]
-        where = f"scenario {scenario.name}, step {index} ({user})"
-        connection = connections.get(user)
-        if connection is None:
-            raise ScenarioError(f"{where}: {user} is disconnected")
-        if "say" in step or "raw" in step:
-            if "say" in step:
-                message: dict[str, Any] = {"type": "user_message", "content": step["say"]}
-                if step.get("thread") == "previous":
-                    message["thread_id"] = last_thread[user]
-                text = json.dumps(message)
-            else:
-                text = step["raw"]
-            streams[user].append({"dir": "->", "text": text})
-            await connection.send_text(text)
-        elif "wait" in step:
-            try:
-                async with asyncio.timeout(STEP_TIMEOUT):
-                    while True:
-                        event = await connection.recv()
-                        streams[user].append({"dir": "<-", "event": event})
-                        if "thread_id" in event:
-                            last_thread[user] = event["thread_id"]
-                        if _matches(event, step["wait"], target.terminal_events):
-                            break
-            except TimeoutError:
-                raise ScenarioError(f"{where}: no {step['wait']!r} event within {STEP_TIMEOUT:.0f} s") from None
-            except ConnectionClosedError as exc:
-                raise ScenarioError(f"{where}: connection closed (code {exc.code}) while waiting") from None
-        elif "wait_llm_calls" in step:  # the LLM has received this many requests (it is "thinking")
-            deadline = time.monotonic() + STEP_TIMEOUT
-            while len(driver.llm_bodies()) < step["wait_llm_calls"]:
-                if time.monotonic() > deadline:
-                    raise ScenarioError(f"{where}: fewer than {step['wait_llm_calls']} LLM calls")
-                await asyncio.sleep(0.02)
-        elif "disconnect" in step:
-            await connections.pop(user).close()
-    for connection in connections.values():
-        await connection.close()
+        try:
+            token = await target.login(driver.http, user, target.password_of(user))
+            channels[user] = await driver.connect(target.token(token))
+        except ProtocolError as exc:
+            raise ScenarioError(f"scenario {scenario.name}: {exc}") from None
+        except ConnectionClosedError as exc:
+            raise ScenarioError(f"scenario {scenario.name}: the socket of {user} was refused (code {exc.code})") from None
+    llm_calls = (lambda: len(driver.llm_bodies())) if target.llm is not None else None
+    streams = await interpret(scenario, target, channels, llm_calls)
     deadline = time.monotonic() + STEP_TIMEOUT
-    while not target.settled(driver.db_path):
+    while not target.settled(driver.instance.state):
         if time.monotonic() > deadline:
             raise ScenarioError(f"scenario {scenario.name}: runs still in progress after the scenario ended")
         await asyncio.sleep(0.02)
     return Transcript(
         scenario=scenario.name,
         streams=streams,
-        llm_calls=sorted(target.summarize_llm_call(body) for body in driver.llm_bodies()),
-        rows=target.read_rows(driver.db_path, scenario.rows),
+        llm_calls=target.summarize_llm_calls(driver.llm_bodies()),
+        rows=target.rows(driver.instance.state, scenario.rows, scenario.name),
     )
 
 
-async def record(
-    scenario: Scenario, target: CharacterizationTarget, workdir: Path, driver: str = "in_process"
-) -> Transcript:
+async def record(scenario: Scenario, target: Target, workdir: Path, driver: str = "in_process") -> Transcript:
     """Runs `scenario` against a fresh instance of the target and returns what happened."""
     try:
         driver_cls = DRIVERS[driver]

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.characterize.steps import Step, parse_step, step_lines
 from harness.errors import ConfigError
 
-_STEP_KEYS = {"say", "raw", "wait", "wait_llm_calls", "disconnect"}
 _TOP_KEYS = {"name", "description", "users", "llm_script", "steps", "rows", "llm_timeout"}
 
 
@@ -18,17 +18,24 @@ class Scenario:
     name: str
     description: str
     users: tuple[str, ...]
-    steps: tuple[dict[str, Any], ...]
+    steps: tuple[Step, ...]
     llm_script: tuple[dict[str, Any], ...] = ()
     rows: tuple[str, ...] = ()
     llm_timeout: float = 2.0
     path: str = field(default="", compare=False)
 
+    def __post_init__(self) -> None:
+        """Steps given as JSON-like dicts (generated scenarios) are parsed into typed steps."""
+        where = f"scenario {self.name}"
+        typed = tuple(parse_step(s, self.users, f"{where}, step {i}") for i, s in enumerate(self.steps))
+        object.__setattr__(self, "steps", typed)
+
 
 def load_scenario(path: Path) -> Scenario:
     where = f"scenario {path.name}"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text)
     except (OSError, ValueError) as exc:
         raise ConfigError(f"{where}: cannot read: {exc}") from None
     if not isinstance(data, dict):
@@ -39,13 +46,16 @@ def load_scenario(path: Path) -> Scenario:
     users = tuple(data.get("users") or ())
     if not users:
         raise ConfigError(f"{where}: 'users' must name at least one user")
-    steps = tuple(data.get("steps") or ())
-    for i, step in enumerate(steps):
-        if not isinstance(step, dict) or step.get("user") not in users:
-            raise ConfigError(f"{where}: step {i} must name one of the users {list(users)}")
-        actions = set(step) & _STEP_KEYS
-        if len(actions) != 1 or set(step) - _STEP_KEYS - {"user", "thread"}:
-            raise ConfigError(f"{where}: step {i} must have exactly one of {sorted(_STEP_KEYS)}")
+    if not all(isinstance(u, str) and u for u in users):
+        raise ConfigError(f"{where}: 'users' must be a list of names")
+    raw_steps = data.get("steps") or []
+    if not isinstance(raw_steps, list):
+        raise ConfigError(f"{where}: 'steps' must be a list")
+    lines = step_lines(text)
+    steps = tuple(
+        parse_step(step, users, f"{path}:{lines[i]}: step {i}" if i < len(lines) else f"{where}: step {i}")
+        for i, step in enumerate(raw_steps)
+    )
     name = data.get("name") or path.stem
     if name != path.stem:
         raise ConfigError(f"{where}: name {name!r} must match the file name")

@@ -1,55 +1,99 @@
-"""The syrupy extension: one readable text file per test under the project's snapshots folder."""
+"""Golden transcripts, one text file per scenario: `<snapshots>/<scenario>.txt`, written and
+updated by syrupy (`--snapshot-update`), read by anyone who knows the scenario's name."""
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from harness.characterize.normalize import GOLDEN_PATH_RULES, normalize
+from harness.characterize.normalize import normalize
+from harness.characterize.target import Target
 from harness.characterize.transcript import Transcript, render
+from harness.errors import ConfigError
+
+SUFFIX = ".txt"
+
+
+def as_text(transcript: Transcript, target: Target) -> str:
+    """A transcript normalized by the target's volatile rules and rendered by its event shape."""
+    return render(normalize(transcript, target.volatile), target.events, llm_calls=target.llm is not None)
+
+
+def golden_file(snapshots_dir: Path, scenario: str) -> Path:
+    return Path(snapshots_dir) / f"{scenario}{SUFFIX}"
+
+
+def read_golden(snapshots_dir: Path, scenario: str) -> str:
+    """The golden transcript of `scenario`, or a ConfigError saying how to record it."""
+    path = golden_file(snapshots_dir, scenario)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"scenario {scenario!r} has no golden transcript at {path}; record it with "
+            "`pytest -m golden_path --snapshot-update`"
+        ) from None
+
+
+def stray_and_missing(snapshots_dir: Path, scenarios: set[str]) -> tuple[list[str], list[str]]:
+    """Snapshot files with no scenario, and scenarios with no snapshot file."""
+    folder = Path(snapshots_dir)
+    files = {p.name for p in folder.iterdir() if p.is_file()} if folder.is_dir() else set()
+    stray = sorted(f for f in files if not (f.endswith(SUFFIX) and f[: -len(SUFFIX)] in scenarios))
+    missing = sorted(s for s in scenarios if f"{s}{SUFFIX}" not in files)
+    return stray, missing
 
 
 class TranscriptSnapshotExtension(SingleFileSnapshotExtension):
-    """A Transcript is normalized, then rendered as a chat log; strings are stored as they are.
-
-    One file per test, so pytest-xdist workers never write the same file. Files live under
-    `snapshots_dir` (the config's `snapshots`), mirroring the test's folder below `tests/`."""
+    """syrupy extension storing a Transcript as `<snapshots_dir>/<scenario>.txt`, whatever the
+    test module or function is called. One file per scenario: xdist workers never share one."""
 
     _write_mode = WriteMode.TEXT
-    file_extension = "txt"
+    file_extension = SUFFIX[1:]
     snapshots_dir: Path | None = None
-    project_root: Path | None = None
+    scenario: str = ""
+    target: Target | None = None
 
     def serialize(self, data: Any, **kwargs: Any) -> str:
         if isinstance(data, Transcript):
-            return render(normalize(data, GOLDEN_PATH_RULES))
+            if self.target is None:
+                raise TypeError("this extension has no target to normalize and render the transcript with")
+            return as_text(data, self.target)
         if not isinstance(data, str):
             raise TypeError(f"snapshot a Transcript or a str, not {type(data).__name__}")
         return data
 
     @classmethod
     def dirname(cls, *, test_location: Any) -> str:
-        test_file = Path(test_location.filepath).resolve()
-        root = (cls.project_root or _project_root(test_file.parent)).resolve()
-        base = cls.snapshots_dir or root / "snapshots"
-        relative = test_file.parent.relative_to(root) if test_file.is_relative_to(root) else Path()
-        parts = relative.parts[1:] if relative.parts[:1] == ("tests",) else relative.parts
-        return str(Path(base).joinpath(*parts, test_location.basename))
+        return str(cls.snapshots_dir)
+
+    @classmethod
+    def discovery_dirname(cls, *, test_location: Any) -> str:
+        return str(cls.snapshots_dir)
+
+    @classmethod
+    def get_snapshot_name(cls, *, test_location: Any, index: Any = 0) -> str:
+        return cls.scenario
+
+    @classmethod
+    def matches_test_location(cls, *, test_location: Any, snapshot_location: str) -> bool:
+        return Path(snapshot_location).name == f"{cls.scenario}{SUFFIX}"
+
+    def owns_snapshot_collection(self, *, filepath: str, test_location: Any) -> bool:
+        return Path(filepath).name == f"{self.scenario}{SUFFIX}"
+
+    @classmethod
+    def write_snapshot(cls, **kwargs: Any) -> None:
+        """syrupy's own, without its warning that the file is not named after the test: by design."""
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"\s*Can not relate snapshot name")
+            super().write_snapshot(**kwargs)
 
 
-def extension_for(snapshots_dir: Path, project_root: str) -> type[TranscriptSnapshotExtension]:
-    """The extension class storing under `snapshots_dir` (syrupy takes a class, not an instance)."""
-    return type(
-        "TranscriptSnapshotExtension",
-        (TranscriptSnapshotExtension,),
-        {"snapshots_dir": snapshots_dir, "project_root": Path(project_root).resolve()},
-    )
-
-
-def _project_root(start: Path) -> Path:
-    for folder in (start, *start.parents):
-        if (folder / "pyproject.toml").is_file():
-            return folder
-    return start
+def extension_for(snapshots_dir: Path, target: Target, scenario: str) -> type[TranscriptSnapshotExtension]:
+    """The extension class for one scenario's golden file (syrupy takes a class, not an instance)."""
+    attributes = {"snapshots_dir": Path(snapshots_dir), "target": target, "scenario": scenario}
+    return type("TranscriptSnapshotExtension", (TranscriptSnapshotExtension,), attributes)

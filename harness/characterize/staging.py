@@ -1,90 +1,111 @@
-"""Staging smoke: a client for a deployed instance, and shape checks that ignore the LLM's wording."""
+"""Staging smoke: log in to a deployed instance, chat, and check each run's shape against the
+event semantics the target declares (started, terminal, completed + response, tool calls, ids)."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Iterable
 from typing import Any
 
 import httpx
-import websockets
 
+from harness.characterize.drivers import LiveWebSocket
+from harness.characterize.interpreter import ConnectionClosedError
+from harness.characterize.target import Target
+from harness.characterize.wire import EventShape, ProtocolError
 from harness.errors import StagingError
-
-EVENT_TYPES = frozenset(
-    {"agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed", "agent_error"}
-)
-TERMINAL = frozenset({"agent_completed", "agent_error"})
 
 
 class StagingClient:
-    def __init__(self, base_url: str, *, timeout: float = 30.0) -> None:
+    def __init__(self, base_url: str, target: Target, *, timeout: float = 30.0) -> None:
         self.base_url = base_url.rstrip("/")
+        self.target = target
         self.timeout = timeout
 
     def check_reachable(self) -> None:
         """Fails fast, with the reason, when nothing answers at the URL."""
+        url = f"{self.base_url}{self.target.health}"
         try:
-            response = httpx.get(f"{self.base_url}/health", timeout=3.0)
+            response = httpx.get(url, timeout=3.0)
         except httpx.HTTPError as exc:
             raise StagingError(f"staging instance {self.base_url} is unreachable: {type(exc).__name__}: {exc}") from None
         if response.status_code != 200:
-            raise StagingError(f"staging instance {self.base_url}/health answered {response.status_code}")
+            raise StagingError(f"staging instance {url} answered {response.status_code}")
 
     async def login(self, username: str, password: str) -> str:
         async with httpx.AsyncClient(base_url=self.base_url, timeout=10.0) as http:
-            response = await http.post("/auth/login", json={"username": username, "password": password})
-        if response.status_code != 200:
-            raise StagingError(f"login of {username!r} at {self.base_url} answered {response.status_code}")
-        return response.json()["access_token"]
+            try:
+                return await self.target.login(http, username, password)
+            except ProtocolError as exc:
+                raise StagingError(f"{self.base_url}: {exc}") from None
 
-    async def chat(self, token: str, messages: Iterable[str]) -> list[list[dict[str, Any]]]:
+    async def chat(self, token: str, messages: Iterable[str]) -> list[list[Any]]:
         """Sends each message in turn on one connection; returns each run's events."""
-        ws_url = self.base_url.replace("http", "ws", 1) + "/ws"
-        runs: list[list[dict[str, Any]]] = []
-        async with websockets.connect(ws_url, additional_headers={"Authorization": f"Bearer {token}"}) as ws:
+        try:
+            ws = await LiveWebSocket.open(self.base_url, self.target.socket, self.target.token(token))
+        except ConnectionClosedError as exc:
+            raise StagingError(f"{self.base_url}{self.target.socket}: the socket was refused ({exc.code})") from None
+        runs: list[list[Any]] = []
+        try:
             for message in messages:
-                await ws.send(json.dumps({"type": "user_message", "content": message}))
-                events: list[dict[str, Any]] = []
+                await ws.say(self.target.message(message, None), message, None)
+                events: list[Any] = []
                 async with asyncio.timeout(self.timeout):
-                    while not events or events[-1].get("type") not in TERMINAL:
-                        events.append(json.loads(await ws.recv()))
+                    while not events or not self.target.events.is_terminal(events[-1]):
+                        events.append(await ws.receive())
                 runs.append(events)
+        finally:
+            await ws.close()
         return runs
 
 
-def shape_problems(events: list[dict[str, Any]]) -> list[str]:
-    """What is wrong with one run's event stream; empty when it has the golden path's shape."""
-    problems: list[str] = []
+def shape_problems(events: list[Any], shape: EventShape) -> list[str]:
+    """What is wrong with one run's event stream, by the target's declared event semantics;
+    empty when it has the golden path's shape. Undeclared semantics are not checked."""
     if not events:
         return ["no events"]
-    kinds = [e.get("type") for e in events]
-    if kinds[0] != "agent_started":
-        problems.append(f"first event is {kinds[0]!r}, not 'agent_started'")
-    if kinds[-1] not in TERMINAL or sum(k in TERMINAL for k in kinds) != 1:
+    kinds = [shape.type_of(e) for e in events]
+    problems: list[str] = []
+    if shape.started and kinds[0] not in shape.started:
+        problems.append(f"first event is {kinds[0]!r}, not one of {sorted(shape.started)}")
+    if kinds[-1] not in shape.terminal or sum(k in shape.terminal for k in kinds) != 1:
         problems.append(f"expected exactly one terminal event, last; got {kinds}")
-    unknown = sorted({str(k) for k in kinds if k not in EVENT_TYPES})
+    unknown = sorted({str(k) for k in kinds if k not in shape.types}) if shape.types else []
     if unknown:
         problems.append(f"unknown event types {unknown}")
-    for key in ("run_id", "thread_id"):
-        values = {e.get(key) for e in events}
-        if len(values) != 1 or None in values:
-            problems.append(f"{key} not one value within the run: {sorted(map(str, values))}")
-    if not all(e.get("agent") and e.get("timestamp") for e in events):
-        problems.append("an event without agent or timestamp")
-    open_calls: list[str | None] = []
-    for event in events:
-        call = (event.get("payload") or {}).get("tool_call_id")
-        if event.get("type") == "tool_executing":
+    for piece in ("run", "thread"):
+        if getattr(shape, piece):
+            values = {shape.get(e, piece) for e in events}
+            if len(values) != 1 or None in values:
+                problems.append(f"{piece} id ({getattr(shape, piece)}) not one value within the run: {sorted(map(str, values))}")
+    for piece in ("agent", "timestamp"):
+        if getattr(shape, piece) and not all(shape.get(e, piece) for e in events):
+            problems.append(f"an event without {piece} ({getattr(shape, piece)})")
+    problems += _tool_call_problems(events, kinds, shape)
+    if kinds[-1] in shape.completed and shape.response and not shape.get(events[-1], "response"):
+        problems.append(f"{kinds[-1]} with an empty response ({shape.response})")
+    return problems
+
+
+def _tool_call_problems(events: list[Any], kinds: list[Any], shape: EventShape) -> list[str]:
+    """Every tool call opened is closed, by its id, and none is closed unopened."""
+    if not (shape.tool_started and shape.tool_finished and shape.tool_call):
+        return []
+    problems, open_calls = [], []
+    for event, kind in zip(events, kinds, strict=True):
+        call = shape.get(event, "tool_call")
+        if kind in shape.tool_started:
             open_calls.append(call)
-        elif event.get("type") == "tool_completed":
+        elif kind in shape.tool_finished:
             if call not in open_calls:
-                problems.append(f"tool_completed {call!r} without its tool_executing")
+                problems.append(f"{kind} {call!r} without its opening event")
             else:
                 open_calls.remove(call)
     if open_calls:
-        problems.append(f"tool_executing never completed: {open_calls}")
-    if kinds[-1] == "agent_completed" and not (events[-1].get("payload") or {}).get("response"):
-        problems.append("agent_completed with an empty response")
+        problems.append(f"tool call(s) never completed: {open_calls}")
     return problems
+
+
+def ids_of_runs(runs: list[list[Any]], shape: EventShape) -> list[Any]:
+    """The run id of each run (None where the shape declares none)."""
+    return [shape.get(events[0], "run") if events else None for events in runs]

@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.characterize.wire import MISSING, EventShape, pointer_get
+
 
 @dataclass(frozen=True)
 class Transcript:
@@ -35,32 +37,44 @@ def _compact(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
-def render(transcript: Transcript) -> str:
-    """A transcript as a chat log: one line per message, readable in a PR diff."""
+def render(transcript: Transcript, shape: EventShape, *, llm_calls: bool = True) -> str:
+    """A transcript as a chat log: one line per message, readable in a PR diff. Events are laid
+    out by the target's event `shape`; the LLM section is left out for a service without one."""
     lines = [f"scenario: {transcript.scenario}"]
     for user in sorted(transcript.streams):
         lines += ["", f"== {user}"]
         for entry in transcript.streams[user]:
             if entry["dir"] == "->":
                 lines.append(f"-> {entry['text']}")
-                continue
-            event = entry["event"]
-            if "run_id" in event:
-                ids = f"run={event.get('run_id')} thread={event.get('thread_id')} at={event.get('timestamp')}"
-                head = f"<- {event.get('type', '?'):<15} {event.get('agent', ''):<13} {ids}"
             else:
-                head = f"<- {event.get('type', '?')}"
-            lines.append(head)
-            lines.append(f"     {_compact(event.get('payload', {}))}")
-            extra = {k: v for k, v in event.items() if k not in _EVENT_KEYS}
-            if extra:
-                lines.append(f"     extra: {_compact(extra)}")
-    lines += ["", f"== llm calls ({len(transcript.llm_calls)})"]
-    lines += [f"   {call}" for call in transcript.llm_calls]
+                lines += _event_lines(entry["event"], shape)
+    if llm_calls or transcript.llm_calls:
+        lines += ["", f"== llm calls ({len(transcript.llm_calls)})"]
+        lines += [f"   {call}" for call in transcript.llm_calls]
     for table in sorted(transcript.rows):
         lines += ["", f"== rows: {table}"]
         lines += [f"   {_compact(row)}" for row in transcript.rows[table]]
     return "\n".join(lines) + "\n"
 
 
-_EVENT_KEYS = {"type", "run_id", "thread_id", "agent", "timestamp", "payload"}
+_IDS = (("run", "run"), ("thread", "thread"), ("at", "timestamp"))
+
+
+def _event_lines(event: Any, shape: EventShape) -> list[str]:
+    kind = shape.type_of(event)
+    kind = "?" if kind is None else kind
+    if not isinstance(event, dict):
+        return [f"<- {kind}", f"     {_compact(event)}"]
+    if shape.run is not None and pointer_get(event, shape.run) is not MISSING:
+        ids = " ".join(f"{label}={shape.get(event, piece)}" for label, piece in _IDS if getattr(shape, piece))
+        agent = shape.get(event, "agent") if shape.agent else None
+        head = f"<- {kind:<15} {'' if agent is None else agent:<13} {ids}"
+    else:
+        head = f"<- {kind}"
+    payload = shape.get(event, "payload") if shape.payload else None
+    lines = [head, f"     {_compact({} if payload is None else payload)}"]
+    envelope = shape.top_level_keys()
+    extra = {k: v for k, v in event.items() if k not in envelope}
+    if extra:
+        lines.append(f"     extra: {_compact(extra)}")
+    return lines

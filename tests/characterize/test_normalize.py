@@ -12,9 +12,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness.characterize.normalize import DEFAULT_RULES, KeyRule, NormalizationError, normalize
+from harness.characterize.normalize import PATTERN_RULES, KeyRule, NormalizationError, normalize
 from harness.characterize.transcript import Transcript
 
+# the demo's key rules (its target declares them in pyproject.toml) and the generic patterns
+DEFAULT_RULES = (
+    KeyRule("run", ("run_id",)),
+    KeyRule("thread", ("thread_id",)),
+    KeyRule("timestamp", ("timestamp", "created_at", "finished_at"), identity=False),
+    *PATTERN_RULES,
+)
 ids = st.uuids().map(lambda u: u.hex)
 timestamps = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)).map(
     lambda d: d.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
@@ -55,20 +62,20 @@ VOLATILE = [
 
 @given(transcripts())
 def test_idempotent(transcript: Transcript) -> None:
-    once = normalize(transcript)
-    assert normalize(once) == once
+    once = normalize(transcript, DEFAULT_RULES)
+    assert normalize(once, DEFAULT_RULES) == once
 
 
 @given(transcripts())
 def test_no_raw_uuid_timestamp_or_token_survives(transcript: Transcript) -> None:
-    text = json.dumps(normalize(transcript).to_data())
+    text = json.dumps(normalize(transcript, DEFAULT_RULES).to_data())
     for pattern in VOLATILE:
         assert not pattern.search(text), pattern.pattern
 
 
 @given(transcripts())
 def test_equal_ids_stay_equal_and_distinct_ids_stay_distinct(transcript: Transcript) -> None:
-    normalized = normalize(transcript)
+    normalized = normalize(transcript, DEFAULT_RULES)
     raw = [e["event"]["run_id"] for u in sorted(transcript.streams) for e in transcript.streams[u]]
     new = [e["event"]["run_id"] for u in sorted(normalized.streams) for e in normalized.streams[u]]
     assert len(raw) == len(new)
@@ -83,15 +90,15 @@ def test_same_shape_different_ids_normalize_equal(transcript: Transcript, salt: 
     data = json.dumps(transcript.to_data())
     for old in set(re.findall(r"[0-9a-f]{32}", data)):
         data = data.replace(old, hashlib.md5(salt + old.encode()).hexdigest())
-    assert normalize(Transcript.from_data(json.loads(data))) == normalize(transcript)
+    assert normalize(Transcript.from_data(json.loads(data)), DEFAULT_RULES) == normalize(transcript, DEFAULT_RULES)
 
 
 def test_a_cross_user_mixup_stays_visible() -> None:
     run_a, run_b = uuid.uuid4().hex, uuid.uuid4().hex
     ok = {"alice": [{"run_id": run_a}], "bob": [{"run_id": run_b}]}
     leak = {"alice": [{"run_id": run_a}], "bob": [{"run_id": run_a}]}
-    assert normalize(ok) == {"alice": [{"run_id": "<run:1>"}], "bob": [{"run_id": "<run:2>"}]}
-    assert normalize(leak) == {"alice": [{"run_id": "<run:1>"}], "bob": [{"run_id": "<run:1>"}]}
+    assert normalize(ok, DEFAULT_RULES) == {"alice": [{"run_id": "<run:1>"}], "bob": [{"run_id": "<run:2>"}]}
+    assert normalize(leak, DEFAULT_RULES) == {"alice": [{"run_id": "<run:1>"}], "bob": [{"run_id": "<run:1>"}]}
 
 
 def test_ids_inside_text_take_the_same_placeholder() -> None:
@@ -99,7 +106,7 @@ def test_ids_inside_text_take_the_same_placeholder() -> None:
     now = datetime.now(UTC)
     data = {"run_id": run, "note": f"see {run} at {now.isoformat()} on 127.0.0.1:8123 in /tmp/x/db.sqlite",
             "later": (now + timedelta(seconds=1)).isoformat()}  # fmt: skip
-    assert normalize(data) == {
+    assert normalize(data, DEFAULT_RULES) == {
         "run_id": "<run:1>",
         "note": "see <run:1> at <timestamp> on 127.0.0.1:<port:1> in <tmp:1>",
         "later": "<timestamp>",

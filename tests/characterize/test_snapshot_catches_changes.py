@@ -3,16 +3,15 @@ with a readable diff."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
-from pathlib import Path
 
 import pytest
 
+from harness.characterize.pytest_part import golden_transcript, snapshots_dir
 from harness.characterize.recorder import record
-from harness.characterize.snapshot import TranscriptSnapshotExtension
-
-SNAPSHOTS = Path(__file__).resolve().parents[2] / "snapshots" / "golden_path" / "test_golden_path"
+from harness.characterize.snapshot import as_text
 
 
 class RenamedToolTarget:
@@ -24,8 +23,8 @@ class RenamedToolTarget:
     def __getattr__(self, name: str):
         return getattr(self._target, name)
 
-    def build_app(self, *args):
-        app = self._target.build_app(*args)
+    def build_app(self, instance):
+        app = self._target.build_app(instance)
 
         async def changed(scope, receive, send):
             async def send_changed(message):
@@ -45,20 +44,19 @@ class RenamedToolTarget:
 async def test_changed_event_fails_exactly_the_affected_snapshots(ssot_target, tmp_path, request):
     from harness.characterize.pytest_part import scenarios_of
 
-    extension = TranscriptSnapshotExtension()
-    target = RenamedToolTarget(ssot_target)
+    target = dataclasses.replace(ssot_target, service=RenamedToolTarget(ssot_target.service))
     failing, diffs = set(), {}
     for scenario in scenarios_of(request.config):
-        stored = (SNAPSHOTS / f"test_golden_path[{scenario.name}].txt").read_text(encoding="utf-8")
+        stored = golden_transcript(request.config, scenario.name)
         workdir = tmp_path / scenario.name
         workdir.mkdir()
-        now = extension.serialize(await record(scenario, target, workdir))
+        now = as_text(await record(scenario, target, workdir), target)
         if now != stored:
             failing.add(scenario.name)
             diffs[scenario.name] = list(difflib.unified_diff(stored.splitlines(), now.splitlines(), lineterm=""))
     affected = {
-        path.name.removeprefix("test_golden_path[").removesuffix("].txt")
-        for path in SNAPSHOTS.glob("*.txt")
+        path.stem
+        for path in snapshots_dir(request.config).glob("*.txt")
         if "<- tool_completed" in path.read_text(encoding="utf-8")
     }
     assert affected and failing == affected

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from contracts.target import description
 from harness.characterize.staging import StagingClient, shape_problems
 from harness.errors import StagingError
 
@@ -20,7 +21,7 @@ def unused_port() -> int:
 def test_unreachable_url_fails_fast_with_a_clear_message() -> None:
     started = time.monotonic()
     with pytest.raises(StagingError, match="unreachable"):
-        StagingClient(f"http://127.0.0.1:{unused_port()}").check_reachable()
+        StagingClient(f"http://127.0.0.1:{unused_port()}", description()).check_reachable()
     assert time.monotonic() - started < 10  # generous: it must not hang
 
 
@@ -37,7 +38,7 @@ GOOD = [
 
 
 def test_a_golden_run_has_no_problem() -> None:
-    assert shape_problems(GOOD) == []
+    assert shape_problems(GOOD, description().events) == []
 
 
 @pytest.mark.parametrize(
@@ -46,11 +47,11 @@ def test_a_golden_run_has_no_problem() -> None:
         (GOOD[1:], "first event"),
         (GOOD[:-1], "terminal"),
         ([*GOOD[:2], GOOD[3]], "never completed"),
-        ([GOOD[0], GOOD[2], GOOD[3]], "without its tool_executing"),
+        ([GOOD[0], GOOD[2], GOOD[3]], "without its opening event"),
         ([*GOOD[:3], event("agent_completed", response="")], "empty response"),
-        ([*GOOD[:3], {**GOOD[3], "run_id": "other"}], "run_id"),
+        ([*GOOD[:3], {**GOOD[3], "run_id": "other"}], "run id"),
         ([*GOOD[:3], event("agent_error"), GOOD[3]], "exactly one terminal"),
     ],
 )
 def test_shape_checks_catch_each_broken_run(broken: list[dict], problem: str) -> None:
-    assert any(problem in p for p in shape_problems(broken))
+    assert any(problem in p for p in shape_problems(broken, description().events))

@@ -7,6 +7,7 @@ import pytest
 
 from contracts.execution_engine import test_contracts as contracts
 from contracts.execution_engine.adapters.execution_engine_factory import ADAPTER as PRODUCTION
+from contracts.target import description
 from harness.characterize.pytest_part import scenarios_of
 from tests.prove.broken import (
     AcceptsAnyContext,
@@ -51,7 +52,7 @@ async def test_the_contract_fails_on_a_broken_member_and_passes_on_production(
 ) -> None:
     check = getattr(contracts, contract)
     if "golden" in extra:
-        extra = {"golden": golden(request.config, extra["golden"])}
+        extra = {"golden": golden(request.config, extra["golden"]), "ssot_target": description(), "request": request}
     (tmp_path / "broken").mkdir()
     (tmp_path / "production").mkdir()
     with pytest.raises(CAUGHT):

@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from harness.characterize.staging import StagingClient, shape_problems
+from harness.characterize.staging import StagingClient, ids_of_runs, shape_problems
 from harness.errors import StagingError
 
 pytestmark = [pytest.mark.staging, pytest.mark.asyncio]
@@ -26,8 +26,8 @@ def credentials(suffix: str = "") -> tuple[str, str] | None:
 
 
 @pytest.fixture
-def staging(ssot_staging_url: str) -> StagingClient:
-    client = StagingClient(ssot_staging_url)
+def staging(ssot_staging_url: str, ssot_target) -> StagingClient:
+    client = StagingClient(ssot_staging_url, ssot_target)
     try:
         client.check_reachable()
     except StagingError as exc:
@@ -40,11 +40,13 @@ def staging(ssot_staging_url: str) -> StagingClient:
 async def test_golden_path_runs_have_the_expected_shape(staging: StagingClient) -> None:
     token = await staging.login(*credentials())
     runs = await staging.chat(token, MESSAGES)
+    shape = staging.target.events
     for message, events in zip(MESSAGES, runs, strict=True):
-        assert shape_problems(events) == [], message
-    assert runs[1][-1]["type"] == "agent_completed"
-    assert {"tool_executing", "tool_completed"} <= {e["type"] for e in runs[1]}
-    assert runs[0][0]["run_id"] != runs[1][0]["run_id"]
+        assert shape_problems(events, shape) == [], message
+    assert shape.type_of(runs[1][-1]) in shape.completed
+    kinds = {shape.type_of(e) for e in runs[1]}
+    assert kinds & shape.tool_started and kinds & shape.tool_finished
+    assert ids_of_runs(runs, shape)[0] != ids_of_runs(runs, shape)[1]
 
 
 async def test_two_users_at_once_get_distinct_runs(staging: StagingClient) -> None:
@@ -53,7 +55,8 @@ async def test_two_users_at_once_get_distinct_runs(staging: StagingClient) -> No
         pytest.skip("set SSOT_STAGING_USERNAME_2 / SSOT_STAGING_PASSWORD_2 for the two-user smoke test")
     tokens = [await staging.login(*credentials()), await staging.login(*second)]
     (first_runs, second_runs) = await asyncio.gather(*(staging.chat(t, MESSAGES[1:]) for t in tokens))
+    shape = staging.target.events
     for events in (first_runs[0], second_runs[0]):
-        assert shape_problems(events) == []
-    assert first_runs[0][0]["run_id"] != second_runs[0][0]["run_id"]
-    assert first_runs[0][0]["thread_id"] != second_runs[0][0]["thread_id"]
+        assert shape_problems(events, shape) == []
+    for piece in ("run", "thread"):
+        assert shape.get(first_runs[0][0], piece) != shape.get(second_runs[0][0], piece)
