@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Protocol
 
+from agent_platform.errors import LLMError
 from agent_platform.llm import LLMClient
 from agent_platform.tools import ToolDispatcher, ToolError
 
@@ -35,11 +36,12 @@ class Agent:
         ]
         if notes:
             messages.append({"role": "assistant", "content": "Notes so far:\n" + "\n".join(notes)})
-        content = ""
         for _ in range(MAX_TURNS):
             reply = await llm.complete(messages, tools.schemas())
             content = reply.content or ""
             if not reply.tool_calls:
+                if not content.strip():
+                    raise LLMError(f"the LLM gave the {self.name} agent an empty answer")
                 return content
             messages.append(
                 {
@@ -49,7 +51,10 @@ class Agent:
                         {
                             "id": c.id,
                             "type": "function",
-                            "function": {"name": c.name, "arguments": json.dumps(c.arguments, sort_keys=True)},
+                            "function": {
+                                "name": c.name,
+                                "arguments": json.dumps(c.arguments, sort_keys=True),
+                            },
                         }
                         for c in reply.tool_calls
                     ],
@@ -62,16 +67,26 @@ class Agent:
                     {"tool_call_id": call.id, "tool": call.name, "arguments": call.arguments},
                 )
                 try:
-                    outcome: dict[str, Any] = {"result": await tools.execute(call.name, call.arguments)}
+                    outcome: dict[str, Any] = {
+                        "result": await tools.execute(call.name, call.arguments)
+                    }
                 except ToolError as exc:
                     outcome = {"error": str(exc)}
                 await notifier.notify(
-                    "tool_completed", self.name, {"tool_call_id": call.id, "tool": call.name, **outcome}
+                    "tool_completed",
+                    self.name,
+                    {"tool_call_id": call.id, "tool": call.name, **outcome},
                 )
                 messages.append(
-                    {"role": "tool", "tool_call_id": call.id, "content": json.dumps(outcome, sort_keys=True)}
+                    {
+                        "role": "tool",
+                        "tool_call_id": call.id,
+                        "content": json.dumps(outcome, sort_keys=True),
+                    }
                 )
-        return content
+        raise LLMError(
+            f"the {self.name} agent was still calling tools after {MAX_TURNS} turns, with no answer"
+        )
 
 
 class TriageAgent:
