@@ -25,6 +25,15 @@ _ROWS = {
     ),
 }
 
+_RUNNING = "SELECT id FROM runs WHERE status = 'running' ORDER BY id"
+_EMPTY = "SELECT id FROM threads WHERE id NOT IN (SELECT thread_id FROM messages) ORDER BY id"
+_OUTCOMES = """SELECT t.id,
+    (SELECT count(*) FROM messages m WHERE m.thread_id = t.id AND m.role = 'user'),
+    (SELECT count(*) FROM runs r WHERE r.thread_id = t.id),
+    (SELECT count(*) FROM runs r WHERE r.thread_id = t.id AND r.status = 'completed'),
+    (SELECT count(*) FROM messages m WHERE m.thread_id = t.id AND m.role = 'assistant')
+    FROM threads t ORDER BY t.id"""
+
 
 class AgentPlatformTarget:
     terminal_events = frozenset(TERMINAL_EVENTS)
@@ -38,9 +47,15 @@ class AgentPlatformTarget:
             store.close()
 
     def build_app(self, db_path: str, llm_url: str, llm_timeout: float) -> Any:
-        return create_app(Settings(db_path=db_path, llm_url=llm_url, jwt_secret=JWT_SECRET, llm_timeout=llm_timeout))
+        return create_app(
+            Settings(
+                db_path=db_path, llm_url=llm_url, jwt_secret=JWT_SECRET, llm_timeout=llm_timeout
+            )
+        )
 
-    def serve_argv(self, port: int, db_path: str, llm_url: str, llm_timeout: float) -> Sequence[str]:
+    def serve_argv(
+        self, port: int, db_path: str, llm_url: str, llm_timeout: float
+    ) -> Sequence[str]:
         return [
             "-m", "agent_platform", "serve", "--port", str(port), "--db", db_path, "--llm-url", llm_url,
             "--jwt-secret", JWT_SECRET, "--llm-timeout", str(llm_timeout),
@@ -71,6 +86,37 @@ class AgentPlatformTarget:
         with sqlite3.connect(db_path) as db:
             db.row_factory = sqlite3.Row
             return {table: [dict(row) for row in db.execute(_ROWS[table])] for table in tables}
+
+    def leftovers(self, db_path: str, app: Any | None = None) -> list[str]:
+        """What a scenario left behind: runs still 'running', threads with no message, user messages
+        without a run (their outcome) or completed runs without an answer; in process also engines
+        still held by a factory, run tasks still pending, connections still registered."""
+        with sqlite3.connect(db_path) as db:
+            problems = [f"run {run} is still 'running'" for (run,) in db.execute(_RUNNING)]
+            problems += [
+                f"thread {thread} has no message (an empty thread row)"
+                for (thread,) in db.execute(_EMPTY)
+            ]
+            for thread, asked, runs, completed, answers in db.execute(_OUTCOMES):
+                if asked != runs:
+                    problems.append(
+                        f"thread {thread}: {asked} user message(s) but {runs} run(s) (a message without its outcome)"
+                    )
+                if completed != answers:
+                    problems.append(
+                        f"thread {thread}: {completed} completed run(s) but {answers} answer(s)"
+                    )
+        state = getattr(app, "state", None)  # None: live, or an app wrapped by a test
+        if state is not None:
+            if (
+                active := state.factory.active_engines()
+            ):  # (the legacy factory's count is process-wide)
+                problems.append(f"{active} engine(s) still held by the production factory")
+            if pending := sum(1 for task in state.runs_in_flight if not task.done()):
+                problems.append(f"{pending} run task(s) still pending")
+            if users := state.connections.connected_users():
+                problems.append(f"connections still registered for {len(users)} user(s)")
+        return problems
 
     def settled(self, db_path: str) -> bool:
         with sqlite3.connect(db_path) as db:

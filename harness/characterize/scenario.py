@@ -9,7 +9,7 @@ from typing import Any
 
 from harness.errors import ConfigError
 
-_STEP_KEYS = {"say", "raw", "wait", "wait_llm_calls", "disconnect"}
+_STEP_KEYS = {"say", "raw", "wait", "wait_llm_calls", "disconnect", "connect"}
 _TOP_KEYS = {"name", "description", "users", "llm_script", "steps", "rows", "llm_timeout"}
 
 

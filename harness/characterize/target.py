@@ -18,11 +18,15 @@ class CharacterizationTarget(Protocol):
     def build_app(self, db_path: str, llm_url: str, llm_timeout: float) -> Any:
         """The ASGI app, for the in-process driver."""
 
-    def serve_argv(self, port: int, db_path: str, llm_url: str, llm_timeout: float) -> Sequence[str]: ...
+    def serve_argv(
+        self, port: int, db_path: str, llm_url: str, llm_timeout: float
+    ) -> Sequence[str]: ...
 
     def fake_llm_argv(self, port: int, script_path: str | None) -> Sequence[str]: ...
 
-    def llm_responder(self, script: Sequence[dict[str, Any]]) -> Callable[[dict[str, Any]], Awaitable[LLMAnswer]]:
+    def llm_responder(
+        self, script: Sequence[dict[str, Any]]
+    ) -> Callable[[dict[str, Any]], Awaitable[LLMAnswer]]:
         """Answers LLM requests in process, exactly as the live fake LLM would."""
 
     def summarize_llm_call(self, body: dict[str, Any]) -> str: ...
@@ -31,3 +35,9 @@ class CharacterizationTarget(Protocol):
 
     def settled(self, db_path: str) -> bool:
         """True once no run is still in progress (after a disconnect the server finishes asynchronously)."""
+
+    # Optional: a target that defines it is checked after every scenario (see recorder.play).
+    # def leftovers(self, db_path: str, app: Any | None) -> list[str]:
+    #     """What the scenario left behind once every connection closed (runs still in progress,
+    #     engines still held, tasks still pending, messages without their outcome), one problem per
+    #     string; [] when clean. `app` is the in-process ASGI app, None for a live server."""
