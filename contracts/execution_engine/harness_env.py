@@ -1,5 +1,7 @@
 """What every contract runs in: a fresh SQLite file, a real ConnectionManager with one in-memory sink
-per user, and the LLM mocked at the httpx transport with the service's own scripted LLM."""
+per user, and the LLM mocked at the httpx transport with the service's own scripted LLM. When the
+contract ends without failing, the target's postconditions must hold (no run left 'running', every
+user message with its outcome: TARGET.leftovers)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from agent_platform.connections import ConnectionManager
 from agent_platform.fake_llm import ScriptedLLM
 from agent_platform.llm import LLMClient
 from agent_platform.store import Store
+from contracts.target import TARGET
 from harness.characterize.drivers import mock_llm_route
 
 LLM_URL = "http://llm.contract.invalid"
@@ -47,13 +50,17 @@ class Env:
 def _responder(scripts: dict[str, Sequence[dict]] | Sequence[dict]):
     """One ScriptedLLM for all, or one per user message (so interleaving never changes the answers)."""
     if isinstance(scripts, dict):
-        by_message = {message: ScriptedLLM.from_steps(list(steps)) for message, steps in scripts.items()}
+        by_message = {
+            message: ScriptedLLM.from_steps(list(steps)) for message, steps in scripts.items()
+        }
         default = ScriptedLLM.default()
     else:
         by_message, default = {}, ScriptedLLM.from_steps(list(scripts))
 
     async def respond(body: dict[str, Any]):
-        user = next((m.get("content") for m in body.get("messages", []) if m.get("role") == "user"), "")
+        user = next(
+            (m.get("content") for m in body.get("messages", []) if m.get("role") == "user"), ""
+        )
         answer = by_message.get(user, default).plan(body)
         return answer.status, answer.body, answer.delay
 
@@ -62,12 +69,21 @@ def _responder(scripts: dict[str, Sequence[dict]] | Sequence[dict]):
 
 @contextmanager
 def contract_env(
-    workdir: Path, script: dict[str, Sequence[dict]] | Sequence[dict] = (), *, llm_timeout: float = 2.0
+    workdir: Path,
+    script: dict[str, Sequence[dict]] | Sequence[dict] = (),
+    *,
+    llm_timeout: float = 2.0,
 ) -> Iterator[Env]:
-    env = Env(store=Store(str(workdir / "contract.db")), connections=ConnectionManager(), llm=LLMClient(LLM_URL, timeout=llm_timeout))
+    env = Env(
+        store=Store(str(workdir / "contract.db")),
+        connections=ConnectionManager(),
+        llm=LLMClient(LLM_URL, timeout=llm_timeout),
+    )
     with respx.mock(assert_all_mocked=True, assert_all_called=False) as router:
         mock_llm_route(router, f"{LLM_URL}/v1/chat/completions", _responder(script), env.llm_bodies)
         try:
             yield env
+            left = TARGET.leftovers(env.store.path)
+            assert left == [], f"the contract left behind: {'; '.join(left)}"
         finally:
             env.store.close()

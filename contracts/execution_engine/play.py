@@ -19,19 +19,26 @@ ENGINE_LEVEL_STEPS = {"say", "wait"}
 
 def engine_level(scenario: Scenario) -> bool:
     """Scenarios that are about engines, not the WebSocket protocol (no raw messages, disconnects...)."""
-    return all(set(step) - {"user", "thread"} <= ENGINE_LEVEL_STEPS for step in scenario.steps) and all(
-        step.get("wait", "terminal") == "terminal" for step in scenario.steps
-    )
+    return all(
+        set(step) - {"user", "thread"} <= ENGINE_LEVEL_STEPS for step in scenario.steps
+    ) and all(step.get("wait", "terminal") == "terminal" for step in scenario.steps)
 
 
 def context_for(env: Env, user: str, thread_id: str | None = None) -> UserExecutionContext:
-    return UserExecutionContext.new(env.user(user), thread_id=thread_id, websocket_client_id=f"sink-{user}")
+    return UserExecutionContext.new(
+        env.user(user), thread_id=thread_id, websocket_client_id=f"sink-{user}"
+    )
 
 
 async def play(
-    adapter: Any, scenario: Scenario, workdir: Path, script: dict[str, Sequence[dict]] | Sequence[dict] | None = None
+    adapter: Any,
+    scenario: Scenario,
+    workdir: Path,
+    script: dict[str, Sequence[dict]] | Sequence[dict] | None = None,
 ) -> Transcript:
-    with contract_env(workdir, scenario.llm_script if script is None else script, llm_timeout=scenario.llm_timeout) as env:
+    with contract_env(
+        workdir, scenario.llm_script if script is None else script, llm_timeout=scenario.llm_timeout
+    ) as env:
         bound = adapter.bind(env)
         for user in scenario.users:
             env.user(user)
@@ -48,7 +55,7 @@ async def play(
                     message["thread_id"] = thread
                 streams[user].append({"dir": "->", "text": json.dumps(message)})
                 session = await adapter.open(bound, context_for(env, user, thread))
-                pending[user] = asyncio.create_task(_run_and_close(session, step["say"]))
+                pending[user] = asyncio.create_task(run_and_close(session, step["say"]))
             else:
                 await pending.pop(user)
                 events = env.events[env.user(user)]
@@ -65,7 +72,7 @@ async def play(
         )
 
 
-async def _run_and_close(session: Any, message: str) -> Any:
+async def run_and_close(session: Any, message: str) -> Any:
     try:
         return await session.run(message)
     finally:
