@@ -174,9 +174,8 @@ def create_app(settings: Settings, *, llm: LLMClient | None = None) -> Starlette
         )
         return JSONResponse({"access_token": token, "token_type": "bearer"})
 
-    runs_in_flight: set[asyncio.Task[None]] = (
-        set()
-    )  # every connection's run tasks, for operators and tests
+    # every connection's run tasks, for operators and tests
+    runs_in_flight: set[asyncio.Task[None]] = set()
 
     def chat(make_engine: Callable[[UserExecutionContext], ExecutionEngine]):
         async def endpoint(websocket: WebSocket) -> None:

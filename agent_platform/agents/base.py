@@ -51,10 +51,7 @@ class Agent:
                         {
                             "id": c.id,
                             "type": "function",
-                            "function": {
-                                "name": c.name,
-                                "arguments": json.dumps(c.arguments, sort_keys=True),
-                            },
+                            "function": {"name": c.name, "arguments": json.dumps(c.arguments, sort_keys=True)},
                         }
                         for c in reply.tool_calls
                     ],
@@ -67,26 +64,16 @@ class Agent:
                     {"tool_call_id": call.id, "tool": call.name, "arguments": call.arguments},
                 )
                 try:
-                    outcome: dict[str, Any] = {
-                        "result": await tools.execute(call.name, call.arguments)
-                    }
+                    outcome: dict[str, Any] = {"result": await tools.execute(call.name, call.arguments)}
                 except ToolError as exc:
                     outcome = {"error": str(exc)}
                 await notifier.notify(
-                    "tool_completed",
-                    self.name,
-                    {"tool_call_id": call.id, "tool": call.name, **outcome},
+                    "tool_completed", self.name, {"tool_call_id": call.id, "tool": call.name, **outcome}
                 )
                 messages.append(
-                    {
-                        "role": "tool",
-                        "tool_call_id": call.id,
-                        "content": json.dumps(outcome, sort_keys=True),
-                    }
+                    {"role": "tool", "tool_call_id": call.id, "content": json.dumps(outcome, sort_keys=True)}
                 )
-        raise LLMError(
-            f"the {self.name} agent was still calling tools after {MAX_TURNS} turns, with no answer"
-        )
+        raise LLMError(f"the {self.name} agent was still calling tools after {MAX_TURNS} turns, with no answer")
 
 
 class TriageAgent:
