@@ -258,7 +258,7 @@ async def test_a_message_refused_by_the_limit_is_kept_and_answered_with_its_id(t
             refused = await next_event(ws)
             while refused["type"] != "error":
                 refused = await next_event(ws)
-            finished = [e for e in await until_terminal(ws) + await until_terminal(ws)]
+            finished = await until_terminal(ws) + await until_terminal(ws)
     assert refused["payload"]["code"] == "concurrency_limit"
     assert refused["payload"]["message_id"] == "m3"
     thread = refused["payload"]["thread_id"]
