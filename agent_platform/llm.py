@@ -39,10 +39,10 @@ class LLMClient:
         self.base_url = base_url.rstrip("/").removesuffix("/v1")
         self.model = model
         self.retries = retries
-        self.timeout = (
-            timeout  # the whole request, body included: a dripping answer cannot outlive it
-        )
         self._timeout = httpx.Timeout(timeout, connect=min(timeout, 2.0))
+        # one deadline per request, body included (a dripping answer cannot outlive it): the connect
+        # budget plus `timeout`, so a busy machine's slow connect is not counted against the answer
+        self.deadline = timeout + min(timeout, 2.0)
         self._client = client
 
     async def complete(
@@ -68,11 +68,9 @@ class LLMClient:
 
     async def _post(self, body: dict[str, Any]) -> dict[str, Any]:
         url = f"{self.base_url}/v1/chat/completions"
-        if (
-            self._client is None
-        ):  # one client for the LLMClient's life: its pool, and one TLS set-up
+        if self._client is None:  # one client for the LLMClient's life: one pool, one TLS set-up
             self._client = httpx.AsyncClient(timeout=self._timeout)
-        async with asyncio.timeout(self.timeout):
+        async with asyncio.timeout(self.deadline):
             response = await self._client.post(url, json=body, timeout=self._timeout)
             response.raise_for_status()
             return response.json()
