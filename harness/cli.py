@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 
@@ -12,10 +14,11 @@ from harness.errors import HarnessError
 
 # subcommand -> "module:function" building its parser; each function takes the subparsers action.
 SUBCOMMANDS: dict[str, str] = {
-    "audit": "harness.pin.audit_cli:add_parser",
-    "baseline": "harness.pin.baseline_cli:add_parser",
-    "verify": "harness.prove.verify:add_parser",
+    "audit": "harness.commands.audit:add_parser",
+    "baseline": "harness.commands.baseline:add_parser",
+    "verify": "harness.commands.verify:add_parser",
     "discover": "harness.discover:add_parser",
+    "history": "harness.history.history_cli:add_parser",
 }
 
 
@@ -40,10 +43,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return run(args)
+        status = run(args)
+        sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
+        return status
     except HarnessError as exc:
         print(f"ssot-harness {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        # the reader went away (`ssot-harness discover . | head`): stop quietly, as a program
+        # killed by SIGPIPE would; further writes to stdout go nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
 
 
 if __name__ == "__main__":  # pragma: no cover

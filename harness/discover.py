@@ -78,7 +78,7 @@ class Group:
 
 def _subject_order(group: Group) -> list[str]:
     counts = Counter(w for d in group.members for w in words(d.name.split(".")[0]))
-    firsts = {}
+    firsts: dict[str, int] = {}
     for d in group.members:
         for i, w in enumerate(words(d.name.split(".")[0])):
             firsts.setdefault(w, i)

@@ -77,7 +77,7 @@ class InProcessWebSocket:
         if message["type"] == "websocket.close":
             self.close_code = message.get("code", 1000)
             raise ConnectionClosedError(self.close_code)
-        return json.loads(message.get("text") or message.get("bytes"))
+        return json.loads(message.get("text") or message["bytes"])
 
     async def close(self) -> None:
         await self._to_app.put({"type": "websocket.disconnect", "code": 1000})
@@ -131,7 +131,7 @@ class InProcessDriver:
         self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://testserver")
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def __aexit__(self, *exc: Any) -> None:
         await self.http.aclose()
         self._router.__exit__(*exc)
 

@@ -122,7 +122,7 @@ class _Normalizer:
     def check_required(self, what: str) -> None:
         missed = [r for r in self.rules if r.required and not self.hits[r]]
         if missed:
-            names = ", ".join(f"{r.kind} ({getattr(r, 'keys', None) or r.pattern})" for r in missed)
+            names = ", ".join(f"{r.kind} ({getattr(r, 'keys', None) or getattr(r, 'pattern', '')})" for r in missed)
             raise NormalizationError(
                 f"{what}: required normalization rule(s) matched nothing: {names}; "
                 "the data changed shape or the rule is wrong"

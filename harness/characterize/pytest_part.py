@@ -85,6 +85,7 @@ def ssot_transcript_snapshot(snapshot, pytestconfig: pytest.Config):
 
 @pytest.fixture
 def ssot_staging_url(request: pytest.FixtureRequest) -> str:
+    """The deployed instance's base URL (`--ssot-staging-url` or $SSOT_STAGING_URL); the test skips without one."""
     url = request.config.getoption("ssot_staging_url", None) or os.environ.get(STAGING_ENV)
     if not url:
         pytest.skip(f"no staging instance: pass --ssot-staging-url URL or set ${STAGING_ENV}")

@@ -19,7 +19,7 @@ from harness.characterize.target import CharacterizationTarget
 from harness.characterize.transcript import Transcript
 from harness.errors import HarnessError
 
-DRIVERS = {"in_process": InProcessDriver, "live": LiveDriver}
+DRIVERS: dict[str, Any] = {"in_process": InProcessDriver, "live": LiveDriver}
 STEP_TIMEOUT = 20.0
 LEFTOVERS_GRACE = 5.0  # how long the target may take to release what a scenario used
 
@@ -77,13 +77,9 @@ async def play(scenario: Scenario, driver: Any, target: CharacterizationTarget) 
                         if _matches(event, step["wait"], target.terminal_events):
                             break
             except TimeoutError:
-                raise ScenarioError(
-                    f"{where}: no {step['wait']!r} event within {STEP_TIMEOUT:.0f} s"
-                ) from None
+                raise ScenarioError(f"{where}: no {step['wait']!r} event within {STEP_TIMEOUT:.0f} s") from None
             except ConnectionClosedError as exc:
-                raise ScenarioError(
-                    f"{where}: connection closed (code {exc.code}) while waiting"
-                ) from None
+                raise ScenarioError(f"{where}: connection closed (code {exc.code}) while waiting") from None
         elif "wait_llm_calls" in step:  # the LLM has received this many requests (it is "thinking")
             deadline = time.monotonic() + STEP_TIMEOUT
             while len(driver.llm_bodies()) < step["wait_llm_calls"]:
@@ -97,9 +93,7 @@ async def play(scenario: Scenario, driver: Any, target: CharacterizationTarget) 
     deadline = time.monotonic() + STEP_TIMEOUT
     while not target.settled(driver.db_path):
         if time.monotonic() > deadline:
-            raise ScenarioError(
-                f"scenario {scenario.name}: runs still in progress after the scenario ended"
-            )
+            raise ScenarioError(f"scenario {scenario.name}: runs still in progress after the scenario ended")
         await asyncio.sleep(0.02)
     await _check_leftovers(scenario, driver, target)
     return Transcript(

@@ -64,7 +64,7 @@ def shape_problems(events: list[dict[str, Any]]) -> list[str]:
         problems.append(f"first event is {kinds[0]!r}, not 'agent_started'")
     if kinds[-1] not in TERMINAL or sum(k in TERMINAL for k in kinds) != 1:
         problems.append(f"expected exactly one terminal event, last; got {kinds}")
-    unknown = sorted({k for k in kinds if k not in EVENT_TYPES})
+    unknown = sorted({str(k) for k in kinds if k not in EVENT_TYPES})
     if unknown:
         problems.append(f"unknown event types {unknown}")
     for key in ("run_id", "thread_id"):
@@ -73,7 +73,7 @@ def shape_problems(events: list[dict[str, Any]]) -> list[str]:
             problems.append(f"{key} not one value within the run: {sorted(map(str, values))}")
     if not all(e.get("agent") and e.get("timestamp") for e in events):
         problems.append("an event without agent or timestamp")
-    open_calls: list[str] = []
+    open_calls: list[str | None] = []
     for event in events:
         call = (event.get("payload") or {}).get("tool_call_id")
         if event.get("type") == "tool_executing":

@@ -18,15 +18,11 @@ class CharacterizationTarget(Protocol):
     def build_app(self, db_path: str, llm_url: str, llm_timeout: float) -> Any:
         """The ASGI app, for the in-process driver."""
 
-    def serve_argv(
-        self, port: int, db_path: str, llm_url: str, llm_timeout: float
-    ) -> Sequence[str]: ...
+    def serve_argv(self, port: int, db_path: str, llm_url: str, llm_timeout: float) -> Sequence[str]: ...
 
     def fake_llm_argv(self, port: int, script_path: str | None) -> Sequence[str]: ...
 
-    def llm_responder(
-        self, script: Sequence[dict[str, Any]]
-    ) -> Callable[[dict[str, Any]], Awaitable[LLMAnswer]]:
+    def llm_responder(self, script: Sequence[dict[str, Any]]) -> Callable[[dict[str, Any]], Awaitable[LLMAnswer]]:
         """Answers LLM requests in process, exactly as the live fake LLM would."""
 
     def summarize_llm_call(self, body: dict[str, Any]) -> str: ...

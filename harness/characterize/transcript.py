@@ -30,10 +30,6 @@ class Transcript:
     def from_data(cls, data: dict[str, Any]) -> Transcript:
         return cls(data["scenario"], data["streams"], data["llm_calls"], data["rows"])
 
-    def events(self, user: str) -> list[dict[str, Any]]:
-        """The server events `user` received, without the client's own messages."""
-        return [entry["event"] for entry in self.streams.get(user, []) if entry["dir"] == "<-"]
-
 
 def _compact(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)

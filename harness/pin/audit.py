@@ -69,7 +69,6 @@ class AuditReport:
     families: tuple[FamilyAudit, ...]
     skipped: tuple[Skipped, ...]
     files_walked: int
-    files_parsed: int
     baseline_path: str
 
     @property
@@ -148,7 +147,7 @@ def audit(
         counts = {k: sum(1 for f in findings if f.kind == k and not f.canonical) for k in KINDS}
         old = None if baseline is None else baseline.get(fam.name)
         if old is None:
-            rises, drops = [], []
+            rises, drops = [], []  # type: list[Change], list[Change]
         else:
             rises, drops = compare({fam.name: old}, {fam.name: counts})
         if only is not None:
@@ -159,7 +158,6 @@ def audit(
         families=tuple(audits),
         skipped=skipped,
         files_walked=result.files_walked,
-        files_parsed=result.files_parsed,
         baseline_path=config.baseline,
     )
 

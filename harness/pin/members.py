@@ -5,7 +5,6 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from harness.errors import ConfigError
 from harness.model import Family, Finding, MemberRef
@@ -36,14 +35,6 @@ def needles_for(family: Family) -> set[str]:
     return found
 
 
-@dataclass
-class _Alias:
-    origin: MemberRef
-    path: str
-    line: int
-    detail: str
-
-
 class Universe:
     """The facts of one scan, indexed for name resolution across modules."""
 
@@ -65,7 +56,6 @@ class FamilyResolver:
         self.family = family
         self.u = universe
         self.members = self._rule_members()
-        self.aliases: dict[MemberRef, _Alias] = {}
         self._memo: dict[tuple[str, str], Symbol] = {}
         self._busy: set[tuple[str, str]] = set()
         self.canonical = family.canonical
@@ -78,7 +68,6 @@ class FamilyResolver:
         if grown:
             self.members |= grown
             self._memo.clear()
-            self.aliases.clear()
         for ref in family.ignore:
             if ref not in self.members and (ref.module, ref.qualname) not in self.u.defs:
                 raise ConfigError(
@@ -147,9 +136,6 @@ class FamilyResolver:
                 if a.target == name:
                     target = self.resolve_dotted(module, a.value)
                     if target and target[0] == "member" and ref not in self.family.ignore:
-                        self.aliases.setdefault(
-                            ref, _Alias(target[1], facts.path, a.line, f"{name} = {a.value}")
-                        )  # type: ignore[arg-type]
                         return ("member", ref)
                     return target
             for imp in reversed(facts.name_imports):
@@ -163,10 +149,6 @@ class FamilyResolver:
                         and imp.asname != imp.name
                         and ref not in self.family.ignore
                     ):
-                        detail = f"from {imp.module} import {imp.name} as {imp.asname}"
-                        self.aliases.setdefault(
-                            ref, _Alias(target[1], facts.path, imp.line, detail)
-                        )  # type: ignore[arg-type]
                         return ("member", ref)
                     return target
             for mimp in facts.module_imports:
@@ -263,19 +245,19 @@ class FamilyResolver:
         seen: set[tuple[int, MemberRef]] = set()
         for r in f.references:
             head = r.base.split(".")[0]
-            sym: Symbol = None
+            sym = None
             line, kind, detail = r.line, "reference", f"{r.base}.{r.attr}"
             if head in modules:
                 sym = self.resolve_dotted_module(modules[head], r.base.split(".")[1:], r.attr)
-                mimp = next((m for m in f.module_imports if m.binding == head), None)
-                if sym and sym[0] == "member" and mimp is not None:
-                    line, kind = mimp.line, "import"
+                bound = next((m for m in f.module_imports if m.binding == head), None)
+                if sym and sym[0] == "member" and bound is not None:
+                    line, kind = bound.line, "import"
                     how = (
-                        f"importlib.import_module({mimp.module!r})"
-                        if mimp.dynamic
-                        else f"import {mimp.module}"
+                        f"importlib.import_module({bound.module!r})"
+                        if bound.dynamic
+                        else f"import {bound.module}"
                     )
-                    detail = f"{how}, then {r.base}.{r.attr} ({_SCOPE_DETAIL[mimp.scope]})"
+                    detail = f"{how}, then {r.base}.{r.attr} ({_SCOPE_DETAIL[bound.scope]})"
             else:
                 sym = self._attr(self.resolve_dotted(f.module, r.base), r.attr)
             if sym and sym[0] == "member" and (line, sym[1]) not in seen:  # type: ignore[comparison-overlap]

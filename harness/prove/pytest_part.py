@@ -81,7 +81,7 @@ class _State:
     # -- the matrix: reports reach the controller under xdist, so it is gathered and written there
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        props = dict(report.user_properties)
+        props: dict[str, Any] = dict(report.user_properties)
         cell = props.get(_CELL)
         if cell is None:
             return
@@ -195,7 +195,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         return
     state = config.stash[_STATE]
     for item in items:
-        case = getattr(getattr(item, "callspec", None), "params", {}).get("ssot_implementation")
+        case: Any = getattr(getattr(item, "callspec", None), "params", {}).get("ssot_implementation")
         family = state.family_of(item.module.__name__) if isinstance(case, MemberCase) else None  # type: ignore[attr-defined]
         if family is None:
             continue

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.scan.cache import Entry, ScanCache
-from harness.scan.facts import FileFacts, extract, module_name
-from harness.scan.parse import MAX_BYTES, decode_source, parse_module
+from harness.scan.facts import FileFacts, module_name
+from harness.scan.parse import MAX_BYTES
 from harness.scan.skip import Skipped
+from harness.scan.source import facts_from_bytes, mentions
 from harness.scan.walk import walk_strings
 
 # Below this many files to (re)read, a process pool costs more than it saves.
@@ -164,22 +165,14 @@ def _process(
             data = fh.read()
     except OSError as exc:
         return Entry(key, sig, None, f"unreadable: {exc.strerror or exc}"), False
-    if not any(n.encode() in data for n in check):
+    if not mentions(data, check):
         return Entry(key, sig, None, None), False
     digest = hashlib.blake2b(data, digest_size=16).digest()
     if old is not None and old.digest == digest:
         return Entry(key, sig, digest, old.result), False
     if stub_beside_py:
         return Entry(key, sig, digest, "type stub: the .py beside it is audited instead"), False
-    source = decode_source(Path(rel), data)
-    if isinstance(source, Skipped):
-        return Entry(key, sig, digest, source.reason), True
-    tree = parse_module(Path(rel), source)
-    if isinstance(tree, Skipped):
-        return Entry(key, sig, digest, tree.reason), True
-    needles_set = needles
-    facts = extract(tree, rel, lambda attr: any(n in attr for n in needles_set), import_roots)
-    return Entry(key, sig, digest, facts), True
+    return Entry(key, sig, digest, facts_from_bytes(data, rel, needles, import_roots)), True
 
 
 def _minimal(needles: Iterable[str]) -> tuple[str, ...]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from harness.config import DEFAULT_EXCLUDE
 from harness.scan.skip import Skipped
 
-__all__ = ["PY_SUFFIXES", "Skipped", "WalkResult", "walk", "walk_strings"]
+__all__ = ["PY_SUFFIXES", "Skipped", "WalkResult", "excluder", "walk", "walk_strings"]
 
 PY_SUFFIXES: tuple[str, ...] = (".py", ".pyi")
 _ELOOP = 40
@@ -51,6 +51,18 @@ class _Exclusion:
         if self._names is not None and self._names.match(name):
             return True
         return rel is not None and self._paths is not None and self._paths.match(rel) is not None
+
+
+def excluder(exclude: Iterable[str] = ()) -> Callable[[str], bool]:
+    """For paths not on disk (a git tree): True when `walk` would leave out this posix path, relative
+    to the project root, because it or one of its folders matches DEFAULT_EXCLUDE or `exclude`."""
+    rules = _Exclusion((*DEFAULT_EXCLUDE, *exclude))
+
+    def excluded(rel: str) -> bool:
+        parts = rel.split("/")
+        return any(rules.excluded(name, "/".join(parts[: i + 1])) for i, name in enumerate(parts))
+
+    return excluded
 
 
 def walk(

@@ -34,7 +34,10 @@ def load(args: argparse.Namespace) -> tuple[Config, tuple[str, ...] | None]:
         raise UsageError(f"PATH {args.path!r} does not exist")
     pyproject = Path(args.config) if args.config else find_pyproject(path)
     if pyproject is None:
-        raise ConfigError(f"no pyproject.toml at or above {args.path!r}; pass --config PYPROJECT")
+        raise ConfigError(
+            f"no pyproject.toml in {path.resolve()} or above it: run inside your project "
+            "(where pyproject.toml holds [tool.ssot-harness]) or pass --config PYPROJECT"
+        )
     config = load_config(pyproject)
     if not config.families:
         raise ConfigError(

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from harness.pin import front
+from harness.commands import front
 from harness.pin.audit import run_audit
 from harness.pin.baseline import compare, load_baseline, ratchet, write_baseline
 

@@ -1,0 +1,1 @@
+"""This project's ssot-harness adapters and contracts, one package per family."""
