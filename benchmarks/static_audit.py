@@ -1,20 +1,20 @@
-"""Static audit speed on a synthetic monorepo, against ruff and ast.parse measured in the same run.
+"""Static audit and discover speed on a realistic synthetic monorepo, against ruff and ast.parse in the same run.
 
     .venv/bin/python benchmarks/static_audit.py [--files 10000] [--repeat 3]
 
-Generates (once, deterministically from --seed) a tree of about 10,000 modules and 4 million lines
-under benchmarks/.work/monorepo: long modules with classes, functions and imports, and a few dozen
-members of two families spread through it, with its pyproject.toml and baseline. Then measures:
-ruff check --no-cache --select F401; ast.parse of every file in one process; a cold audit (cache
-removed); a warm audit (nothing changed); an audit after one file changed. Medians of --repeat runs;
-peak RSS of each command."""
+Generates (once, deterministically from --seed; see benchmarks/monorepo.py) about 10,000 modules and
+4 million lines under benchmarks/.work/: near-name classes, test doubles, a backups/ folder of
+copies, 300 value-class names defined in many modules, three 3 MB generated modules, packages 8
+deep, 20 families. Then measures, in the same run: ruff check --no-cache --select F401; ast.parse of
+every file in one process; the audit cold and warm with one family and with 20 families; one file
+changed; a one-family config with names = ["*"]; discover, cold. Medians of --repeat runs; peak RSS
+of each command."""
 
 from __future__ import annotations
 
 import argparse
 import ast
 import os
-import random
 import shutil
 import statistics
 import subprocess
@@ -22,131 +22,149 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from monorepo import generate  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
-PYPROJECT = """\
-[tool.ssot-harness]
-roots = ["mono"]
-baseline = "baseline.json"
-
-[tool.ssot-harness.families.payment-gateway-factory]
-canonical = "mono.pkg000.payments:PaymentGatewayFactory"
-names = ["*PaymentGatewayFactory", "get_*payment_gateway_factory"]
-
-[tool.ssot-harness.families.order-notifier]
-canonical = "mono.pkg000.notify:OrderNotifier"
-names = ["*OrderNotifier", "*OrderEmitter"]
-"""
 
 
-def module_text(rnd: random.Random, index: int, packages: int, lines_target: int) -> str:
-    out = ["import os", "import sys", "from dataclasses import dataclass", ""]
-    for _ in range(rnd.randint(2, 6)):
-        out.append(f"from mono.pkg{rnd.randrange(packages):03d}.mod{rnd.randrange(40):03d} import helper_{rnd.randrange(50)}")
-    out.append("")
-    n = 0
-    while len(out) < lines_target:
-        n += 1
-        out += ["@dataclass", f"class Record{index}_{n}:", '    """A record."""', "    name: str", "    size: int = 0", ""]
-        out += [f"    def total_{k}(self, values):" + "\n        acc = 0\n        for v in values:\n            acc += v * "
-                f"{k}\n        return acc + self.size\n" for k in range(rnd.randint(2, 5))]  # fmt: skip
-        out += [f"def helper_{n}(x, y=None):", "    if y is None:", "        return x", "    return [x, y]", ""]
-    return "\n".join(out) + "\n"
-
-
-def generate(tree: Path, files: int, seed: int) -> None:
-    rnd = random.Random(seed)
-    packages = max(1, files // 40)
-    (tree / "mono").mkdir(parents=True)
-    (tree / "mono" / "__init__.py").write_text("")
-    written = 0
-    for p in range(packages):
-        pkg = tree / "mono" / f"pkg{p:03d}"
-        pkg.mkdir()
-        (pkg / "__init__.py").write_text("")
-        for m in range(40):
-            if written >= files:
-                break
-            (pkg / f"mod{m:03d}.py").write_text(module_text(rnd, written, packages, rnd.randint(70, 300)))
-            written += 1
-    base = tree / "mono" / "pkg000"
-    (base / "payments.py").write_text("class PaymentGatewayFactory:\n    def create(self):\n        return 1\n")
-    (base / "notify.py").write_text("class OrderNotifier:\n    def notify(self, e):\n        pass\n")
-    for i in range(24):  # members and callers spread through the tree
-        pkg = tree / "mono" / f"pkg{rnd.randrange(packages):03d}"
-        (pkg / f"legacy_{i}.py").write_text(
-            f"from mono.pkg000.payments import PaymentGatewayFactory\n\n\n"
-            f"class Legacy{i}PaymentGatewayFactory(PaymentGatewayFactory):\n    pass\n\n\n"
-            f"class Old{i}OrderEmitter:\n    def notify(self, e):\n        pass\n\n\n"
-            f"def get_legacy{i}_payment_gateway_factory():\n    return Legacy{i}PaymentGatewayFactory()\n"
-        )
-    (tree / "pyproject.toml").write_text(PYPROJECT)
-
-
-def measure(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall seconds and peak RSS (MiB) of one command, run through a fresh Python that waits for it."""
+def measure(command: list[str], cwd: Path) -> tuple[float, int, float]:
+    """Wall seconds, peak RSS (MiB) and CPU seconds (user + system) of one command, run through a
+    fresh Python that waits for it. Bytecode is written as on a user's machine (the first run
+    compiles the harness once; PYTHONDONTWRITEBYTECODE from the environment is dropped)."""
     probe = (
         "import resource,subprocess,sys,time;t=time.perf_counter();"
         "r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL);"
-        "print(time.perf_counter()-t,resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,r.returncode)"
+        "u=resource.getrusage(resource.RUSAGE_CHILDREN);"
+        "print(time.perf_counter()-t,u.ru_maxrss,u.ru_utime+u.ru_stime,r.returncode)"
     )
-    out = subprocess.run([sys.executable, "-c", probe, *command], cwd=cwd, capture_output=True, text=True, check=True)
-    seconds, rss_kib, rc = out.stdout.split()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    seconds, rss_kib, cpu, rc = out.stdout.split()
     if int(rc) not in (0, 1):
         raise SystemExit(f"{' '.join(command)} exited {rc}")
-    return float(seconds), int(rss_kib) // 1024
+    return float(seconds), int(rss_kib) // 1024, float(cpu)
 
 
-def parse_all(tree: Path) -> float:
-    started = time.perf_counter()
+def parse_all(tree: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of `ast.parse` of every file, in this process."""
+    started, cpu = time.perf_counter(), time.process_time()
     for path in sorted((tree / "mono").rglob("*.py")):
         ast.parse(path.read_bytes(), str(path))
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=20261124)
+    parser.add_argument("--seed", type=int, default=20261125)
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / ".work")
+    parser.add_argument(
+        "--skip-star", action="store_true", help='skip the names = ["*"] run (it parses every file)'
+    )
     args = parser.parse_args()
-    tree = args.work / f"monorepo-{args.files}-{args.seed}"
+    tree = args.work / f"realistic-{args.files}-{args.seed}"
     if not (tree / "pyproject.toml").is_file():
         shutil.rmtree(tree, ignore_errors=True)
         print(f"generating {tree} ...", file=sys.stderr)
         generate(tree, args.files, args.seed)
-    audit = [str(VENV_BIN / "ssot-harness"), "audit", "--config", "pyproject.toml"]
-    if not (tree / "baseline.json").is_file():
-        subprocess.run([str(VENV_BIN / "ssot-harness"), "baseline", "--update", "--allow-increase", "--config", "pyproject.toml"],
-                       cwd=tree, capture_output=True, check=False)  # fmt: skip
+    tool = str(VENV_BIN / "ssot-harness")
+    configs = {
+        "one": ["--config", "configs/one.toml"],
+        "all": [],
+        "star": ["--config", "configs/star.toml"],
+    }
+    caches = {"one": ".ssot-cache-one", "all": ".ssot-cache", "star": ".ssot-cache-star"}
+    for name in ("one", "all"):
+        subprocess.run([tool, "baseline", "--update", "--allow-increase", "--no-cache", *configs[name]], cwd=tree,
+                       capture_output=True, check=False)  # fmt: skip
     files = sum(1 for _ in (tree / "mono").rglob("*.py"))
     lines = sum(p.read_bytes().count(b"\n") for p in (tree / "mono").rglob("*.py"))
-    cache = tree / ".ssot-cache"
-    results: dict[str, list[tuple[float, int]]] = {k: [] for k in ("ruff", "cold", "warm", "changed")}
-    touched = next((tree / "mono" / "pkg001").glob("mod0*.py"))
+    keys = ("ruff", "cold1", "warm1", "cold20", "warm20", "changed20", "star", "discover")
+    results: dict[str, list[tuple[float, int, float]]] = {k: [] for k in keys}
+    touched = sorted((tree / "mono" / "pkg001").glob("mod*.py"))[0]
     for i in range(args.repeat):
-        results["ruff"].append(measure([str(VENV_BIN / "ruff"), "check", "--no-cache", "--select", "F401", "--exit-zero", "-q", "mono"], tree))
-        shutil.rmtree(cache, ignore_errors=True)
-        results["cold"].append(measure(audit, tree))
-        results["warm"].append(measure(audit, tree))
+        results["ruff"].append(
+            measure(
+                [
+                    str(VENV_BIN / "ruff"),
+                    "check",
+                    "--no-cache",
+                    "--select",
+                    "F401",
+                    "--exit-zero",
+                    "-q",
+                    "mono",
+                ],
+                tree,
+            )
+        )
+        for name, (cold, warm) in {"one": ("cold1", "warm1"), "all": ("cold20", "warm20")}.items():
+            shutil.rmtree(tree / caches[name], ignore_errors=True)
+            results[cold].append(measure([tool, "audit", *configs[name]], tree))
+            results[warm].append(measure([tool, "audit", *configs[name]], tree))
         touched.write_text(touched.read_text() + f"\n# edit {i}\n")
-        results["changed"].append(measure(audit, tree))
-    parse_seconds = parse_all(tree)
-    med = {k: statistics.median(s for s, _ in v) for k, v in results.items()}
-    rss = {k: max(m for _, m in v) for k, v in results.items()}
+        results["changed20"].append(measure([tool, "audit"], tree))
+        if (
+            i == 0 and not args.skip_star
+        ):  # parses every file: once is enough (and it needs no baseline)
+            shutil.rmtree(tree / caches["star"], ignore_errors=True)
+            star = [tool, "baseline", "--update", "--allow-increase", *configs["star"]]
+            results["star"].append(measure(star, tree))
+        results["discover"].append(measure([tool, "discover", "mono", "--format", "json"], tree))
+    parse_seconds, parse_cpu = parse_all(tree)
+    results = {k: v or [(float("nan"), 0, float("nan"))] for k, v in results.items()}
+    med = {k: statistics.median(r[0] for r in v) for k, v in results.items()}
+    rss = {k: max(r[1] for r in v) for k, v in results.items()}
+    cpu = {k: statistics.median(r[2] for r in v) for k, v in results.items()}
+    label = {
+        "ruff": "ruff check --no-cache --select F401", "cold1": "audit, 1 family, cold (no cache)",
+        "warm1": "audit, 1 family, warm", "cold20": "audit, 20 families, cold", "warm20": "audit, 20 families, warm",
+        "changed20": "audit, 20 families, one file changed", "star": 'audit, 1 family with names = ["*"], cold (run once, as baseline --update)',
+        "discover": "discover, cold (no cache)",
+    }  # fmt: skip
     print(f"tree: {files} files, {lines:,} lines; cores: {os.cpu_count()}; median of {args.repeat}")
-    print("| measurement | seconds | peak RSS MiB |")
-    print("| --- | --- | --- |")
-    print(f"| ruff check --no-cache --select F401 | {med['ruff']:.2f} | {rss['ruff']} |")
-    print(f"| ast.parse of every file (1 process) | {parse_seconds:.2f} | — |")
-    print(f"| audit, cold (no cache) | {med['cold']:.2f} | {rss['cold']} |")
-    print(f"| audit, warm (nothing changed) | {med['warm']:.2f} | {rss['warm']} |")
-    print(f"| audit, one file changed | {med['changed']:.2f} | {rss['changed']} |")
+    print("| measurement | wall seconds | CPU seconds | peak RSS MiB |")
+    print("| --- | --- | --- | --- |")
+    for key in keys:
+        print(f"| {label[key]} | {med[key]:.2f} | {cpu[key]:.2f} | {rss[key]} |")
+        if key == "ruff":
+            print(
+                f"| ast.parse of every file (1 process) | {parse_seconds:.2f} | {parse_seconds:.2f} | — |"
+            )
+    audits = ("cold1", "warm1", "cold20", "warm20", "changed20")
     print()
-    print(f"- cold audit / ruff: {med['cold'] / med['ruff']:.2f} (target <= 1.0)")
-    print(f"- ast.parse / cold audit: {parse_seconds / med['cold']:.1f}x (target >= 15x)")
-    print(f"- warm audit: {med['warm']:.2f} s (target < 0.5 s)")
+    print(
+        f"- cold audit (1 family) / ruff: {med['cold1'] / med['ruff']:.2f} (target <= 0.5); 20 families: {med['cold20'] / med['ruff']:.2f}"
+    )
+    print(
+        f"- ast.parse-all / cold audit (1 family): {parse_seconds / med['cold1']:.1f}x (target >= 15x); 20 families: {parse_seconds / med['cold20']:.1f}x"
+    )
+    print(
+        f"- warm audit: 1 family {med['warm1']:.2f} s (target <= 0.3 s); 20 families {med['warm20']:.2f} s (target <= 1 s)"
+    )
+    print(f'- names = ["*"] / one-family cold: {med["star"] / med["cold1"]:.1f}x (target <= 3x)')
+    print(
+        f'- peak RSS of the audits: {max(rss[k] for k in audits)} MiB (target <= 150 MiB); names = ["*"]: {rss["star"]} MiB'
+    )
+    print(f"- discover cold / ruff: {med['discover'] / med['ruff']:.2f} (target <= 2)")
+    print(
+        f"- the same ratios in CPU seconds (less sensitive to a shared machine's load): cold 1 family / ruff "
+        f"{cpu['cold1'] / cpu['ruff']:.2f}, 20 families {cpu['cold20'] / cpu['ruff']:.2f}; ast.parse-all / cold "
+        f"{parse_cpu / cpu['cold1']:.1f}x, 20 families {parse_cpu / cpu['cold20']:.1f}x; warm CPU "
+        f"{cpu['warm1']:.2f} s / {cpu['warm20']:.2f} s; discover / ruff {cpu['discover'] / cpu['ruff']:.2f}"
+    )
     return 0
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import fnmatch
+import os
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from harness.errors import ConfigError
-from harness.model import STAGES, Config, Family, MemberRef
+from harness.model import STAGES, Config, Family, MemberRef, Shim
 
 DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".git",
@@ -70,9 +71,11 @@ FAMILY_KEYS: tuple[Key, ...] = (
     Key("adapters", "string", "none", "dotted package holding one adapter per member and the contract tests"),
     Key("divergences", "string", "`divergences.toml` in the adapters package", "accepted divergences file, relative to the project root (option `--ssot-divergences`)"),
     Key("description", "string", '""', "one line shown in reports"),
+    Key("shims", "array of tables", "[]", "members kept on purpose until a date: `[[...families.NAME.shims]]` with `member`, `reason`, `expires` (a date), optional `callers` (modules allowed to use it)"),
 )
 _TOP_KEYS = {k.name for k in TOP_KEYS}
 _FAMILY_KEYS = {k.name for k in FAMILY_KEYS}
+_SHIM_KEYS = {"member", "reason", "expires", "callers"}
 _SECTION = "[tool.ssot-harness]"
 
 
@@ -116,10 +119,15 @@ def read_section(pyproject: Path) -> dict[str, Any] | None:
     return tool.get("ssot-harness") if isinstance(tool, dict) else None
 
 
-def load_config(pyproject: Path) -> Config:
-    """Read `[tool.ssot-harness]` of `pyproject`; a missing section gives an empty config."""
+def load_config(pyproject: Path, *, root: Path | None = None) -> Config:
+    """Read `[tool.ssot-harness]` of `pyproject`; a missing section gives an empty config.
+
+    Paths in it are relative to `root`, the project (default: the folder of `pyproject`).
+    """
     section = read_section(pyproject)
-    return parse_config(section or {}, root=pyproject.parent, source=str(pyproject))
+    return parse_config(
+        section or {}, root=pyproject.parent if root is None else root, source=str(pyproject)
+    )
 
 
 def load_project_config(pyproject: Path) -> Config | None:
@@ -138,10 +146,12 @@ def parse_config(section: dict[str, Any], *, root: Path, source: str = "pyprojec
     if not isinstance(section, dict):
         raise ConfigError(f"{where} must be a table")
     _no_unknown(section, _TOP_KEYS, where)
-    roots = _str_list(section, "roots", where) or (".",)
-    for r in roots:
+    roots = []
+    for given in _str_list(section, "roots", where) or (".",):
+        r = _inside(given, root, f"{where} roots", "a folder or file of the project")
         if not (root / r).exists():
-            raise ConfigError(f"{where} roots: {r!r} does not exist under {root.name or root}")
+            raise ConfigError(f"{where} roots: {given!r} does not exist under {root.name or root}")
+        roots.append(r)
     families_raw = section.get("families", {})
     if not isinstance(families_raw, dict):
         raise ConfigError(
@@ -153,7 +163,7 @@ def parse_config(section: dict[str, Any], *, root: Path, source: str = "pyprojec
     )
     return Config(
         root=str(root),
-        roots=roots,
+        roots=tuple(dict.fromkeys(roots)),
         exclude=_str_list(section, "exclude", where),
         baseline=_str(section, "baseline", where, ".ssot-baseline.json"),
         cache_dir=_str(section, "cache-dir", where, ".ssot-cache"),
@@ -186,12 +196,35 @@ def _import_roots(section: dict[str, Any], root: Path, where: str) -> tuple[str,
     if "import-roots" not in section:
         return ("src",)
     folders = _str_list(section, "import-roots", where)
-    for folder in folders:
+    out = []
+    for given in folders:
+        folder = _inside(given, root, f"{where} import-roots", "a folder on sys.path")
         if not (root / folder).is_dir():
             raise ConfigError(
-                f"{where} import-roots: {folder!r} is not a folder under {root.name or root}"
+                f"{where} import-roots: {given!r} is not a folder under {root.name or root}"
             )
-    return tuple(f.strip("/") for f in folders if f.strip("/") not in ("", "."))
+        if folder != ".":
+            out.append(folder)
+    return tuple(out)
+
+
+def _inside(given: str, root: Path, where: str, what: str) -> str:
+    """`given` (relative to `root`, or absolute) as a normalized posix path inside the project.
+
+    Module names and report paths are derived from paths relative to the project root (the folder
+    of the pyproject.toml), so a path outside it cannot be audited from this config.
+    """
+    base = os.path.abspath(root)
+    full = os.path.normpath(os.path.join(base, given))
+    rel = os.path.relpath(full, base)
+    if rel == ".." or rel.startswith(".." + os.sep):
+        raise ConfigError(
+            f"{where}: {given!r} is outside the project ({base}); {what} must lie under the folder "
+            "of the pyproject.toml that holds this config, because module names and report paths "
+            "are derived from it. Put [tool.ssot-harness] in the pyproject.toml at the top of the "
+            "audited tree (or pass --config with that file)"
+        )
+    return rel.replace(os.sep, "/")
 
 
 def _parse_family(name: str, body: Any, where: str) -> Family:
@@ -230,18 +263,67 @@ def _parse_family(name: str, body: Any, where: str) -> Family:
         adapters=adapters,
         description=_str(body, "description", where, ""),
         divergences=_optional_str(body, "divergences", where),
+        shims=_shims(body.get("shims", []), where),
     )
 
 
-def _check_pattern(pattern: str, where: str) -> None:
-    if not pattern or not re.fullmatch(r"[\w*?\[\]!]+", pattern):
+def _shims(raw: Any, where: str) -> tuple[Shim, ...]:
+    """`[[...families.NAME.shims]]`: member, reason, expires (a date), optional callers (modules)."""
+    if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
         raise ConfigError(
-            f"{where}: {pattern!r} is not a name pattern (letters, digits, _, and * ? [...] wildcards)"
+            f"{where} shims: expected an array of tables, e.g. [[tool.ssot-harness.families.NAME.shims]]"
         )
-    try:
-        re.compile(fnmatch.translate(pattern))
-    except re.error as exc:
-        raise ConfigError(f"{where}: bad pattern {pattern!r}: {exc}") from None
+    out = []
+    for number, table in enumerate(raw, 1):
+        at = f"{where} shims #{number}"
+        _no_unknown(table, _SHIM_KEYS, at)
+        for key in ("member", "reason", "expires"):
+            if key not in table:
+                raise ConfigError(
+                    f"{at}: missing key {key!r} (a shim needs member = 'pkg.mod:Name', a reason, "
+                    "and expires = YYYY-MM-DD)"
+                )
+        member = _member(table["member"], f"{at} member")
+        reason = _str(table, "reason", at, "").strip()
+        if not reason:
+            raise ConfigError(f"{at} reason: say why the shim is kept (e.g. 'plugins import it')")
+        expires = table["expires"]
+        if isinstance(expires, str):
+            try:
+                expires = date.fromisoformat(expires)
+            except ValueError:
+                expires = None
+        if not isinstance(expires, date) or isinstance(expires, datetime):
+            raise ConfigError(
+                f"{at} expires: {table['expires']!r} is not a date; write expires = 2026-12-31"
+            )
+        callers = _str_list(table, "callers", at)
+        for caller in callers:
+            if not re.fullmatch(r"[\w.]+", caller):
+                raise ConfigError(f"{at} callers: {caller!r} is not a dotted module name")
+        out.append(Shim(member, reason, expires, tuple(sorted(set(callers)))))
+    members = [s.member for s in out]
+    for m in members:
+        if members.count(m) > 1:
+            raise ConfigError(f"{where} shims: {m} is declared twice; keep one declaration")
+    return tuple(out)
+
+
+# A name pattern: identifier characters and `*`, `?`, and closed, non-empty `[...]`/`[!...]` sets.
+_PATTERN = re.compile(r"(?:[\w*?]|\[!?[\w-]+\])+")
+
+
+def _check_pattern(pattern: str, where: str) -> None:
+    if not _PATTERN.fullmatch(pattern):
+        hint = ""
+        if pattern.count("[") != pattern.count("]"):
+            hint = " (an unclosed '[': fnmatch would read it as a literal and match no name)"
+        elif "[]" in pattern or "[!]" in pattern:
+            hint = " (an empty [...] set matches nothing)"
+        raise ConfigError(
+            f"{where}: {pattern!r} is not a name pattern{hint}; use letters, digits, _, and the "
+            "wildcards * ? [abc] [!abc] [a-z], e.g. '*EngineFactory'"
+        )
 
 
 def _member(value: Any, where: str) -> MemberRef:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 Stage = Literal["prove", "pinned"]
@@ -37,6 +38,18 @@ class MemberRef:
 
 
 @dataclass(frozen=True)
+class Shim:
+    """A non-canonical member kept on purpose (an alias, a re-export, a stub carrying the family's
+    name) until `expires`, for `reason`; `callers` are the modules allowed to use it (none: it
+    serves code outside the tree only)."""
+
+    member: MemberRef
+    reason: str
+    expires: date
+    callers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Family:
     """One role with many implementations; `canonical` is the one that survives."""
 
@@ -50,6 +63,7 @@ class Family:
     adapters: str | None = None  # dotted package holding one adapter per member (stage 2)
     description: str = ""
     divergences: str | None = None  # accepted divergences file, relative to the project root
+    shims: tuple[Shim, ...] = ()  # members kept on purpose for a while
 
 
 @dataclass(frozen=True)
@@ -104,6 +118,7 @@ class Finding:
     canonical: bool
     detail: str = ""
     fix: str = ""
+    site: str = ""  # the dotted module the place is in (what an import site is recorded by)
 
     @property
     def location(self) -> str:

@@ -1,4 +1,4 @@
-"""What the `audit` and `baseline` commands share: finding the config and the scanned roots from PATH."""
+"""What the `audit` and `baseline` commands share: finding the project, its config and the roots from PATH."""
 
 from __future__ import annotations
 
@@ -20,7 +20,11 @@ def add_common(parser: argparse.ArgumentParser) -> None:
         "to audit only that part (default: .)",
     )
     parser.add_argument(
-        "--config", metavar="PYPROJECT", help="pyproject.toml holding [tool.ssot-harness]"
+        "--config",
+        metavar="PYPROJECT",
+        help="a pyproject.toml holding [tool.ssot-harness] to use instead of the project's own; the "
+        "project (what roots, baseline and PATH are relative to) stays the folder of the nearest "
+        "pyproject.toml at or above PATH (or, when there is none, the folder of PYPROJECT)",
     )
     parser.add_argument(
         "--no-cache", action="store_true", help="neither read nor write the scan cache"
@@ -28,28 +32,48 @@ def add_common(parser: argparse.ArgumentParser) -> None:
 
 
 def load(args: argparse.Namespace) -> tuple[Config, tuple[str, ...] | None]:
-    """The validated config, and the roots to scan when PATH narrows the audit (else None)."""
+    """The validated config, and the project-relative part to report when PATH narrows (else None)."""
     path = Path(args.path or ".")
     if not path.exists():
         raise UsageError(f"PATH {args.path!r} does not exist")
-    pyproject = Path(args.config) if args.config else find_pyproject(path)
-    if pyproject is None:
+    own = find_pyproject(path)
+    if args.config:
+        pyproject = Path(args.config)
+        project = own.parent if own is not None else None
+        config = load_config(pyproject, root=project)
+    elif own is None:
         raise ConfigError(
             f"no pyproject.toml in {path.resolve()} or above it: run inside your project "
             "(where pyproject.toml holds [tool.ssot-harness]) or pass --config PYPROJECT"
         )
-    config = load_config(pyproject)
+    else:
+        pyproject = own
+        config = load_config(pyproject)
     if not config.families:
         raise ConfigError(
             f"{pyproject}: no families in [tool.ssot-harness.families]; declare one "
             "(`ssot-harness discover` suggests some)"
         )
-    root = Path(config.root).resolve()
-    target = path.resolve()
-    if target == root or args.path is None:
+    if args.path is None:
         return config, None
+    root = Path(config.root).resolve()
     try:
-        rel = target.relative_to(root).as_posix()
+        rel = path.resolve().relative_to(root).as_posix()
     except ValueError:
-        raise UsageError(f"PATH {args.path!r} is outside the project of {pyproject}") from None
+        raise UsageError(
+            f"PATH {args.path!r} is outside the project {root} (the folder of {own or pyproject})"
+        ) from None
+    if rel == ".":
+        return config, None
+    if not any(_covers(r, rel) or _covers(rel, r) for r in config.roots):
+        raise UsageError(
+            f"PATH {args.path!r} is not under any of the roots ({', '.join(config.roots)}) of "
+            f"[tool.ssot-harness] in {pyproject}: nothing there is scanned; add it to roots or "
+            "pass a PATH under them"
+        )
     return config, (rel,)
+
+
+def _covers(folder: str, path: str) -> bool:
+    """Whether the project-relative `path` lies at or under `folder`."""
+    return folder == "." or path == folder or path.startswith(folder.rstrip("/") + "/")

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
-from harness.model import KINDS, Config, Family, Finding
-from harness.pin.baseline import Change, Counts, compare, load_baseline
+from harness.model import Config, Family, Finding
+from harness.pin.baseline import (
+    Baseline,
+    Change,
+    FamilyBaseline,
+    Judgement,
+    judge,
+    load_baseline,
+    places_of,
+)
 from harness.pin.members import FamilyResolver, Universe, needles_for
-from harness.scan.facts import FileFacts
+from harness.pin.shims import ShimStatus, judge_shims
+from harness.scan.facts import FileFacts, module_name
 from harness.scan.index import ScanResult, scan
 from harness.scan.skip import Skipped
 
@@ -20,13 +31,32 @@ class FamilyAudit:
     family: Family
     findings: tuple[Finding, ...]
     counts: dict[str, int] = field(hash=False)
-    baseline: dict[str, int] | None = field(hash=False)
-    rises: tuple[Change, ...] = ()
-    drops: tuple[Change, ...] = ()
+    baseline: FamilyBaseline | None = field(hash=False)
+    judgement: Judgement = Judgement()
+    shims: tuple[ShimStatus, ...] = ()
+    covered: frozenset[Finding] = field(default=frozenset(), hash=False)  # live shims' places
+
+    @property
+    def rises(self) -> tuple[Change, ...]:
+        return self.judgement.rises
+
+    @property
+    def drops(self) -> tuple[Change, ...]:
+        return self.judgement.drops
+
+    @property
+    def added(self) -> tuple[str, ...]:
+        """Non-canonical places (identities) present today and absent from the baseline."""
+        return self.judgement.added
 
     @property
     def offenders(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if not f.canonical)
+        """Non-canonical places, except those a live declared shim covers."""
+        return tuple(f for f in self.findings if not f.canonical and f not in self.covered)
+
+    @property
+    def shim_problems(self) -> tuple[ShimStatus, ...]:
+        return tuple(s for s in self.shims if s.problem)
 
     @property
     def members(self) -> tuple[str, ...]:
@@ -38,7 +68,13 @@ class FamilyAudit:
 
     @property
     def failed(self) -> bool:
-        return self.pinned_violation or bool(self.rises) or self.baseline is None
+        return (
+            self.pinned_violation
+            or bool(self.rises)
+            or bool(self.added)
+            or self.baseline is None
+            or bool(self.shim_problems)
+        )
 
     @property
     def verdict(self) -> str:
@@ -48,16 +84,33 @@ class FamilyAudit:
             f"{fam.name} [{fam.stage}]: {len(members)} member{'s' * (len(members) != 1)}, "
             f"{len(self.offenders)} non-canonical place{'s' * (len(self.offenders) != 1)}"
         )
+        j = self.judgement
+        live = len(self.shims) - len(self.shim_problems)
+        if live:
+            head += f", {live} live declared shim{'s' * (live != 1)}"
+        if self.shim_problems:
+            return f"FAIL {head}; " + "; ".join(
+                f"shim {s.shim.member} {s.problem}" for s in self.shim_problems
+            )
         if self.pinned_violation:
             return f"FAIL {head}; pinned to {fam.canonical}, so only the canonical may remain"
         if self.baseline is None:
             return f"FAIL {head}; not in the baseline yet (run `ssot-harness baseline --update`)"
-        if self.rises:
-            return f"FAIL {head}; rose above the baseline: " + ", ".join(
-                f"{c.kind} {c.old} -> {c.new}" for c in self.rises
+        if j.rises or j.added:
+            parts = [f"{c.kind} {c.old} -> {c.new}" for c in j.rises]
+            if j.added:
+                parts.append("added " + "; added ".join(j.added))
+            if j.added and j.removed:
+                parts.append("removed " + "; removed ".join(j.removed))
+            what = "rose above the baseline" if j.rises else "new places not in the baseline"
+            return (
+                f"FAIL {head}; {what}: {', '.join(parts)} (use {fam.canonical} instead; "
+                "`baseline --update` only ever removes entries)"
             )
-        if self.drops:
-            drops = ", ".join(f"{c.kind} {c.old} -> {c.new}" for c in self.drops)
+        if j.drops or j.removed:
+            drops = ", ".join(f"{c.kind} {c.old} -> {c.new}" for c in j.drops) or (
+                "removed " + "; removed ".join(j.removed)
+            )
             return f"ok   {head}; below the baseline ({drops}): tighten it with `ssot-harness baseline --update`"
         return f"ok   {head}; within the baseline"
 
@@ -75,8 +128,9 @@ class AuditReport:
     def failed(self) -> bool:
         return any(f.failed for f in self.families)
 
-    def counts(self) -> Counts:
-        return {fa.family.name: dict(fa.counts) for fa in self.families}
+    def current(self) -> Baseline:
+        """What `baseline --update` would record today, per family."""
+        return {fa.family.name: places_of(fa.findings) for fa in self.families}
 
     def family(self, name: str) -> FamilyAudit:
         for fa in self.families:
@@ -95,20 +149,29 @@ def scan_for(config: Config, *, use_cache: bool = True, jobs: int | None = None)
     needles: set[str] = set()
     for fam in config.families:
         needles |= needles_for(fam)
+    if "" in needles:  # a pattern with no literal (names = ["*"]): every file is a candidate
+        needles = set()
     root = Path(config.root)
 
-    def aliases(facts: tuple[FileFacts, ...]) -> set[str]:
-        universe = Universe(facts)
+    def learned(current: Iterable[str]) -> set[str]:
+        return set(current) - needles
+
+    def aliases(facts: tuple[FileFacts, ...], needles: tuple[str, ...]) -> set[str]:
+        """Names that reach a member under another name: what importers of an alias mention."""
+        patterns = [p for fam in config.families for p in fam.names]
+        universe = Universe(facts, patterns=patterns, needles=needles, learned=learned(needles))
         names: set[str] = set()
         for fam in config.families:
             try:
                 resolver = FamilyResolver(fam, universe)
             except Exception:  # noqa: BLE001 - config problems are reported by the audit itself
                 continue
+            # every member, whatever its name (an alias, a subclass found through `bases`), is
+            # looked for: `mod:Name` is imported as Name, `mod:Cls.attr` is reached through Cls
             names |= {
-                f.member.rpartition(".")[2].rpartition(":")[2]
+                f.member.partition(":")[2].split(".")[0]
                 for f in resolver.findings()
-                if f.kind == "alias"
+                if f.kind in ("alias", "definition")
             }
         return names
 
@@ -127,32 +190,46 @@ def scan_for(config: Config, *, use_cache: bool = True, jobs: int | None = None)
 def audit(
     config: Config,
     result: ScanResult,
-    baseline: Counts | None,
+    baseline: Baseline | None,
     *,
     only: tuple[str, ...] | None = None,
+    today: date | None = None,
 ) -> AuditReport:
     """Judge every family of `config` over the scan `result` against `baseline` (None: no baseline).
+
+    Declared shims are judged on `today` (default: the current date).
 
     `only` narrows the report to findings under those project-relative paths; resolution still uses
     the whole scan, a rise is still a rise, but counts below the baseline are not reported as drops.
     """
-    universe = Universe(result.facts, result.modules)
+    unread = {
+        module_name(s.path.as_posix(), config.import_roots)[0]: s
+        for s in result.skipped
+        if s.path.suffix in (".py", ".pyi")
+    }
+    patterns = [p for fam in config.families for p in fam.names]
+    base = {n for fam in config.families for n in needles_for(fam)}
+    universe = Universe(
+        result.facts,
+        result.modules,
+        skipped=unread,
+        patterns=patterns,
+        needles=result.needles,
+        learned=set(result.needles) - base,
+    )
     audits = []
     for fam in config.families:
-        findings = tuple(
-            f
-            for f in FamilyResolver(fam, universe).findings()
-            if only is None or _under(f.path, only)
-        )
-        counts = {k: sum(1 for f in findings if f.kind == k and not f.canonical) for k in KINDS}
+        everything = FamilyResolver(fam, universe).findings()
+        shims, covered = judge_shims(fam, everything, today or date.today())
+        findings = tuple(f for f in everything if only is None or _under(f.path, only))
+        if only is not None:  # shims whose places all lie outside PATH are not this report's
+            shims = tuple(s for s in shims if any(_under(f.path, only) for f in s.places))
+        now = places_of(findings)
         old = None if baseline is None else baseline.get(fam.name)
-        if old is None:
-            rises, drops = [], []  # type: list[Change], list[Change]
-        else:
-            rises, drops = compare({fam.name: old}, {fam.name: counts})
-        if only is not None:
-            drops = []
-        audits.append(FamilyAudit(fam, findings, counts, old, tuple(rises), tuple(drops)))
+        judgement = Judgement() if old is None else judge(fam.name, old, now)
+        if only is not None:  # outside PATH nothing was looked at: nothing "went down" there
+            judgement = replace(judgement, drops=(), removed=())
+        audits.append(FamilyAudit(fam, findings, dict(now.counts), old, judgement, shims, covered))
     skipped = tuple(s for s in result.skipped if only is None or _under(s.path.as_posix(), only))
     return AuditReport(
         families=tuple(audits),

@@ -1,18 +1,35 @@
-"""The ratchet: a JSON file of non-canonical counts per family and kind that may only go down."""
+"""The ratchet: a JSON file of each family's non-canonical places (identities and counts) that may only shrink.
+
+A place's identity is stable across edits that do not change what it is: `definition
+pkg.mod:Qual`, `alias pkg.mod:Name`, and for sites that use a member `import pkg.mod:Qual in
+pkg.user` (re-exports and references likewise, by the module they are in). Line numbers are
+not part of it. The counts per kind are kept as the summary. Version 1 files held counts only;
+they are still read (compared by count) until `baseline --update` migrates them.
+"""
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from harness.errors import ConfigError
-from harness.model import KINDS
+from harness.model import KINDS, Finding
+from harness.scan.atomic import write_text_atomic
 
-Counts = dict[str, dict[str, int]]  # family -> kind -> count of non-canonical findings
-_VERSION = 1
+_VERSION = 2
+
+
+@dataclass(frozen=True)
+class FamilyBaseline:
+    """One family's recorded non-canonical places: counts per kind, and identities (None: counts only)."""
+
+    counts: Mapping[str, int]
+    entries: frozenset[str] | None = None
+
+
+Baseline = dict[str, FamilyBaseline]  # family name -> what was recorded
 
 
 @dataclass(frozen=True)
@@ -27,87 +44,148 @@ class Change:
         return f"{self.family} {self.kind}: {old} -> {self.new}"
 
 
-def load_baseline(path: Path) -> Counts | None:
-    """The recorded counts, or None when the file does not exist."""
+@dataclass(frozen=True)
+class Judgement:
+    """Today's places of one family against its baseline: count rises/drops, identities added/removed."""
+
+    rises: tuple[Change, ...] = ()
+    drops: tuple[Change, ...] = ()
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+def identity(finding: Finding) -> str:
+    """What a non-canonical place is, without its line: kind, member, and the module using it."""
+    if finding.kind in ("definition", "alias") or not finding.site:
+        return f"{finding.kind} {finding.member}"
+    return f"{finding.kind} {finding.member} in {finding.site}"
+
+
+def places_of(findings: Iterable[Finding]) -> FamilyBaseline:
+    """The baseline entry today's findings of one family would record."""
+    places = [f for f in findings if not f.canonical]
+    counts = {k: sum(1 for f in places if f.kind == k) for k in KINDS}
+    return FamilyBaseline(counts, frozenset(identity(f) for f in places))
+
+
+def judge(family: str, old: FamilyBaseline, new: FamilyBaseline) -> Judgement:
+    rises: list[Change] = []
+    drops: list[Change] = []
+    for kind in KINDS:
+        before, after = old.counts.get(kind, 0), new.counts.get(kind, 0)
+        if after > before:
+            rises.append(Change(family, kind, before, after))
+        elif after < before:
+            drops.append(Change(family, kind, before, after))
+    if old.entries is None or new.entries is None:
+        return Judgement(tuple(rises), tuple(drops))
+    return Judgement(
+        tuple(rises),
+        tuple(drops),
+        tuple(sorted(new.entries - old.entries)),
+        tuple(sorted(old.entries - new.entries)),
+    )
+
+
+def load_baseline(path: Path) -> Baseline | None:
+    """The recorded baseline, or None when the file does not exist."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not valid UTF-8 (byte {exc.start}); a baseline is JSON written by "
+            "`ssot-harness baseline --update`: restore it from version control or delete it and "
+            "record a new one"
+        ) from None
     except (OSError, json.JSONDecodeError) as exc:
         raise ConfigError(
             f"{path}: not a readable baseline ({exc}); fix it or delete it and run "
             "`ssot-harness baseline --update`"
         ) from None
     families = data.get("families") if isinstance(data, dict) else None
-    if not isinstance(families, dict):
-        raise ConfigError(f"{path}: a baseline needs a 'families' table of family -> kind -> count")
-    out: Counts = {}
-    for family, kinds in families.items():
-        if not isinstance(kinds, dict) or not all(
-            k in KINDS and isinstance(v, int) and v >= 0 for k, v in kinds.items()
-        ):
-            raise ConfigError(
-                f"{path}: family {family!r} must map kinds ({', '.join(KINDS)}) to counts >= 0"
-            )
-        out[family] = dict(kinds)
-    return out
+    version = data.get("version", 1) if isinstance(data, dict) else None
+    if not isinstance(families, dict) or version not in (1, _VERSION):
+        raise ConfigError(
+            f"{path}: not a baseline of version 1 or {_VERSION} with a 'families' table; "
+            "restore it from version control or delete it and run `ssot-harness baseline --update`"
+        )
+    return {family: _family(path, family, body, version) for family, body in families.items()}
 
 
-def render_baseline(counts: Counts) -> str:
-    """Byte-stable JSON: sorted families, every kind, two-space indent, trailing newline."""
-    body = {
-        "version": _VERSION,
-        "families": {f: {k: counts[f].get(k, 0) for k in KINDS} for f in sorted(counts)},
-    }
-    return json.dumps(body, indent=2) + "\n"
+def _family(path: Path, family: str, body: object, version: int) -> FamilyBaseline:
+    counts = body.get("counts") if version == 2 and isinstance(body, dict) else body
+    entries = body.get("entries") if version == 2 and isinstance(body, dict) else None
+    if not isinstance(counts, dict) or not all(
+        k in KINDS and type(v) is int and v >= 0 for k, v in counts.items()
+    ):
+        raise ConfigError(
+            f"{path}: family {family!r} must map kinds ({', '.join(KINDS)}) to whole counts >= 0 "
+            f"(got {json.dumps(counts)})"
+        )
+    if entries is not None and (
+        not isinstance(entries, list) or not all(isinstance(e, str) for e in entries)
+    ):
+        raise ConfigError(f"{path}: family {family!r} entries must be a list of strings")
+    return FamilyBaseline(
+        {k: counts.get(k, 0) for k in KINDS}, None if entries is None else frozenset(entries)
+    )
 
 
-def write_baseline(path: Path, counts: Counts) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".baseline-", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(render_baseline(counts))
-    os.replace(tmp, path)
+def counts_only(baseline: Baseline) -> list[str]:
+    """Families recorded by count only (a version 1 baseline): a swap cannot be seen for them."""
+    return sorted(f for f, b in baseline.items() if b.entries is None)
 
 
-def compare(old: Counts, current: Counts) -> tuple[list[Change], list[Change]]:
-    """(rises, drops) of `current` against `old`, for the families in `current`."""
-    rises: list[Change] = []
-    drops: list[Change] = []
-    for family in sorted(current):
-        for kind in KINDS:
-            new = current[family].get(kind, 0)
-            if family not in old:
-                if new:
-                    rises.append(Change(family, kind, None, new))
-                continue
-            before = old[family].get(kind, 0)
-            if new > before:
-                rises.append(Change(family, kind, before, new))
-            elif new < before:
-                drops.append(Change(family, kind, before, new))
-    return rises, drops
+def render_baseline(baseline: Baseline) -> str:
+    """Byte-stable JSON: sorted families and entries, every kind, two-space indent, trailing newline."""
+    body: dict[str, object] = {}
+    for family in sorted(baseline):
+        fb = baseline[family]
+        item: dict[str, object] = {"counts": {k: fb.counts.get(k, 0) for k in KINDS}}
+        if fb.entries is not None:
+            item["entries"] = sorted(fb.entries)
+        body[family] = item
+    return json.dumps({"version": _VERSION, "families": body}, indent=2) + "\n"
+
+
+def write_baseline(path: Path, baseline: Baseline) -> None:
+    write_text_atomic(path, render_baseline(baseline))
 
 
 def ratchet(
-    old: Counts | None, current: Counts, *, allow_increase: bool
-) -> tuple[Counts, list[Change]]:
-    """The next baseline: every count lowered to today's, families no longer configured dropped.
+    old: Baseline | None, current: Baseline, *, allow_increase: bool
+) -> tuple[Baseline, list[Change], list[str]]:
+    """The next baseline, the count rises and the added identities (`family: entry`).
 
-    A rise is kept at the old count unless `allow_increase`; the rises are returned either way, so
-    the caller can refuse (exit 1) or warn loudly. A family absent from the old baseline is recorded
-    as it is today: adding a family is not a rise.
+    Entries are only ever removed: an entry recorded before and gone today is dropped; one present
+    today and not recorded stays out (and is returned) unless `allow_increase`, which records
+    today's places as they are. Counts are lowered the same way. A family absent from the old
+    baseline, or recorded by count only (version 1), is recorded as it is today when its counts
+    did not rise: adding a family, or migrating it to identities, is not a rise.
     """
     if old is None:
-        return {f: dict(current[f]) for f in current}, []
-    rises = [c for c in compare(old, current)[0] if c.old is not None]
-    new: Counts = {}
-    for family, kinds in current.items():
-        if family not in old:
-            new[family] = dict(kinds)
+        return dict(current), [], []
+    new: Baseline = {}
+    rises: list[Change] = []
+    added: list[str] = []
+    for family, now in current.items():
+        before = old.get(family)
+        if before is None or allow_increase:
+            new[family] = now
+            if before is not None:
+                j = judge(family, before, now)
+                rises += j.rises
+                added += [f"{family}: {e}" for e in j.added]
             continue
-        new[family] = {
-            k: (kinds.get(k, 0) if allow_increase else min(kinds.get(k, 0), old[family].get(k, 0)))
-            for k in KINDS
-        }
-    return new, rises
+        j = judge(family, before, now)
+        rises += j.rises
+        added += [f"{family}: {e}" for e in j.added]
+        counts = {k: min(now.counts.get(k, 0), before.counts.get(k, 0)) for k in KINDS}
+        if before.entries is None:
+            entries = None if j.rises else now.entries
+        else:
+            entries = before.entries & (now.entries or frozenset())
+        new[family] = FamilyBaseline(counts, entries)
+    return new, rises, added

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from harness.errors import ConfigError
 from harness.model import Family, Finding, MemberRef
 from harness.scan.facts import Definition, FileFacts
+from harness.scan.skip import Skipped
 
 # A resolved symbol: ("member", ref) a family member; ("def", ref) any other definition;
 # ("module", name) a module; None when the name leads outside the scanned facts.
@@ -36,9 +37,24 @@ def needles_for(family: Family) -> set[str]:
 
 
 class Universe:
-    """The facts of one scan, indexed for name resolution across modules."""
+    """The facts of one scan, indexed for name resolution across modules.
 
-    def __init__(self, facts: Iterable[FileFacts], modules: Iterable[str] = ()) -> None:
+    `patterns` are every family's name patterns: the distinct names defined or bound in the tree are
+    matched against all of them at once (one compiled alternation), so a family's own patterns only
+    ever run over the few names that matched something. `skipped` maps a module to why its file
+    was not read, so a config naming it can say so.
+    """
+
+    def __init__(
+        self,
+        facts: Iterable[FileFacts],
+        modules: Iterable[str] = (),
+        *,
+        skipped: dict[str, Skipped] | None = None,
+        patterns: Iterable[str] = (),
+        needles: Iterable[str] | None = None,
+        learned: Iterable[str] = (),
+    ) -> None:
         self.files = {
             f.module: f
             for f in sorted(facts, key=lambda f: (f.path.endswith(".pyi"), f.path))[::-1]
@@ -46,7 +62,71 @@ class Universe:
         self.defs: dict[tuple[str, str], tuple[FileFacts, Definition]] = {
             (f.module, d.qualname): (f, d) for f in self.files.values() for d in f.definitions
         }
+        # module-level names bound by `from m import X as Name` or `Name = value`
+        self.bindings: set[tuple[str, str]] = set()
+        for f in self.files.values():
+            self.bindings.update(
+                (f.module, i.asname)
+                for i in f.name_imports
+                if i.asname != i.name and i.scope != "function"
+            )
+            self.bindings.update((f.module, a.target) for a in f.assignments if "." not in a.target)
+        self.bindings -= set(self.defs)
         self.modules = frozenset(modules) | frozenset(self.files)
+        self.skipped = skipped or {}
+        # `base.attr` references can only reach a member when attr mentions a needle (a member's
+        # name, or an alias name learned by the scan): the others are not resolved at all
+        self.needles = frozenset(needles or ())
+        self.learned = frozenset(learned)  # names the scan learned (aliases, members' own names)
+        self._texts: dict[str, str] = {}
+        unique = sorted(self.needles)
+        rx = re.compile("|".join(map(re.escape, unique))) if unique else None
+        self.may_reach = (
+            (lambda _attr: True) if rx is None else (lambda attr: rx.search(attr) is not None)
+        )
+        self._by_name: dict[str, list[tuple[str, str]]] = {}
+        everything = compile_patterns(patterns)
+        for key in (*self.defs, *sorted(self.bindings)):
+            own = key[1].rpartition(".")[2]
+            if everything is None or everything.match(own):
+                self._by_name.setdefault(own, []).append(key)
+
+    def text(self, facts: FileFacts) -> str:
+        """Every identifier the file's facts hold, one string (what a family's needles are searched in)."""
+        found = self._texts.get(facts.path)
+        if found is None:
+            parts = [facts.module]
+            parts += [d.qualname for d in facts.definitions]
+            parts += [d for d_ in facts.definitions for d in d_.bases]
+            parts += [f"{i.module}.{i.name} {i.asname}" for i in facts.name_imports]
+            parts += [m.module for m in facts.module_imports]
+            parts += [f"{a.target} {a.value}" for a in facts.assignments]
+            parts += [f"{r.base}.{r.attr}" for r in facts.references]
+            found = self._texts[facts.path] = "\n".join(parts)
+        return found
+
+    def relevance(self, family_needles: Iterable[str]) -> re.Pattern[str] | None:
+        """A regex finding a family's needles, or the names the scan learned, in `text` (None: every
+        file is relevant, e.g. a pattern without a literal, or no scan needles known)."""
+        own = {n for n in family_needles if n}
+        if not self.needles or len(own) < len(set(family_needles)) or not own:
+            return None
+        return re.compile("|".join(map(re.escape, sorted(own | self.learned))))
+
+    def matching(self, patterns: Iterable[str]) -> list[tuple[str, str]]:
+        """(module, qualname) of every definition or binding whose own name matches a pattern."""
+        rx = compile_patterns(patterns)
+        if rx is None:
+            return []
+        return [key for name, keys in self._by_name.items() if rx.match(name) for key in keys]
+
+
+def compile_patterns(patterns: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex matching a whole name against any of the fnmatch `patterns` (None: no pattern)."""
+    unique = sorted(set(patterns))
+    if not unique:
+        return None
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in unique))
 
 
 class FamilyResolver:
@@ -81,10 +161,7 @@ class FamilyResolver:
         fam = self.family
         found: set[MemberRef] = {fam.canonical, *fam.members}
         bases = {b.rpartition(".")[2] for b in fam.bases}
-        for module, qual in self.u.defs:
-            own = qual.rpartition(".")[2]
-            if any(fnmatch.fnmatchcase(own, p) for p in fam.names):
-                found.add(MemberRef(module, qual))
+        found.update(MemberRef(module, qual) for module, qual in self.u.matching(fam.names))
         while bases:  # subclasses of members found through `bases`, transitively
             grown = {
                 MemberRef(module, qual)
@@ -100,9 +177,14 @@ class FamilyResolver:
         """The definition `ref` resolves to; a ConfigError naming the key when there is none."""
         where = f"[tool.ssot-harness.families.{self.family.name}] {key}"
         if ref.module not in self.u.files:
+            skip = self.u.skipped.get(ref.module)
+            if skip is not None:
+                raise ConfigError(
+                    f"{where}: {ref} cannot be checked: its file {skip.path.as_posix()} was not "
+                    f"read ({skip.reason}); fix the file (or the config) and run again"
+                )
             raise ConfigError(
-                f"{where}: {ref} does not exist in the tree: no module {ref.module!r} among the scanned files "
-                "(check the module path and [tool.ssot-harness] roots)"
+                f"{where}: {ref} does not exist in the tree: {self._no_module(ref.module)}"
             )
         sym = self.resolve_dotted(ref.module, ref.qualname)
         if sym is None or sym[0] == "module":
@@ -110,6 +192,21 @@ class FamilyResolver:
                 f"{where}: {ref} does not exist in the tree: {ref.module} defines no {ref.qualname!r}"
             )
         return sym[1]  # type: ignore[return-value]  # the definition it resolves to
+
+    def _no_module(self, module: str) -> str:
+        text = (
+            f"no module {module!r} among the scanned files. Module names are the file paths "
+            "below [tool.ssot-harness] roots, minus the folders listed in import-roots (those on "
+            "sys.path; default ['src']): check the module path, roots and import-roots"
+        )
+        longer = sorted(m for m in self.u.modules if m.endswith("." + module))
+        if longer:
+            head = longer[0][: -len(module) - 1].replace(".", "/")
+            text += (
+                f". The tree has {longer[0]!r}: if {head!r} is a folder on sys.path, add it to "
+                "import-roots"
+            )
+        return text
 
     # name resolution ------------------------------------------------------------------------
     def lookup(self, module: str, name: str) -> Symbol:
@@ -127,6 +224,14 @@ class FamilyResolver:
         return sym
 
     def _lookup(self, module: str, name: str) -> Symbol:
+        sym = self._resolve(module, name)
+        if (sym is None or sym[0] != "member") and (module, name) in self.u.bindings:
+            ref = MemberRef(module, name)
+            if ref in self.members:
+                return ("member", ref)  # the family's name bound to something else: a member too
+        return sym
+
+    def _resolve(self, module: str, name: str) -> Symbol:
         ref = MemberRef(module, name)
         if (module, name) in self.u.defs:
             return ("member", ref) if ref in self.members else ("def", ref)
@@ -178,14 +283,18 @@ class FamilyResolver:
 
     # findings -------------------------------------------------------------------------------
     def findings(self) -> list[Finding]:
+        """Every place of the family, from the files that mention one of its needles (or a name
+        learned by the scan): the others cannot hold one, so they are not walked at all."""
+        rx = self.u.relevance(needles_for(self.family))
         out: list[Finding] = []
         for facts in self.u.files.values():
-            out.extend(self._file_findings(facts))
+            if rx is None or rx.search(self.u.text(facts)):
+                out.extend(self._file_findings(facts))
         return sorted(set(out))
 
     def _finding(
         self,
-        path: str,
+        f: FileFacts,
         line: int,
         kind: str,
         member: MemberRef,
@@ -195,13 +304,15 @@ class FamilyResolver:
         if canonical is None:
             canonical = member in self.canonical_refs
         fix = "" if canonical else f"use {self.canonical} instead"
-        return Finding(self.family.name, path, line, kind, member.id, canonical, detail, fix)
+        return Finding(
+            self.family.name, f.path, line, kind, member.id, canonical, detail, fix, f.module
+        )
 
     def _file_findings(self, f: FileFacts) -> Iterable[Finding]:
         for d in f.definitions:
             ref = MemberRef(f.module, d.qualname)
             if ref in self.members:
-                yield self._finding(f.path, d.line, "definition", ref, d.kind)
+                yield self._finding(f, d.line, "definition", ref, d.kind)
         for a in f.assignments:
             target = self.resolve_dotted(f.module, a.value)
             ref = MemberRef(f.module, a.target)
@@ -209,12 +320,27 @@ class FamilyResolver:
                 if "." not in a.target:
                     self.lookup(f.module, a.target)  # registers the alias as a member
                 detail = f"{a.target} = {a.value} (alias of {target[1]})"
-                yield self._finding(f.path, a.line, "alias", ref, detail, canonical=False)
+                yield self._finding(f, a.line, "alias", ref, detail, canonical=False)
+            elif ref in self.members and (f.module, a.target) not in self.u.defs:
+                detail = f"{a.target} = {a.value} ({_bound_detail(target)})"
+                yield self._finding(f, a.line, "alias", ref, detail, canonical=False)
         modules: dict[str, str] = {}  # local name -> module, for `name.Member` references
         for imp in f.name_imports:
             sym = self.lookup(imp.module, imp.name)
             if sym is None and f"{imp.module}.{imp.name}" in self.u.modules:
                 sym = ("module", f"{imp.module}.{imp.name}")
+            bound_ref = MemberRef(f.module, imp.asname)
+            if (
+                imp.asname != imp.name
+                and imp.scope != "function"
+                and bound_ref in self.members
+                and (sym is None or sym[0] != "member")
+            ):
+                detail = (
+                    f"from {imp.module} import {imp.name} as {imp.asname} ({_bound_detail(sym)})"
+                )
+                yield self._finding(f, imp.line, "alias", bound_ref, detail, canonical=False)
+                continue
             if sym is not None and sym[0] == "module":
                 modules[imp.asname] = sym[1]  # type: ignore[assignment]
                 continue
@@ -231,19 +357,21 @@ class FamilyResolver:
                         f.module, imp.asname
                     )  # registers the module-level alias as a member
                 detail = f"{text} as {imp.asname} (alias of {member}; {_SCOPE_DETAIL[imp.scope]})"
-                yield self._finding(f.path, imp.line, "alias", ref, detail, canonical=False)
+                yield self._finding(f, imp.line, "alias", ref, detail, canonical=False)
             elif imp.scope != "function" and (f.is_package or imp.name in (f.all_names or ())):
                 how = "in __all__" if imp.name in (f.all_names or ()) else "in the package __init__"
-                yield self._finding(f.path, imp.line, "reexport", member, f"{text} ({how})")
+                yield self._finding(f, imp.line, "reexport", member, f"{text} ({how})")
             else:
                 yield self._finding(
-                    f.path, imp.line, "import", member, f"{text} ({_SCOPE_DETAIL[imp.scope]})"
+                    f, imp.line, "import", member, f"{text} ({_SCOPE_DETAIL[imp.scope]})"
                 )
         for mimp in f.module_imports:
             if mimp.binding:
                 modules.setdefault(mimp.binding, _bound_module(mimp.module, mimp.binding))
         seen: set[tuple[int, MemberRef]] = set()
         for r in f.references:
+            if not self.u.may_reach(r.attr):
+                continue
             head = r.base.split(".")[0]
             sym = None
             line, kind, detail = r.line, "reference", f"{r.base}.{r.attr}"
@@ -262,13 +390,18 @@ class FamilyResolver:
                 sym = self._attr(self.resolve_dotted(f.module, r.base), r.attr)
             if sym and sym[0] == "member" and (line, sym[1]) not in seen:  # type: ignore[comparison-overlap]
                 seen.add((line, sym[1]))  # type: ignore[arg-type]
-                yield self._finding(f.path, line, kind, sym[1], detail)  # type: ignore[arg-type]
+                yield self._finding(f, line, kind, sym[1], detail)  # type: ignore[arg-type]
 
     def resolve_dotted_module(self, module: str, middle: list[str], attr: str) -> Symbol:
         sym: Symbol = ("module", module)
         for part in [*middle, attr]:
             sym = self._attr(sym, part)
         return sym
+
+
+def _bound_detail(target: Symbol) -> str:
+    what = "a name outside the scanned tree" if target is None else f"{target[0]} {target[1]}"
+    return f"binds the family's name to {what}, which is not a member"
 
 
 def _bound_module(module: str, binding: str) -> str:

@@ -23,7 +23,21 @@ def as_data(report: AuditReport) -> dict[str, Any]:
                 "verdict": fa.verdict,
                 "members": list(fa.members),
                 "counts": fa.counts,
-                "baseline": fa.baseline,
+                "baseline": None if fa.baseline is None else dict(fa.baseline.counts),
+                "added": list(fa.added),
+                "removed": list(fa.judgement.removed),
+                "shims": [
+                    {
+                        "member": st.shim.member.id,
+                        "reason": st.shim.reason,
+                        "expires": st.shim.expires.isoformat(),
+                        "callers": list(st.shim.callers),
+                        "state": st.state,
+                        "problem": st.problem,
+                        "places": [f"{f.location} {f.kind}" for f in st.places],
+                    }
+                    for st in fa.shims
+                ],
                 "findings": [
                     {
                         "path": f.path,
@@ -33,6 +47,7 @@ def as_data(report: AuditReport) -> dict[str, Any]:
                         "canonical": f.canonical,
                         "detail": f.detail,
                         "fix": f.fix,
+                        "shim": f in fa.covered,
                     }
                     for f in fa.findings
                 ],

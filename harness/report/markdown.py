@@ -30,9 +30,24 @@ def render(report: AuditReport) -> str:
             "| --- | --- | --- | --- | --- |",
         ]
         for f in fa.findings:
+            fix = "declared shim" if f in fa.covered else f.fix
             lines.append(
-                f"| `{f.location}` | {f.kind} | `{f.member}` | {'yes' if f.canonical else 'no'} | {_cell(f.fix)} |"
+                f"| `{f.location}` | {f.kind} | `{f.member}` | {'yes' if f.canonical else 'no'} | {_cell(fix)} |"
             )
+        if fa.shims:
+            lines += [
+                "",
+                f"### shims of {fa.family.name}",
+                "",
+                "| shim | expires | reason | callers | state |",
+                "| --- | --- | --- | --- | --- |",
+            ]
+            for st in fa.shims:
+                state = "✅ live" if not st.problem else f"❌ {_cell(st.problem)}"
+                lines.append(
+                    f"| `{st.shim.member}` | {st.shim.expires.isoformat()} | {_cell(st.shim.reason)} "
+                    f"| {', '.join(st.shim.callers) or 'none'} | {state} |"
+                )
     lines += ["", f"## skipped ({len(report.skipped)})", ""]
     lines += [f"- `{s.path.as_posix()}`: {_cell(s.reason)}" for s in report.skipped] or ["none"]
     return "\n".join(lines) + "\n"

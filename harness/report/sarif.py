@@ -36,16 +36,21 @@ def as_data(report: AuditReport) -> dict[str, Any]:
                 "properties": {"tags": ["ssot", "maintainability"]},
             }
         )
-        for f in fa.offenders:
+        shim_of = {f: st for st in fa.shims for f in st.places}
+        for f in sorted((*fa.offenders, *fa.covered)):
             fingerprint = hashlib.sha256(
                 f"{f.family}|{f.path}|{f.kind}|{f.member}|{f.detail}".encode()
             ).hexdigest()
+            text = f"{f.kind} of {f.member} ({f.detail}): {f.fix}"
+            if f in fa.covered:
+                st = shim_of[f].shim
+                text = f"{f.kind} of {f.member}: declared shim until {st.expires.isoformat()} ({st.reason})"
             results.append(
                 {
                     "ruleId": f"ssot/{fam.name}",
                     "ruleIndex": index,
-                    "level": level,
-                    "message": {"text": f"{f.kind} of {f.member} ({f.detail}): {f.fix}"},
+                    "level": "note" if f in fa.covered else level,
+                    "message": {"text": text},
                     "locations": [
                         {
                             "physicalLocation": {
@@ -57,7 +62,15 @@ def as_data(report: AuditReport) -> dict[str, Any]:
                     "partialFingerprints": {"ssotFinding/v1": fingerprint[:32]},
                 }
             )
-    notifications = [
+    notifications: list[dict[str, Any]] = [
+        {
+            "level": "error",
+            "message": {"text": f"{fa.family.name}: shim {st.shim.member} {st.problem}"},
+        }
+        for fa in report.families
+        for st in fa.shim_problems
+    ]
+    notifications += [
         {
             "level": "warning",
             "message": {"text": f"skipped: {s.reason}"},

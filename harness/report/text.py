@@ -31,12 +31,19 @@ def render(report: AuditReport) -> str:
             group = [f for f in fa.findings if f.kind == kind]
             if not group:
                 continue
-            old = "" if fa.baseline is None else f", baseline {fa.baseline.get(kind, 0)}"
+            old = "" if fa.baseline is None else f", baseline {fa.baseline.counts.get(kind, 0)}"
             lines.append(f"  {_PLURAL[kind]}: {fa.counts[kind]} non-canonical of {len(group)}{old}")
             for f in group:
-                mark = "ok " if f.canonical else "FIX"
-                tail = "" if f.canonical else f"  -> {f.fix}"
+                mark = "ok " if f.canonical else "SHIM" if f in fa.covered else "FIX"
+                tail = "" if f.canonical or f in fa.covered else f"  -> {f.fix}"
                 lines.append(f"    {mark} {f.location}  {f.member}  ({f.detail}){tail}")
+        if fam.shims:
+            lines.append(f"  shims: {len(fam.shims)} declared")
+            for status in fa.shims:
+                lines.append(f"    {status.state:<7} {status.describe()}")
+                lines += [
+                    f"            {f.location}  {f.kind}  ({f.detail})" for f in status.places
+                ]
         lines.append(f"  verdict: {fa.verdict}")
     lines += ["", f"skipped ({len(report.skipped)} file{'s' * (len(report.skipped) != 1)}):"]
     lines += [f"  {s.path.as_posix()}: {s.reason}" for s in report.skipped] or ["  none"]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Literal
 
 # Where an import sits: at module level, inside a function, under `if TYPE_CHECKING:`, or in a
@@ -59,7 +59,7 @@ class Assignment:
 
 @dataclass(frozen=True)
 class Reference:
-    """`base.attr` in the code, recorded only for attributes the caller finds interesting."""
+    """`base.attr` in the code (any attribute of a dotted name, except through self/cls)."""
 
     base: str
     attr: str
@@ -92,16 +92,22 @@ def module_name(rel_path: str, import_roots: tuple[str, ...] = ("src",)) -> tupl
     `src/pkg/mod.py` is `pkg.mod`; the longest matching import root wins. Folders without
     `__init__.py` (namespace packages) are still part of the name.
     """
-    parts = list(PurePosixPath(rel_path).parts)
-    for prefix in sorted(import_roots, key=lambda r: -r.count("/")):
-        head = PurePosixPath(prefix).parts
-        if len(parts) > len(head) and tuple(parts[: len(head)]) == head:
+    parts = [p for p in rel_path.split("/") if p not in ("", ".")]
+    for head in _root_parts(import_roots):
+        if len(parts) > len(head) and parts[: len(head)] == head:
             parts = parts[len(head) :]
             break
     stem = parts[-1].rsplit(".", 1)[0]
     is_package = stem == "__init__"
     parts = parts[:-1] if is_package else [*parts[:-1], stem]
     return ".".join(parts), is_package
+
+
+@functools.lru_cache(maxsize=64)
+def _root_parts(import_roots: tuple[str, ...]) -> list[list[str]]:
+    """Each import root as path parts, longest first."""
+    split = [[p for p in r.split("/") if p not in ("", ".")] for r in import_roots]
+    return sorted((s for s in split if s), key=lambda s: -len(s))
 
 
 def resolve_relative(package: str, module: str | None, level: int) -> str:
@@ -120,7 +126,10 @@ def extract(
     interesting: Callable[[str], bool] = lambda _name: True,
     import_roots: tuple[str, ...] = ("src",),
 ) -> FileFacts:
-    """The facts of one parsed module at `rel_path`; `interesting(attr)` filters recorded references."""
+    """The facts of one parsed module at `rel_path`; `interesting(attr)` filters recorded references.
+
+    References through `self`/`cls` are never recorded: they cannot name a module-level member.
+    """
     module, is_package = module_name(rel_path, import_roots)
     visitor = _Visitor(module if is_package else module.rpartition(".")[0], interesting)
     visitor.visit_body(tree.body, scope="module", owner="")
@@ -150,6 +159,7 @@ def dotted(node: ast.expr) -> str | None:
 
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+_INSTANCE = {"self", "cls"}
 _DYNAMIC = {"importlib.import_module", "import_module", "__import__"}
 
 
@@ -282,7 +292,7 @@ class _Visitor:
             for node in ast.walk(root):
                 if isinstance(node, ast.Attribute) and self.interesting(node.attr):
                     base = dotted(node.value)
-                    if base is not None:
+                    if base is not None and base.partition(".")[0] not in _INSTANCE:
                         self.references.append(Reference(base, node.attr, node.lineno))
                 elif isinstance(node, ast.Call):
                     dynamic = _dynamic_import(node)

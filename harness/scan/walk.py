@@ -16,6 +16,10 @@ __all__ = ["PY_SUFFIXES", "Skipped", "WalkResult", "excluder", "walk", "walk_str
 
 PY_SUFFIXES: tuple[str, ...] = (".py", ".pyi")
 _ELOOP = 40
+_DOTTED_DIR = (
+    "a directory named like a Python file is not a package Python can import "
+    "(a dot in a package name); its files are not scanned"
+)
 
 
 @dataclass(frozen=True)
@@ -152,7 +156,9 @@ def _walk_dir(
         except OSError as exc:
             skipped.append((path, _os_reason(path, exc)))
             continue
-        if is_dir:
+        if is_dir and entry.name.endswith(PY_SUFFIXES):
+            skipped.append((path, _DOTTED_DIR))
+        elif is_dir:
             _walk_dir(base, path, rules, files, skipped, seen_dirs, ancestry)
         elif is_file:
             if entry.name.endswith(PY_SUFFIXES):

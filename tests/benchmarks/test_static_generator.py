@@ -7,16 +7,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-import static_audit  # noqa: E402
+import monorepo  # noqa: E402
 
 from harness.config import load_config  # noqa: E402
 from harness.pin.audit import run_audit  # noqa: E402
 
 
 def test_small_generated_tree_audits_with_its_planted_members(tmp_path: Path) -> None:
-    static_audit.generate(tmp_path, files=60, seed=7)
+    monorepo.generate(tmp_path, files=60, seed=7, generated_mb=0.01)
     report = run_audit(load_config(tmp_path / "pyproject.toml"), require_baseline=False, use_cache=False)
+    assert len(report.families) == 20
     factories = report.family("payment-gateway-factory")
-    assert len([m for m in factories.members if "Legacy" in m]) >= 12  # 24 spread over a few packages
-    assert report.family("order-notifier").members
+    legacy = [m for m in factories.members if "Legacy" in m]
+    assert len(legacy) == 6  # four in deep packages, two copies under backups/
+    assert any(".backups." in m for m in legacy)
+    assert not any("Config" in m or "Error" in m for m in factories.members)  # near names are not members
     assert report.skipped == ()

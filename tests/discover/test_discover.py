@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from pathlib import Path
 
 from harness.cli import main
 from harness.config import parse_config
+from harness.discover.rank import Group, _unique_names
+from tests.discover import platform_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOP = ROOT / "tests" / "fixtures" / "discover" / "shop"
 
 
 def discover(capsys, *args: str) -> dict:
-    assert main(["discover", *args, "--format", "json"]) == 0
+    assert main(["discover", *args, "--no-cache", "--format", "json"]) == 0
     return json.loads(capsys.readouterr().out)
 
 
@@ -45,10 +48,15 @@ def test_the_config_block_is_valid_config(capsys, tmp_path) -> None:
         assert config.families[0].canonical.id in {m["member"] for m in family["members"]}
 
 
-def test_the_four_seeded_families_of_the_bundled_target_rank_at_the_top(capsys, monkeypatch) -> None:
+def test_the_four_seeded_families_of_the_bundled_target_rank_at_the_top(
+    capsys, monkeypatch
+) -> None:
     monkeypatch.chdir(ROOT)
     found = discover(capsys, "agent_platform")
-    top = {f["name"]: {m["member"].rpartition(":")[2] for m in f["members"]} for f in found["families"][:4]}
+    top = {
+        f["name"]: {m["member"].rpartition(":")[2] for m in f["members"]}
+        for f in found["families"][:4]
+    }
     assert top == {
         "execution-engine-factory": {
             "ExecutionEngineFactory", "get_execution_engine_factory", "EngineFactory", "RequestScopedExecutionFactory",
@@ -61,12 +69,80 @@ def test_the_four_seeded_families_of_the_bundled_target_rank_at_the_top(capsys, 
 
 
 def test_output_is_deterministic(capsys) -> None:
-    assert main(["discover", str(SHOP)]) == 0
+    assert main(["discover", str(SHOP), "--no-cache"]) == 0
     first = capsys.readouterr().out
-    assert main(["discover", str(SHOP)]) == 0
+    assert main(["discover", str(SHOP), "--no-cache"]) == 0
     assert capsys.readouterr().out == first
 
 
 def test_a_missing_path_is_a_usage_error(capsys) -> None:
     assert main(["discover", "no/such/tree"]) == 2
     assert "PATH 'no/such/tree' does not exist" in capsys.readouterr().err
+
+
+def test_a_symlink_loop_is_reported_at_the_link(capsys, tmp_path, monkeypatch) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "mod.py").write_text("class X:\n    pass\n")
+    os.symlink("..", tmp_path / "a" / "loop")
+    monkeypatch.chdir(tmp_path)
+    found = discover(capsys, ".")
+    assert {"path": "a/loop", "reason": "symlink loop: points back to .."} in found["skipped"]
+
+
+def test_discover_reads_the_project_config(capsys, tmp_path) -> None:
+    for folder in ("app", "generated"):
+        (tmp_path / folder).mkdir()
+        for prefix in ("Legacy", "Global", "Default"):
+            (tmp_path / folder / f"{prefix.lower()}.py").write_text(
+                f"class {folder[:3].title()}{prefix}AgentRegistry:\n    def get(self):\n        pass\n"
+            )
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.ssot-harness]\nexclude = ["generated"]\n', encoding="utf-8"
+    )
+    flat = json.dumps(discover(capsys, str(tmp_path)))
+    assert "AppLegacyAgentRegistry" in flat
+    assert "GenLegacyAgentRegistry" not in flat
+
+
+def test_a_real_platform_s_four_families_rank_in_the_top_5_with_the_right_canonical(
+    capsys, tmp_path
+) -> None:
+    found = discover(capsys, str(platform_tree.build(tmp_path)))
+    families = {f["name"]: f for f in found["families"][:5]}
+    canonicals = {
+        name: tomllib.loads(f["config"])["tool"]["ssot-harness"]["families"][name]["canonical"]
+        for name, f in families.items()
+    }
+    assert {
+        "execution-engine-factory": "aplatform.engine.factory:ExecutionEngineFactory",
+        "agent-registry": "aplatform.agents.registry:AgentRegistry",
+        "agent-supervisor": "aplatform.supervisor:SupervisorAgent",
+        "websocket-notifier": "aplatform.notify.ws:WebSocketNotifier",
+    }.items() <= canonicals.items()
+    factory = families["execution-engine-factory"]
+    members = {(m["path"], m["kind"]) for m in factory["members"]}
+    assert ("aplatform/runtime/loader.py", "class") in members  # in an `except ImportError:`
+    assert ("aplatform/runtime/compat311.py", "class") in members  # under an `if`
+    assert ("aplatform/api/deps.py", "getter") in members  # `async def get_...`
+    assert sum(kind == "getter" for _, kind in members) == 3
+    assert sum(kind == "class" for _, kind in members) == 7
+    doubles = {m["member"] for m in factory["test_doubles"]}
+    assert doubles == {
+        "tests.test_doubles:FakeExecutionEngineFactory",
+        "tests.test_doubles:ExecutionEngineFactory",
+    }
+    flat = json.dumps(found["families"])
+    assert "create_for_user" not in flat  # a bare common method name is never a member or a pattern
+    assert "Fake" not in json.dumps([f["config"] for f in found["families"]])
+    assert "calculator" in found["learned_roles"]
+    assert "calculator" in {f["name"] for f in found["families"]}
+    names = [f["name"] for f in found["families"]]
+    assert len(names) == len(set(names))
+
+
+def test_family_names_are_unique_even_when_two_groups_share_one() -> None:
+    """Two registry groups with unrelated subjects both name themselves 'registry': pasting both
+    blocks would be invalid TOML, so the second becomes 'registry-2'."""
+    groups = [Group("registry", frozenset({"a"})), Group("registry", frozenset({"b"}))]
+    _unique_names(groups)
+    assert [g.name for g in groups] == ["registry", "registry-2"]

@@ -52,3 +52,34 @@ def set_stage(tree: Path, family: str, stage: str) -> None:
     body = [line for line in lines[start + 1 : end] if not line.startswith("stage")]
     lines[start + 1 : end] = [f'stage = "{stage}"', *body]
     pyproject.write_text("\n".join(lines) + "\n")
+
+
+PINNED = """\
+[tool.ssot-harness]
+{top}
+
+[tool.ssot-harness.families.engine-factory]
+canonical = "pkg.factory:EngineFactory"
+names = [{names}]
+stage = "pinned"
+{extra}"""
+
+
+def plant(
+    root: Path,
+    files: dict[str, str],
+    *,
+    top: str = "",
+    names: str = '"*EngineFactory"',
+    extra: str = "",
+) -> Path:
+    """Write `files` (posix path -> text) under `root` with a one-family pinned pyproject.toml;
+    `top` goes into [tool.ssot-harness], `extra` after the family's table (e.g. its shims)."""
+    root.mkdir(parents=True, exist_ok=True)
+    text = PINNED.format(top=top, names=names, extra=extra)
+    (root / "pyproject.toml").write_text(text, encoding="utf-8")
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root

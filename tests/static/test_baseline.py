@@ -1,4 +1,4 @@
-"""The ratchet: `baseline --update` only lowers counts; a rise needs --allow-increase and says so loudly."""
+"""The ratchet: identities and counts only shrink; a swap fails; a rise needs --allow-increase, loudly."""
 
 from __future__ import annotations
 
@@ -8,12 +8,22 @@ from pathlib import Path
 import pytest
 
 from harness.errors import ConfigError
-from harness.pin.baseline import Change, compare, load_baseline, ratchet, render_baseline
+from harness.pin.baseline import (
+    Change,
+    FamilyBaseline,
+    load_baseline,
+    ratchet,
+    render_baseline,
+)
 from tests.static.conftest import set_stage
 
 
-def _counts(tree: Path) -> dict[str, dict[str, int]]:
+def _families(tree: Path) -> dict:
     return json.loads((tree / ".ssot-baseline.json").read_text())["families"]
+
+
+def _counts(tree: Path) -> dict[str, dict[str, int]]:
+    return {name: body["counts"] for name, body in _families(tree).items()}
 
 
 @pytest.fixture
@@ -65,7 +75,7 @@ def test_allow_increase_raises_with_a_loud_warning(recorded: Path, cli) -> None:
 
 
 def test_baseline_without_update_shows_the_comparison(recorded: Path, cli) -> None:
-    assert "today's counts equal the baseline" in cli("baseline", recorded).out
+    assert "today's non-canonical places equal the baseline" in cli("baseline", recorded).out
     (recorded / "src/shop/more.py").write_text("from shop.engines import ShopEngineFactory\n")
     result = cli("baseline", recorded)
     assert result.code == 0 and "rose    engine-factory import: 5 -> 6" in result.out
@@ -83,23 +93,82 @@ def test_a_family_missing_from_the_baseline_fails_the_audit(recorded: Path, cli)
     )
 
 
+def _fb(counts: dict[str, int], *entries: str) -> FamilyBaseline:
+    return FamilyBaseline(counts, frozenset(entries))
+
+
 def test_ratchet_rules_without_files() -> None:
-    old = {"f": {"definition": 3, "import": 2}}
-    new, rises = ratchet(
-        old, {"f": {"definition": 1, "import": 4}, "g": {"alias": 2}}, allow_increase=False
-    )
-    assert new["f"]["definition"] == 1 and new["f"]["import"] == 2 and new["g"]["alias"] == 2
-    assert rises == [Change("f", "import", 2, 4)]
-    raised, _ = ratchet(old, {"f": {"definition": 1, "import": 4}}, allow_increase=True)
-    assert raised["f"]["import"] == 4
-    assert compare(old, {"f": {"definition": 3, "import": 2}}) == ([], [])
+    old = {"f": _fb({"definition": 2, "import": 2}, "definition m:A", "definition m:B")}
+    today = {
+        "f": _fb({"definition": 2, "import": 4}, "definition m:A", "definition m:C"),
+        "g": _fb({"alias": 2}, "alias m:G"),
+    }
+    new, rises, added = ratchet(old, today, allow_increase=False)
+    assert new["f"].entries == {"definition m:A"}  # B is gone, C is not let in
+    assert new["f"].counts["import"] == 2 and new["f"].counts["definition"] == 2
+    assert new["g"] == today["g"]  # a new family is recorded as it is
+    assert rises == [Change("f", "import", 2, 4)] and added == ["f: definition m:C"]
+    raised, _, _ = ratchet(old, today, allow_increase=True)
+    assert raised["f"] == today["f"]
 
 
 def test_render_is_byte_stable() -> None:
-    counts = {"b": {"import": 1}, "a": {"alias": 2}}
-    text = render_baseline(counts)
-    assert text == render_baseline(dict(reversed(list(counts.items()))))
+    baseline = {
+        "b": _fb({"import": 1}, "import x:Y in z", "import x:A in z"),
+        "a": _fb({"alias": 2}),
+    }
+    text = render_baseline(baseline)
+    assert text == render_baseline(dict(reversed(list(baseline.items()))))
     assert text.index('"a"') < text.index('"b"') and text.endswith("}\n")
+    assert text.index("x:A") < text.index("x:Y")
+
+
+def test_a_swap_behind_an_equal_count_fails_naming_both(recorded: Path, cli) -> None:
+    """Remove one non-canonical class and add another: the count stays 4, the audit fails."""
+    legacy = recorded / "src/shop/legacy/old_factory.py"
+    legacy.write_text(legacy.read_text().replace("class LegacyEngineFactory", "class LegacyThing"))
+    (recorded / "src/shop/brand_new.py").write_text("class BrandNewEngineFactory:\n    pass\n")
+    result = cli("audit", recorded)
+    assert result.code == 1, result.out
+    assert "definitions: 4 non-canonical of 5, baseline 4" in result.out
+    assert "added definition shop.brand_new:BrandNewEngineFactory" in result.out
+    assert "removed definition shop.legacy.old_factory:LegacyEngineFactory" in result.out
+    update = cli("baseline", "--update", recorded)
+    assert update.code == 1
+    assert "new engine-factory: definition shop.brand_new:BrandNewEngineFactory" in update.err
+    entries = _families(recorded)["engine-factory"]["entries"]
+    assert "definition shop.legacy.old_factory:LegacyEngineFactory" not in entries
+    assert "definition shop.brand_new:BrandNewEngineFactory" not in entries
+
+
+def test_an_import_site_moving_to_another_module_is_a_new_entry(recorded: Path, cli) -> None:
+    app = recorded / "src/shop/app.py"
+    moved = app.read_text()
+    app.write_text("")
+    (recorded / "src/shop/app2.py").write_text(moved)
+    result = cli("audit", recorded)
+    assert result.code == 1
+    assert "added import shop.compat:FastEngineFactory in shop.app2" in result.out
+
+
+def test_a_count_only_baseline_is_read_then_migrated(recorded: Path, cli) -> None:
+    path = recorded / ".ssot-baseline.json"
+    v1 = {"version": 1, "families": _counts(recorded)}
+    path.write_text(json.dumps(v1))
+    shown = cli("baseline", recorded)
+    assert "recorded by count only (version 1 baseline)" in shown.out
+    assert cli("audit", recorded).code == 0
+    result = cli("baseline", "--update", recorded)
+    assert result.code == 0
+    assert (
+        "migrated engine-factory, notifier from counts only (version 1) to member identities"
+        in (result.out)
+    )
+    assert json.loads(path.read_text())["version"] == 2
+    assert (
+        "definition shop.legacy.old_factory:LegacyEngineFactory"
+        in _families(recorded)["engine-factory"]["entries"]
+    )
 
 
 def test_a_malformed_baseline_is_a_config_error(tmp_path: Path) -> None:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
+import stat
 from pathlib import Path
+
+import pytest
 
 from harness.config import load_config
 from harness.pin.audit import audit, scan_for
 from harness.scan.cache import CACHE_FILE
+from harness.scan.plain import facts_from_bytes, facts_from_data, facts_to_data
+from harness.scan.skip import Skipped
 
 
 def _scan(tree: Path):
@@ -80,8 +86,67 @@ def test_callers_of_an_alias_with_an_unrelated_name_are_found_and_remembered(sho
     assert warm.files_read == 0 and warm.facts == cold.facts
 
 
-def test_a_corrupt_cache_is_ignored(shop: Path) -> None:
+def test_a_cold_scan_parses_each_candidate_once_even_with_a_learned_alias(shop: Path) -> None:
+    (shop / "src/shop/nick.py").write_text(
+        "from shop.engines.factory import EngineFactory as Maker\n"
+    )
+    (shop / "src/shop/user.py").write_text("from shop.nick import Maker\n")
     cold = _scan(shop)
-    (shop / ".ssot-cache" / CACHE_FILE).write_bytes(b"not a pickle")
+    parse_skips = [s for s in cold.skipped if s.reason.startswith(("syntax error", "bad encoding"))]
+    assert cold.files_parsed == len(cold.facts) + len(parse_skips)
+    # the second pass re-reads only the files that mentioned no needle in the first one (all but
+    # the candidates of the first pass; user.py became one in the second)
+    first_pass_candidates = len(cold.facts) + len(parse_skips) - 1
+    assert cold.files_read == cold.files_walked + cold.files_walked - first_pass_candidates
+
+
+@pytest.mark.parametrize("garbage", [b"not json", b'{"format": 1}', b"\x80\x81", b"[]"])
+def test_a_corrupt_cache_is_rebuilt_with_a_warning(shop: Path, capsys, garbage: bytes) -> None:
+    cold = _scan(shop)
+    path = shop / ".ssot-cache" / CACHE_FILE
+    path.write_bytes(garbage)
     again = _scan(shop)
-    assert again.files_read >= again.files_walked and again.facts == cold.facts
+    assert again.facts == cold.facts and again.files_parsed == cold.files_parsed
+    assert f"warning: scan cache {path} is corrupt" in capsys.readouterr().err
+    assert json.loads(path.read_text())["format"] == "ssot-harness scan cache"
+    assert _scan(shop).files_read == 0
+
+
+def test_the_cache_is_versioned_plain_json(shop: Path) -> None:
+    _scan(shop)
+    data = json.loads((shop / ".ssot-cache" / CACHE_FILE).read_text(encoding="utf-8"))
+    assert data["format"] == "ssot-harness scan cache" and isinstance(data["version"], int)
+    assert "src/shop/app.py" in data["files"]
+    assert not list((shop / ".ssot-cache").glob("*.pickle"))
+
+
+def test_a_cache_of_another_version_starts_cold_quietly(shop: Path, capsys) -> None:
+    _scan(shop)
+    path = shop / ".ssot-cache" / CACHE_FILE
+    data = json.loads(path.read_text())
+    data["version"] = -1
+    path.write_text(json.dumps(data))
+    again = _scan(shop)
+    assert again.files_read >= again.files_walked
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_shared_files_are_written_with_the_normal_umask(shop: Path, cli) -> None:
+    old = os.umask(0o022)
+    try:
+        assert cli("baseline", "--update", shop).code in (0, 1)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((shop / ".ssot-baseline.json").stat().st_mode) == 0o644
+    assert stat.S_IMODE((shop / ".ssot-cache" / CACHE_FILE).stat().st_mode) == 0o644
+
+
+def test_facts_are_a_function_of_bytes_and_round_trip_through_plain_data(shop: Path) -> None:
+    for path in sorted((shop / "src").rglob("*.py")):
+        rel = path.relative_to(shop).as_posix()
+        facts = facts_from_bytes(path.read_bytes(), rel)
+        if isinstance(facts, Skipped):
+            continue
+        data = json.loads(json.dumps(facts_to_data(facts)))
+        assert facts_from_data(data) == facts
+        assert facts_from_bytes(path.read_bytes(), rel) == facts  # no hidden state

@@ -124,6 +124,7 @@ def test_json_report(green_shop: Path, cli) -> None:
         "canonical": True,
         "detail": "from shop.engines.factory import EngineFactory (import)",
         "fix": "",
+        "shim": False,
     } in family["findings"]
 
 

@@ -51,7 +51,7 @@ def test_within_baseline_needs_a_baseline_and_fails_on_a_rise(shop: Path, cli) -
     (shop / "src/shop/more.py").write_text("from shop.compat import FastEngineFactory\n")
     with pytest.raises(AssertionError) as failure:
         assert_within_baseline("engine-factory", pyproject=pyproject)
-    assert "rose above the baseline (import 5 -> 6)" in str(failure.value)
+    assert "rose above the baseline: import 5 -> 6" in str(failure.value)
     assert "src/shop/more.py:1: import shop.compat:FastEngineFactory" in str(failure.value)
 
 

@@ -1,0 +1,115 @@
+"""The `ssot-harness discover` command: collect, rank, print the likely families with a config each."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+from harness.config import find_pyproject, load_config
+from harness.discover.collect import collect
+from harness.discover.rank import Definition, Evidence, Group, rank, toml_block
+from harness.errors import UsageError
+
+DESCRIPTION = """\
+Rank likely SSOT families in a tree with no config yet, best first, each with a config block
+ready to paste. A family is a group of definitions playing one role: the same role word at the end
+of the name (Factory, Registry, Supervisor, Notifier/Bridge/Emitter..., and words the tree itself
+uses for three or more subjects, e.g. *Calculator), a shared subject, similar public methods;
+getters (`get_*`, async too) and classmethod constructors of that subject join it. Classes defined
+in try/except or if blocks count. Test doubles (under test folders, or named Fake/Mock/Stub/Test...)
+are listed apart and never counted. The canonical guess is the member the tree imports and calls
+most. The project's [tool.ssot-harness] exclude is honoured.
+"""
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "discover",
+        help="rank likely SSOT families in a tree with no config, with a ready-to-paste config for each",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "path", nargs="?", default=".", metavar="PATH", help="the tree to read (default: .)"
+    )
+    parser.add_argument(
+        "--top", type=int, default=10, help="how many families to show (default: 10)"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the scan cache"
+    )
+    parser.set_defaults(run=run)
+
+
+def _project_exclude(path: Path) -> tuple[str, ...]:
+    """The `exclude` of the project's [tool.ssot-harness] (found at or above `path`), if any."""
+    pyproject = find_pyproject(path)
+    return () if pyproject is None else load_config(pyproject).exclude
+
+
+def _shown(path: Path, base: Path) -> str:
+    """A skipped path relative to the working directory when under it; links are not followed (a
+    symlink loop is reported where the link is, not where it points)."""
+    full = os.path.abspath(base / path)
+    cwd = os.getcwd()
+    if full == cwd or full.startswith(cwd.rstrip(os.sep) + os.sep):
+        return Path(os.path.relpath(full, cwd)).as_posix()
+    return Path(full).as_posix()
+
+
+def _member(m: Definition) -> dict[str, object]:
+    return {"member": m.member, "kind": m.kind, "path": m.path, "line": m.line}
+
+
+def _family(i: int, g: Group, evidence: Evidence) -> dict[str, object]:
+    return {
+        "rank": i,
+        "name": g.name,
+        "score": g.score,
+        "why": g.why,
+        "members": [_member(m) for m in g.members],
+        "test_doubles": [_member(m) for m in g.doubles],
+        "config": toml_block(g, evidence),
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    root = Path(args.path)
+    if not root.exists():
+        raise UsageError(f"PATH {args.path!r} does not exist")
+    found = collect(root, exclude=_project_exclude(root), use_cache=not args.no_cache)
+    groups = rank(found.defs, found.evidence, found.learned)
+    shown = [g for g in groups if g.score > 0][: args.top]
+    skipped = [{"path": _shown(s.path, found.base), "reason": s.reason} for s in found.skipped]
+    if args.format == "json":
+        data = {
+            "families": [_family(i, g, found.evidence) for i, g in enumerate(shown, 1)],
+            "learned_roles": sorted(found.learned),
+            "skipped": skipped,
+        }
+        print(json.dumps(data, indent=2, sort_keys=True))
+        return 0
+    print(
+        f"ssot-harness discover: {found.files} files, {len(found.defs)} "
+        f"candidate definitions under {args.path}; likely families, best first"
+    )
+    if found.learned:
+        print(f"role words learned from the tree: {', '.join(sorted(found.learned))}")
+    for i, g in enumerate(shown, 1):
+        print(f"\n{i}. {g.name}  (score {g.score}: {'; '.join(g.why)})")
+        for m in g.members:
+            print(f"     {m.path}:{m.line}  {m.member}  ({m.kind})")
+        if g.doubles:
+            print("   test doubles (not counted):")
+            for m in g.doubles:
+                print(f"     {m.path}:{m.line}  {m.member}  ({m.kind})")
+        print("\n   " + toml_block(g, found.evidence).replace("\n", "\n   "))
+    if not shown:
+        print("\nno group of two or more definitions shares a role: nothing to consolidate found")
+    print(f"\nskipped ({len(skipped)} files):")
+    for s in skipped:
+        print(f"  {s['path']}: {s['reason']}")
+    return 0

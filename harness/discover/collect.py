@@ -1,0 +1,162 @@
+"""Reads a tree for discover: a byte outline of every file (in parallel), then the scanner's exact
+facts (cached by content) for the files that define something playing a role."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.discover.outline import Outline, outline
+from harness.discover.rank import (
+    CONSTRUCTOR_PREFIXES,
+    ROLE_SYNONYMS,
+    Definition,
+    Evidence,
+    is_double_name,
+    learn_roles,
+    role_and_subject,
+    words,
+)
+from harness.scan.facts import FileFacts, module_name
+from harness.scan.index import scan
+from harness.scan.parse import MAX_BYTES
+from harness.scan.pool import map_items
+from harness.scan.skip import Skipped
+from harness.scan.walk import walk_strings
+
+CACHE_NAME = "discover.json"
+_TEST_DIRS = {"tests", "test", "testing", "fixtures", "mocks"}
+_METHOD_KINDS = {"method", "classmethod", "staticmethod"}
+
+
+@dataclass(frozen=True)
+class Collected:
+    defs: list[Definition]
+    evidence: Evidence
+    learned: frozenset[str]
+    skipped: list[Skipped]  # paths relative to `base`
+    base: Path  # module names start here (the folder above the top package of PATH)
+    files: int
+    parsed: int
+
+
+def project_base(path: Path) -> Path:
+    """The folder module names start from: PATH (or its folder), above any package it is in."""
+    base = path.resolve() if path.is_dir() else path.resolve().parent
+    while (base / "__init__.py").is_file() and base.parent != base:
+        base = base.parent
+    return base
+
+
+def collect(
+    path: Path, *, exclude: tuple[str, ...] = (), use_cache: bool = True, jobs: int | None = None
+) -> Collected:
+    base = project_base(path)
+    top = os.fspath(base)
+    paths, walk_skips = walk_strings([os.path.abspath(path)], exclude, relative_to=top)
+    items = [(p, _rel(p, top)) for p in paths]
+    outlines = map_items(_outline_file, items, jobs)
+    evidence = Evidence()
+    class_names: list[str] = []
+    for o in outlines:
+        if isinstance(o, Outline):
+            class_names += o.classes
+            evidence.imported.update(o.imports)
+    learned = frozenset(learn_roles(class_names))
+    candidates = [
+        rel for (_, rel), o in zip(items, outlines, strict=True) if _plays_a_role(o, learned)
+    ]
+    result = scan(
+        base,
+        candidates,
+        (),  # no needle: every candidate file is parsed
+        exclude=exclude,
+        cache_dir=(base / ".ssot-cache") if use_cache else None,
+        cache_name=CACHE_NAME,
+        jobs=jobs,
+    )
+    skipped = [Skipped(Path(_rel(p, top)), reason) for p, reason in walk_skips]
+    skipped += [
+        Skipped(Path(rel), o)
+        for (_, rel), o in zip(items, outlines, strict=True)
+        if isinstance(o, str)
+    ]
+    skipped += list(result.skipped)
+    defs = [d for facts in result.facts for d in _definitions(facts)]
+    return Collected(
+        defs, evidence, learned, sorted(set(skipped)), base, len(items), result.files_parsed
+    )
+
+
+def _outline_file(item: tuple[str, str]) -> Outline | str:
+    path, rel = item
+    try:
+        if os.stat(path).st_size > MAX_BYTES:
+            return f"too large (limit {MAX_BYTES} bytes)"
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or exc}"
+    module, is_package = module_name(rel)
+    return outline(data, module if is_package else module.rpartition(".")[0])
+
+
+def _plays_a_role(o: Outline | str, learned: frozenset[str]) -> bool:
+    if not isinstance(o, Outline):
+        return False
+    if any(role_and_subject(c, learned) for c in (*o.classes, *o.aliases)):
+        return True
+    return any(words(g)[-1:] and words(g)[-1] in ROLE_SYNONYMS for g in o.getters)
+
+
+def _definitions(facts: FileFacts) -> list[Definition]:
+    parts = facts.path.split("/")
+    in_tests = bool(_TEST_DIRS & set(parts[:-1])) or parts[-1].startswith(("test_", "conftest"))
+    methods: dict[str, set[str]] = {}
+    for d in facts.definitions:
+        owner, _, own = d.qualname.partition(".")
+        if own and "." not in own and d.kind in _METHOD_KINDS and not own.startswith("_"):
+            methods.setdefault(owner, set()).add(own)
+    out: list[Definition] = []
+    for d in facts.definitions:
+        head, _, own = d.qualname.partition(".")
+        double = in_tests or is_double_name(head)
+        if d.kind == "class" and not own:
+            if any(b.rpartition(".")[2] == "Protocol" for b in d.bases):
+                continue  # an interface is not an implementation
+            out.append(
+                Definition(
+                    d.qualname,
+                    facts.module,
+                    facts.path,
+                    d.line,
+                    "class",
+                    frozenset(methods.get(d.qualname, ())),
+                    double,
+                )
+            )
+        elif d.kind == "function" and not own and d.qualname.startswith("get_"):
+            out.append(
+                Definition(d.qualname, facts.module, facts.path, d.line, "getter", double=double)
+            )
+        elif d.kind == "classmethod" and own.startswith(CONSTRUCTOR_PREFIXES) and "." not in own:
+            out.append(
+                Definition(
+                    d.qualname, facts.module, facts.path, d.line, "constructor", double=double
+                )
+            )
+    for a in facts.assignments:
+        if "." not in a.target and "." not in a.value and a.target[:1].isupper():
+            out.append(
+                Definition(a.target, facts.module, facts.path, a.line, "alias", double=in_tests)
+            )
+    return out
+
+
+def _rel(path: str, base: str) -> str:
+    if path == base:
+        return "."
+    if path.startswith(base + os.sep):
+        path = path[len(base) + 1 :]
+    return path.replace(os.sep, "/")

@@ -1,0 +1,287 @@
+"""Groups candidate definitions into likely families, scores them, and guesses each canonical by evidence.
+
+A family is a group of definitions playing one role: the same role word at the end of the name
+(built in, or learned from the tree's suffix clusters), a shared subject, similar public method
+sets; getters (`get_*`) and classmethod constructors of that subject join it. Test doubles are kept
+apart: they are listed, never counted, never named.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+ROLE_SYNONYMS = {
+    "notifier": "notifier", "bridge": "notifier", "emitter": "notifier", "broadcaster": "notifier",
+    "publisher": "notifier", "factory": "factory", "registry": "registry", "supervisor": "supervisor",
+    "orchestrator": "supervisor", "manager": "manager", "service": "service", "client": "client",
+    "handler": "handler", "store": "store", "repository": "store", "engine": "engine", "executor": "engine",
+}  # fmt: skip
+MODIFIERS = {
+    "legacy", "old", "new", "unified", "global", "default", "base", "abstract", "request", "scoped", "user",
+    "shared", "simple", "v1", "v2", "class", "compat", "core", "main", "async", "sync",
+}  # fmt: skip
+# Suffixes that name values or plumbing, not roles: never learned as role words.
+NOT_ROLES = {
+    "config", "settings", "options", "error", "exception", "warning", "result", "results", "request",
+    "response", "record", "item", "items", "entry", "event", "events", "state", "status", "type", "types",
+    "info", "data", "model", "schema", "spec", "params", "payload", "context", "key", "id", "test",
+    "tests", "case", "mixin", "meta", "enum", "dict", "list", "tuple", "set", "base", "interface",
+    "protocol", "summary", "token", "batch", "row", "page", "node", "edge", "span", "window", "chunk",
+    "handle", "view", "field", "form", "widget",
+}  # fmt: skip
+DOUBLE_WORDS = ("fake", "mock", "stub", "dummy", "spy", "test", "double")
+# words that may follow a role word and keep it the role (SupervisorAgent, FactoryImpl)
+_ROLE_TAILS = {"agent", "impl", "v1", "v2", "class"}
+CONSTRUCTOR_PREFIXES = ("create_for_", "for_user", "from_context")
+
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z]+")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _words(name: str) -> tuple[str, ...]:
+    name = name.replace("WebSocket", "Websocket").replace("_", " ")
+    return tuple(p.lower() for p in _WORD.findall(name))
+
+
+def words(name: str) -> list[str]:
+    """CamelCase or snake_case name -> lowercase words ('WebSocket' stays one word)."""
+    return list(_words(name))
+
+
+def is_double_name(name: str) -> bool:
+    ws = words(name)
+    return bool(ws) and (ws[0] in DOUBLE_WORDS or ws[-1] in DOUBLE_WORDS)
+
+
+@dataclass(frozen=True)
+class Definition:
+    name: str  # qualified within the module (Class.method)
+    module: str
+    path: str
+    line: int
+    kind: str  # class | getter | constructor | alias
+    methods: frozenset[str] = frozenset()
+    double: bool = False
+
+    @property
+    def member(self) -> str:
+        return f"{self.module}:{self.name}"
+
+
+@dataclass
+class Evidence:
+    """How much the rest of the tree leans on each definition: how often it is imported from its module."""
+
+    imported: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def weight(self, d: Definition) -> int:
+        return self.imported[(d.module, d.name.split(".")[0])]
+
+
+@dataclass
+class Group:
+    role: str
+    subject: frozenset[str]
+    members: list[Definition] = field(default_factory=list)
+    doubles: list[Definition] = field(default_factory=list)
+    learned: bool = False
+    score: float = 0.0
+    why: list[str] = field(default_factory=list)
+    name: str = ""
+
+    def base_name(self) -> str:
+        """Role, prefixed by the subject words most class members share."""
+        classes = [m for m in self.members if m.kind in ("class", "alias")]
+        subjects = [
+            (role_and_subject(m.name, {self.role}) or ("", frozenset()))[1] for m in classes
+        ]
+        counts = Counter(w for s in subjects for w in s)
+        shared = {w for w, n in counts.items() if n * 2 >= len(subjects)}  # else: the role alone
+        firsts: dict[str, int] = {}
+        for d in (m for m in classes if m.kind == "class"):
+            for i, w in enumerate(words(d.name.split(".")[0])):
+                firsts[w] = min(i, firsts.get(w, i))
+        ordered = sorted(shared, key=lambda w: (firsts.get(w, 99), w))
+        return "-".join([*ordered, self.role]) if ordered else self.role
+
+
+def role_and_subject(name: str, roles: Iterable[str]) -> tuple[str, frozenset[str]] | None:
+    """(role, subject words) when `name` ends with a role word (synonyms folded), else None."""
+    return _role_and_subject(name, frozenset(roles))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _role_and_subject(name: str, roles: frozenset[str]) -> tuple[str, frozenset[str]] | None:
+    ws = _words(name)
+    for i in range(len(ws) - 1, -1, -1):
+        role = ROLE_SYNONYMS.get(ws[i]) or (ws[i] if ws[i] in roles else None)
+        if role and all(w in _ROLE_TAILS for w in ws[i + 1 :]):
+            return role, frozenset(w for j, w in enumerate(ws) if j != i and not _modifier(w))
+    return None
+
+
+def _modifier(word: str) -> bool:
+    """legacy, old, v2... (digits dropped: `Legacy2Factory` is a legacy factory)."""
+    return word.rstrip("0123456789") in MODIFIERS or word.isdigit()
+
+
+def learn_roles(class_names: list[str], *, at_least: int = 3) -> set[str]:
+    """Suffix words shared by `at_least` distinct class names with distinct subjects (`*Calculator`)."""
+    subjects: dict[str, set[frozenset[str]]] = {}
+    for name in set(class_names):
+        ws = words(name)
+        if len(ws) < 2 or is_double_name(name):
+            continue
+        subject = frozenset(w for w in ws[:-1] if not _modifier(w))
+        if subject:
+            subjects.setdefault(ws[-1], set()).add(subject)
+    return {
+        w
+        for w, s in subjects.items()
+        if len(s) >= at_least and w not in NOT_ROLES and w not in ROLE_SYNONYMS and len(w) > 3
+    }
+
+
+def rank(defs: list[Definition], evidence: Evidence, learned: Iterable[str]) -> list[Group]:
+    """Groups of definitions sharing a role and subject, best first; names unique."""
+    groups: list[Group] = []
+    roles = set(learned)
+    # classes found the groups, the most specific subjects first (ExecutionEngineFactory before
+    # EngineFactory), so a group is not chained across subjects; aliases join after
+    found = [(d, role_and_subject(d.name, roles)) for d in defs if d.kind in ("class", "alias")]
+    ordered = sorted(
+        ((d, rs) for d, rs in found if rs is not None),
+        key=lambda x: (x[0].kind != "class", x[0].double, -len(x[1][1]), x[0].path, x[0].line),
+    )
+    for d, (role, subject) in ordered:
+        home = next(
+            (
+                g
+                for g in groups
+                if g.role == role
+                and (not subject or not g.subject or subject & g.subject or g.learned)
+            ),
+            None,
+        )
+        if home is None:
+            home = Group(role, subject, learned=role in roles and role not in ROLE_SYNONYMS)
+            groups.append(home)
+        elif not home.subject and not d.double:
+            home.subject = subject  # a group keeps the subject it was founded on: no chaining
+        (home.doubles if d.double else home.members).append(d)
+    _join_ways_in(defs, groups)
+    for g in groups:
+        _score(g)
+    groups.sort(key=lambda g: (-g.score, g.base_name()))
+    _unique_names(groups)
+    for g in groups:
+        g.members.sort(key=lambda m: (-evidence.weight(m), m.path, m.line))
+        g.doubles.sort(key=lambda m: (m.path, m.line))
+    return groups
+
+
+def _join_ways_in(defs: list[Definition], groups: list[Group]) -> None:
+    """Getters (`get_<subject>_<role>`) and classmethod constructors join the group of their subject."""
+    for d in defs:
+        if d.kind == "getter":
+            ws = words(d.name[4:])
+            subject = {w for w in ws[:-1] if not _modifier(w)}
+            role = ROLE_SYNONYMS.get(ws[-1], ws[-1]) if ws else ""
+            for g in groups:
+                if g.role == role and subject and subject <= g.subject:
+                    (g.doubles if d.double else g.members).append(d)
+                    break
+        elif d.kind == "constructor":
+            owner = set(words(d.name.split(".")[0]))
+            for g in groups:
+                if g.role == "factory" and g.subject and g.subject <= owner:
+                    (g.doubles if d.double else g.members).append(d)
+                    break
+
+
+def _score(g: Group) -> None:
+    real = g.members
+    classes = [m for m in real if m.kind == "class"]
+    if len(real) < 2:
+        g.score = 0.0
+        g.why = ["a single definition: noise"] if real else ["test doubles only: noise"]
+        return
+    pairs = [
+        (a, b) for i, a in enumerate(classes) for b in classes[i + 1 :] if a.methods or b.methods
+    ]
+    similarity = (
+        sum(len(a.methods & b.methods) / len(a.methods | b.methods) for a, b in pairs) / len(pairs)
+        if pairs
+        else 0.0
+    )
+    behaving = [m for m in real if m.kind != "class" or m.methods]  # value classes count little
+    extra = [m for m in real if m.kind != "class"]
+    weight = 0.6 if g.learned else 1.0
+    size = len(behaving) + 0.25 * (len(real) - len(behaving))
+    g.score = round(weight * (2.0 * (size - 1) + 2.0 * similarity + 0.5 * len(extra)), 2)
+    g.why = [
+        f"{len(real)} definitions with role '{g.role}'"
+        + (" (learned from the tree)" if g.learned else "")
+        + (f" and subject {'/'.join(sorted(g.subject))}" if g.subject else ""),
+        f"public-method similarity {similarity:.2f}",
+    ]
+    if extra:
+        g.why.append(f"{len(extra)} getter/constructor/alias way(s) in")
+    if g.doubles:
+        g.why.append(f"{len(g.doubles)} test double(s) listed apart, not counted")
+
+
+def _unique_names(groups: list[Group]) -> None:
+    seen: Counter[str] = Counter()
+    for g in groups:
+        base = g.base_name()
+        seen[base] += 1
+        g.name = base if seen[base] == 1 else f"{base}-{seen[base]}"
+
+
+def canonical_guess(group: Group, evidence: Evidence) -> Definition:
+    """The member the tree imports most, then the least divergent one.
+
+    Divergence is how far a class's public methods are from the others'; modifier words (legacy,
+    old, compat...) count against a member. Never decided by alphabetical order of names.
+    """
+    candidates = [m for m in group.members if m.kind == "class"] or group.members
+
+    def closeness(m: Definition) -> float:
+        others = [o for o in candidates if o is not m and (o.methods or m.methods)]
+        return sum(len(m.methods & o.methods) / len(m.methods | o.methods) for o in others)
+
+    def modifiers(m: Definition) -> int:
+        return sum(1 for w in words(m.name) if _modifier(w))
+
+    return max(
+        candidates,
+        key=lambda m: (evidence.weight(m), closeness(m), -modifiers(m), -m.path.count("/")),
+    )
+
+
+def toml_block(group: Group, evidence: Evidence) -> str:
+    """A ready-to-paste family: canonical, exact names of its classes and getters, constructors as
+    explicit members (a bare method name such as `create_for_user` would match unrelated methods)."""
+    canonical = canonical_guess(group, evidence)
+    names = sorted({m.name for m in group.members if m.kind in ("class", "alias", "getter")})
+    members = sorted(m.member for m in group.members if m.kind == "constructor")
+    lines = [
+        f"[tool.ssot-harness.families.{group.name}]",
+        f'canonical = "{canonical.member}"  # a guess from the evidence (most imported); confirm it',
+        'stage = "prove"',
+        "names = [" + ", ".join(json.dumps(n) for n in names) + "]",
+    ]
+    if members:
+        lines.append("members = [" + ", ".join(json.dumps(m) for m in members) + "]")
+    if group.doubles:
+        lines.append(
+            f"# {len(group.doubles)} test double(s) left out; exclude their folders in roots/exclude"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,143 @@
+"""Declared shims: a pinned family passes while they live; expired, vanished or grown ones fail."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from tests.static.conftest import plant
+from tests.static.test_cli import SCHEMA
+
+TREE = {
+    "pkg/__init__.py": "",
+    "pkg/factory.py": "class EngineFactory:\n    pass\n",
+    "pkg/compat.py": "from pkg.factory import EngineFactory\n\nOldEngineFactory = EngineFactory\n",
+    "pkg/stubs.py": (
+        "from pkg.factory import EngineFactory\n\n\n"
+        "def MakeEngineFactory(*args, **kwargs):\n    return EngineFactory(*args, **kwargs)\n"
+    ),
+    "plugins/__init__.py": "",
+    "plugins/user.py": "from pkg.compat import OldEngineFactory\n",
+}
+
+SHIMS = """
+[[tool.ssot-harness.families.engine-factory.shims]]
+member = "pkg.compat:OldEngineFactory"
+reason = "third-party plugins import it"
+expires = {expires}
+callers = ["plugins.user"]
+
+[[tool.ssot-harness.families.engine-factory.shims]]
+member = "pkg.stubs:MakeEngineFactory"
+reason = "old configs name it"
+expires = "2999-12-31"
+"""
+
+
+def _tree(tmp_path: Path, cli, *, expires: str = "2999-12-31", extra: str = "", **files) -> Path:
+    tree = plant(tmp_path, {**TREE, **files}, extra=SHIMS.format(expires=expires) + extra)
+    assert cli("baseline", "--update", tree).code in (0, 1)
+    return tree
+
+
+def test_a_pinned_family_passes_with_live_declared_shims(tmp_path: Path, cli) -> None:
+    tree = _tree(tmp_path, cli)
+    result = cli("audit", tree)
+    assert result.code == 0, result.out
+    assert (
+        "ok   engine-factory [pinned]: 3 members, 0 non-canonical places, 2 live declared shims"
+        in (result.out)
+    )
+    assert "  shims: 2 declared" in result.out
+    assert (
+        "    live    pkg.compat:OldEngineFactory until 2999-12-31 (third-party plugins import it; "
+        "callers: plugins.user)\n"
+    ) in result.out
+    assert "    SHIM plugins/user.py:1  pkg.compat:OldEngineFactory" in result.out
+
+
+def test_without_the_declarations_the_same_tree_fails(tmp_path: Path, cli) -> None:
+    tree = plant(tmp_path, TREE)
+    assert cli("baseline", "--update", tree).code == 0
+    result = cli("audit", tree)
+    assert result.code == 1
+    assert "FIX pkg/compat.py:3  pkg.compat:OldEngineFactory" in result.out
+
+
+def test_an_expired_shim_fails_and_says_what_to_do(tmp_path: Path, cli) -> None:
+    tree = _tree(tmp_path, cli, expires="2000-01-01")
+    result = cli("audit", tree)
+    assert result.code == 1
+    assert (
+        "shim pkg.compat:OldEngineFactory expired: on 2000-01-01; remove the shim and move its users "
+        "to pkg.factory:EngineFactory, or extend `expires` (with its reason) in review"
+    ) in result.out
+    assert "FIX pkg/compat.py:3" in result.out  # no longer covered
+
+
+def test_a_vanished_shim_fails(tmp_path: Path, cli) -> None:
+    tree = _tree(tmp_path, cli, **{"pkg/stubs.py": ""})
+    result = cli("audit", tree)
+    assert result.code == 1
+    assert (
+        "shim pkg.stubs:MakeEngineFactory vanished: pkg.stubs:MakeEngineFactory no longer exists in "
+        "the tree; remove its declaration from [tool.ssot-harness.families.engine-factory] shims"
+    ) in result.out
+
+
+def test_a_shim_with_new_callers_fails_naming_them(tmp_path: Path, cli) -> None:
+    tree = _tree(tmp_path, cli)
+    (tree / "plugins" / "other.py").write_text("from pkg.stubs import MakeEngineFactory\n")
+    result = cli("audit", tree)
+    assert result.code == 1
+    assert "shim pkg.stubs:MakeEngineFactory grown callers: used by plugins.other" in result.out
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown", "sarif"])
+def test_every_report_lists_the_shims_separately(tmp_path: Path, cli, fmt: str) -> None:
+    tree = _tree(tmp_path, cli)
+    out = cli("audit", tree, "--format", fmt).out
+    if fmt == "json":
+        shims = json.loads(out)["families"][0]["shims"]
+        assert [(s["member"], s["state"], s["expires"]) for s in shims] == [
+            ("pkg.compat:OldEngineFactory", "live", "2999-12-31"),
+            ("pkg.stubs:MakeEngineFactory", "live", "2999-12-31"),
+        ]
+    elif fmt == "markdown":
+        assert "### shims of engine-factory" in out
+        assert (
+            "| `pkg.compat:OldEngineFactory` | 2999-12-31 | third-party plugins import it |" in out
+        )
+    else:
+        jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(out))
+        results = json.loads(out)["runs"][0]["results"]
+        notes = [r for r in results if r["level"] == "note"]
+        assert len(notes) == 3 and all(
+            "declared shim until 2999-12-31" in r["message"]["text"] for r in notes
+        )
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('member = "pkg.compat:X"\nreason = "r"', "shims #1: missing key 'expires'"),
+        ('member = "pkg.compat:X"\nreason = "r"\nexpires = "soon"', "shims #1 expires: 'soon' is not a date"),
+        ('member = "pkg.compat:X"\nreason = ""\nexpires = 2030-01-01', "shims #1 reason: say why"),
+        ('member = "X"\nreason = "r"\nexpires = 2030-01-01', "shims #1 member: 'X' is not of the form"),
+        ('member = "a:X"\nreason = "r"\nexpires = 2030-01-01\nuntil = 1', "shims #1: unknown key 'until'"),
+        ('member = "a:X"\nreason = "r"\nexpires = 2030-01-01\ncallers = ["a b"]', "is not a dotted module"),
+    ],
+)  # fmt: skip
+def test_a_malformed_shim_is_a_config_error_naming_the_key(
+    tmp_path: Path, cli, table: str, message: str
+) -> None:
+    tree = plant(
+        tmp_path, TREE, extra=f"\n[[tool.ssot-harness.families.engine-factory.shims]]\n{table}\n"
+    )
+    result = cli("audit", tree)
+    assert result.code == 2
+    assert "[tool.ssot-harness.families.engine-factory] shims #1" in result.err
+    assert message in result.err
