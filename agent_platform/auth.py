@@ -43,8 +43,14 @@ def verify_token(token: str | None, *, secret: str) -> dict:
     if not token:
         raise AuthError("missing token")
     try:
-        return jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["sub", "exp"]})
+        claims = jwt.decode(
+            token, secret, algorithms=["HS256"], options={"require": ["sub", "exp"]}
+        )
     except jwt.ExpiredSignatureError:
         raise AuthError("token expired") from None
     except jwt.InvalidTokenError as exc:
         raise AuthError(f"invalid token: {exc}") from None
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not subject.strip():
+        raise AuthError("invalid token: its subject ('sub') is empty")
+    return claims

@@ -35,7 +35,9 @@ def _user_message(messages: list[dict[str, Any]]) -> str:
     return next((m.get("content") or "" for m in messages if m.get("role") == "user"), "")
 
 
-def _completion(content: str | None, tool_calls: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def _completion(
+    content: str | None, tool_calls: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     message: dict[str, Any] = {"role": "assistant", "content": content}
     if tool_calls:
         message["tool_calls"] = tool_calls
@@ -44,19 +46,28 @@ def _completion(content: str | None, tool_calls: list[dict[str, Any]] | None = N
         "object": "chat.completion",
         "model": "scripted",
         "choices": [
-            {"index": 0, "message": message, "finish_reason": "tool_calls" if tool_calls else "stop"}
+            {
+                "index": 0,
+                "message": message,
+                "finish_reason": "tool_calls" if tool_calls else "stop",
+            }
         ],
     }
 
 
-def _tool_calls(agent: str, messages: list[dict[str, Any]], calls: list[dict[str, Any]]) -> list[dict]:
+def _tool_calls(
+    agent: str, messages: list[dict[str, Any]], calls: list[dict[str, Any]]
+) -> list[dict]:
     """Ids are a pure function of the conversation, so concurrent runs get the same ids in any order."""
     before = sum(len(m.get("tool_calls") or []) for m in messages if m.get("role") == "assistant")
     return [
         {
             "id": f"call_{agent}_{before + i + 1}",
             "type": "function",
-            "function": {"name": c["name"], "arguments": json.dumps(c.get("arguments", {}), sort_keys=True)},
+            "function": {
+                "name": c["name"],
+                "arguments": json.dumps(c.get("arguments", {}), sort_keys=True),
+            },
         }
         for i, c in enumerate(calls)
     ]
@@ -64,12 +75,16 @@ def _tool_calls(agent: str, messages: list[dict[str, Any]], calls: list[dict[str
 
 DEFAULT_TOOLS = {
     "data": [{"name": "get_usage", "arguments": {"account": "acme"}}],
-    "optimization": [{"name": "estimate_savings", "arguments": {"monthly_cost": 1200.0, "percent": 20}}],
+    "optimization": [
+        {"name": "estimate_savings", "arguments": {"monthly_cost": 1200.0, "percent": 20}}
+    ],
 }
 
 
 class ScriptedLLM:
-    """Plays `steps` in order, one per request, then answers by the default rules.
+    """Plays `steps` in order, one per request, then answers by the default rules. A step with
+    `"for": "<user message>"` is kept for the requests of that user message (so concurrent users
+    get their own script whatever the interleaving); the other steps serve any request.
 
     Default rules: a request whose user message contains "optimize", for an agent that has tools
     to call (data, optimization) and no tool result yet, gets tool calls; every other request
@@ -88,20 +103,30 @@ class ScriptedLLM:
     @classmethod
     def from_steps(cls, steps: list[dict[str, Any]]) -> ScriptedLLM:
         for i, step in enumerate(steps):
-            if not isinstance(step, dict) or not set(step) <= {"content", "tool_calls", "status", "delay"}:
-                raise ValueError(f"script step {i}: {step!r} is not one of content/tool_calls/status/delay")
+            if not isinstance(step, dict) or not set(step) <= {
+                "content",
+                "tool_calls",
+                "status",
+                "delay",
+                "for",
+            }:
+                raise ValueError(
+                    f"script step {i}: {step!r} is not one of content/tool_calls/status/delay/for"
+                )
         return cls(steps)
 
     def plan(self, body: dict[str, Any]) -> ScriptedAnswer:
+        messages = body.get("messages") or []
         with self._lock:
             self.requests.append(body)
-            step = self._steps.pop(0) if self._steps else None
-        messages = body.get("messages") or []
+            step = self._next_step(_user_message(messages))
         agent = _agent_of(messages)
         if step is not None:
             delay = float(step.get("delay", 0.0))
             if "status" in step and step["status"] >= 400:
-                return ScriptedAnswer(step["status"], {"error": {"message": "scripted failure"}}, delay)
+                return ScriptedAnswer(
+                    step["status"], {"error": {"message": "scripted failure"}}, delay
+                )
             if "tool_calls" in step:
                 calls = _tool_calls(agent, messages, step["tool_calls"])
                 return ScriptedAnswer(200, _completion(step.get("content"), calls), delay)
@@ -110,6 +135,14 @@ class ScriptedLLM:
             if delay:
                 return ScriptedAnswer(200, self._default(agent, messages), delay)
         return ScriptedAnswer(200, self._default(agent, messages))
+
+    def _next_step(self, user: str) -> dict[str, Any] | None:
+        """The first step `for` this user message, else the first step for any message."""
+        for wanted in (user, None):
+            for i, step in enumerate(self._steps):
+                if step.get("for") == wanted:
+                    return self._steps.pop(i)
+        return None
 
     def respond(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         answer = self.plan(body)
@@ -127,11 +160,15 @@ class ScriptedLLM:
         if "optimize" in user.lower() and agent in DEFAULT_TOOLS and not tool_results:
             return _completion(None, _tool_calls(agent, messages, DEFAULT_TOOLS[agent]))
         if tool_results:
-            return _completion(f"{agent}: noted {len(tool_results)} tool result(s): {tool_results[-1]['content']}")
+            return _completion(
+                f"{agent}: noted {len(tool_results)} tool result(s): {tool_results[-1]['content']}"
+            )
         notes = [m for m in messages if m.get("role") == "assistant" and not m.get("tool_calls")]
         if notes:
             findings = notes[-1]["content"].count("\n")
-            return _completion(f"{agent}: answer to {user!r}, built on {findings} finding(s) of the other agents.")
+            return _completion(
+                f"{agent}: answer to {user!r}, built on {findings} finding(s) of the other agents."
+            )
         return _completion(f"{agent}: here is my answer to {user!r}.")
 
 

@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY AUTOINCREMENT,
 CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, thread_id TEXT NOT NULL, user_id TEXT NOT NULL,
     status TEXT NOT NULL, error TEXT, created_at TEXT NOT NULL, finished_at TEXT);
 """
-RUN_STATUSES = ("running", "completed", "failed", "cancelled")
+RUN_STATUSES = ("running", "completed", "failed", "cancelled", "refused")
+INTERRUPTED = "interrupted: the service stopped before the run ended"
 
 
 class Store:
@@ -102,8 +103,28 @@ class Store:
             (status, error, utc_now(), run_id),
         )
 
+    def refuse_run(self, context: UserExecutionContext, message: str, reason: str) -> None:
+        """Keeps a user message that was refused before any engine ran it, with a 'refused' run saying why."""
+        self.ensure_thread(context.user_id, context.thread_id)
+        self.add_message(context.thread_id, "user", message)
+        self._exec(
+            "INSERT INTO runs VALUES (?, ?, ?, 'refused', ?, ?, ?)",
+            (context.run_id, context.thread_id, context.user_id, reason, utc_now(), utc_now()),
+        )
+
+    def fail_interrupted_runs(self) -> int:
+        """Marks every run still 'running' as failed (called at start-up: no run survives a restart)."""
+        with self._lock:
+            cur = self._db.execute(
+                "UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE status = 'running'",
+                (INTERRUPTED, utc_now()),
+            )
+            return cur.rowcount
+
     def has_thread(self, user_id: str, thread_id: str) -> bool:
-        rows = self._exec("SELECT 1 FROM threads WHERE id = ? AND user_id = ?", (thread_id, user_id))
+        rows = self._exec(
+            "SELECT 1 FROM threads WHERE id = ? AND user_id = ?", (thread_id, user_id)
+        )
         return bool(rows)
 
     def messages(self, thread_id: str) -> list[dict[str, Any]]:
@@ -115,4 +136,6 @@ class Store:
     def runs(self, thread_id: str | None = None) -> list[dict[str, Any]]:
         if thread_id is None:
             return self._exec("SELECT * FROM runs ORDER BY created_at, id")
-        return self._exec("SELECT * FROM runs WHERE thread_id = ? ORDER BY created_at, id", (thread_id,))
+        return self._exec(
+            "SELECT * FROM runs WHERE thread_id = ? ORDER BY created_at, id", (thread_id,)
+        )

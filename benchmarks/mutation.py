@@ -43,13 +43,13 @@ def copy_tree(target: Path) -> None:
             shutil.copy2(source, target / name)
 
 
-def run_suite(tree: Path) -> subprocess.CompletedProcess[str]:
+def run_suite(tree: Path, suites: list[list[str]] | None = None) -> subprocess.CompletedProcess[str]:
     """The suites one after the other; the first that fails is the result (else the last)."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    for suite in SUITES:
+    for suite in suites or SUITES:
         command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider",
                    "-rf", *suite]  # fmt: skip
-        result = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, timeout=600)
+        result = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, timeout=1200)
         if result.returncode != 0:
             break
     return result
@@ -71,11 +71,12 @@ def killer(output: str) -> str:
     return found.group(1).split("::", 1)[-1] if found else "(run failed: " + output.strip().splitlines()[-1][:60] + ")"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def measure(mutants: tuple[Mutant, ...], suites: list[list[str]], doc: str, argv: list[str] | None = None) -> int:
+    """Runs `suite` on a copy of the tree, unmutated then once per mutant; prints the table and the rate."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", nargs="*", default=None, help="run only these mutants")
-    args = parser.parse_args()
-    chosen = [m for m in MUTANTS if not args.only or m.name in args.only]
+    args = parser.parse_args(argv)
+    chosen = [m for m in mutants if not args.only or m.name in args.only]
     with tempfile.TemporaryDirectory() as tmp:
         tree = Path(tmp)
         copy_tree(tree)
@@ -83,14 +84,14 @@ def main() -> int:
                                cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)}, capture_output=True, text=True)  # fmt: skip
         if not check.stdout.startswith(str(tree)):
             raise SystemExit(f"the copy does not import its own agent_platform: {check.stdout}{check.stderr}")
-        baseline = run_suite(tree)
+        baseline = run_suite(tree, suites)
         if baseline.returncode != 0:
             raise SystemExit("the unmutated suite fails; fix that first:\n" + baseline.stdout[-2000:])
         rows, started = [], time.perf_counter()
         for mutant in chosen:
             original = apply(tree, mutant)
             try:
-                result = run_suite(tree)
+                result = run_suite(tree, suites)
             finally:
                 (tree / mutant.file).write_text(original, encoding="utf-8")
             killed = result.returncode != 0
@@ -103,6 +104,10 @@ def main() -> int:
         print(f"| {mutant.name} | {mutant.file} | {mutant.description} | {'killed' if killed else '**survived**'} | {by} |")
     print(f"\nkill rate: {kills}/{len(rows)} ({100 * kills / len(rows):.0f}%) in {time.perf_counter() - started:.0f} s")
     return 0 if kills == len(rows) else 1
+
+
+def main() -> int:
+    return measure(MUTANTS, SUITES, __doc__)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,15 @@ _ROWS = {
     ),
 }
 
+_RUNNING = "SELECT id FROM runs WHERE status = 'running' ORDER BY id"
+_EMPTY = "SELECT id FROM threads WHERE id NOT IN (SELECT thread_id FROM messages) ORDER BY id"
+_OUTCOMES = """SELECT t.id,
+    (SELECT count(*) FROM messages m WHERE m.thread_id = t.id AND m.role = 'user'),
+    (SELECT count(*) FROM runs r WHERE r.thread_id = t.id),
+    (SELECT count(*) FROM runs r WHERE r.thread_id = t.id AND r.status = 'completed'),
+    (SELECT count(*) FROM messages m WHERE m.thread_id = t.id AND m.role = 'assistant')
+    FROM threads t ORDER BY t.id"""
+
 
 def _db(state: Path) -> str:
     return str(Path(state) / "service.db")
@@ -79,6 +88,35 @@ class AgentPlatformTarget:
         with sqlite3.connect(_db(state)) as db:
             db.row_factory = sqlite3.Row
             return {table: [dict(row) for row in db.execute(_ROWS[table])] for table in tables}
+
+    def leftovers(self, state: Path, app: Any | None = None) -> list[str]:
+        """What a scenario left behind: runs still 'running', threads with no message, user messages
+        without a run (their outcome) or completed runs without an answer; in process also engines
+        still held by a factory, run tasks still pending, connections still registered."""
+        with sqlite3.connect(_db(state)) as db:
+            problems = [f"run {run} is still 'running'" for (run,) in db.execute(_RUNNING)]
+            problems += [
+                f"thread {thread} has no message (an empty thread row)"
+                for (thread,) in db.execute(_EMPTY)
+            ]
+            for thread, asked, runs, completed, answers in db.execute(_OUTCOMES):
+                if asked != runs:
+                    problems.append(
+                        f"thread {thread}: {asked} user message(s) but {runs} run(s) (a message without its outcome)"
+                    )
+                if completed != answers:
+                    problems.append(
+                        f"thread {thread}: {completed} completed run(s) but {answers} answer(s)"
+                    )
+        app_state = getattr(app, "state", None)  # None: live, or an app wrapped by a test
+        if app_state is not None:
+            if active := app_state.factory.active_engines():  # (the legacy factory's count is process-wide)
+                problems.append(f"{active} engine(s) still held by the production factory")
+            if pending := sum(1 for task in app_state.runs_in_flight if not task.done()):
+                problems.append(f"{pending} run task(s) still pending")
+            if users := app_state.connections.connected_users():
+                problems.append(f"connections still registered for {len(users)} user(s)")
+        return problems
 
     def settled(self, state: Path) -> bool:
         with sqlite3.connect(_db(state)) as db:

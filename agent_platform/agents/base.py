@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Protocol
 
+from agent_platform.errors import LLMError
 from agent_platform.llm import LLMClient
 from agent_platform.tools import ToolDispatcher, ToolError
 
@@ -35,11 +36,12 @@ class Agent:
         ]
         if notes:
             messages.append({"role": "assistant", "content": "Notes so far:\n" + "\n".join(notes)})
-        content = ""
         for _ in range(MAX_TURNS):
             reply = await llm.complete(messages, tools.schemas())
             content = reply.content or ""
             if not reply.tool_calls:
+                if not content.strip():
+                    raise LLMError(f"the LLM gave the {self.name} agent an empty answer")
                 return content
             messages.append(
                 {
@@ -71,7 +73,7 @@ class Agent:
                 messages.append(
                     {"role": "tool", "tool_call_id": call.id, "content": json.dumps(outcome, sort_keys=True)}
                 )
-        return content
+        raise LLMError(f"the {self.name} agent was still calling tools after {MAX_TURNS} turns, with no answer")
 
 
 class TriageAgent:

@@ -16,7 +16,7 @@ from agent_platform.connections import ConnectionManager
 from agent_platform.fake_llm import ScriptedLLM
 from agent_platform.llm import LLMClient
 from agent_platform.store import Store
-from contracts.target import description
+from contracts.target import TARGET, description
 from harness.characterize.drivers import mock_llm_route
 
 LLM_URL = "http://llm.contract.invalid"
@@ -77,5 +77,7 @@ def contract_env(
     with mocked_llm(script, env.llm_bodies):
         try:
             yield env
+            left = TARGET.leftovers(workdir)
+            assert left == [], f"the contract left behind: {'; '.join(left)}"
         finally:
             env.store.close()

@@ -40,7 +40,7 @@ class EngineChannel:
     async def say(self, frame: str, text: str, thread: str | None) -> None:
         await self._settle()
         session = await self.adapter.open(self.bound, context_for(self.env, self.user, thread))
-        self.pending = asyncio.create_task(_run_and_close(session, text))
+        self.pending = asyncio.create_task(run_and_close(session, text))
 
     async def raw(self, frame: str) -> None:
         raise ScenarioError("the engine-level player sends no raw frames (see engine_level)")
@@ -88,7 +88,7 @@ async def play(
         )
 
 
-async def _run_and_close(session: Any, message: str) -> Any:
+async def run_and_close(session: Any, message: str) -> Any:
     try:
         return await session.run(message)
     finally:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from harness.characterize.scenario import Scenario
-from harness.characterize.steps import Disconnect, Raw, Say, Wait, WaitLLMCalls
+from harness.characterize.steps import Connect, Disconnect, Raw, Say, Wait, WaitLLMCalls
 from harness.characterize.target import Target
 from harness.errors import HarnessError
 
@@ -53,17 +53,26 @@ async def interpret(
     llm_calls: Callable[[], int] | None = None,
     timeout: float = STEP_TIMEOUT,
     closed_ends_wait: bool = False,
+    connect: Callable[[str], Awaitable[Channel]] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """Plays every step of `scenario`; returns each user's stream. Closes the channels.
 
     `closed_ends_wait`: a channel that ends while a step waits ends that wait (the transcript shows
-    what arrived, for a diff) instead of failing the scenario."""
+    what arrived, for a diff) instead of failing the scenario. `connect(user)` logs a user in again
+    for a `connect` step."""
     streams: dict[str, list[dict[str, Any]]] = {user: [] for user in scenario.users}
     last_thread: dict[str, str] = {}
     try:
         for index, step in enumerate(scenario.steps):
             where = f"scenario {scenario.name}, step {index} ({step.user})"
             channel = channels.get(step.user)
+            if isinstance(step, Connect):
+                if channel is not None:
+                    raise ScenarioError(f"{where}: {step.user} is already connected")
+                if connect is None:
+                    raise ScenarioError(f"{where}: this player cannot log a user in again")
+                channels[step.user] = await connect(step.user)
+                continue
             if channel is None:
                 raise ScenarioError(f"{where}: {step.user} is disconnected")
             if isinstance(step, Say):

@@ -24,30 +24,50 @@ DRIVERS: dict[str, Any] = {"in_process": InProcessDriver, "live": LiveDriver}
 __all__ = ["DRIVERS", "ScenarioError", "play", "record"]
 
 
+LEFTOVERS_GRACE = 5.0  # how long the target may take to release what a scenario used
+
+
 async def play(scenario: Scenario, driver: Any, target: Target) -> Transcript:
-    """Logs every user in, plays the steps, waits until the service has settled, reads the rows."""
-    channels: dict[str, Any] = {}
-    for user in scenario.users:
+    """Logs every user in, plays the steps, waits until the service has settled, checks that the
+    scenario left nothing behind (the target's optional `leftovers` hook), reads the rows."""
+
+    async def log_in(user: str) -> Any:
         try:
             token = await target.login(driver.http, user, target.password_of(user))
-            channels[user] = await driver.connect(target.token(token))
+            return await driver.connect(target.token(token))
         except ProtocolError as exc:
             raise ScenarioError(f"scenario {scenario.name}: {exc}") from None
         except ConnectionClosedError as exc:
             raise ScenarioError(f"scenario {scenario.name}: the socket of {user} was refused (code {exc.code})") from None
+
+    channels: dict[str, Any] = {user: await log_in(user) for user in scenario.users}
     llm_calls = (lambda: len(driver.llm_bodies())) if target.llm is not None else None
-    streams = await interpret(scenario, target, channels, llm_calls)
+    streams = await interpret(scenario, target, channels, llm_calls, timeout=STEP_TIMEOUT, connect=log_in)
     deadline = time.monotonic() + STEP_TIMEOUT
     while not target.settled(driver.instance.state):
         if time.monotonic() > deadline:
             raise ScenarioError(f"scenario {scenario.name}: runs still in progress after the scenario ended")
         await asyncio.sleep(0.02)
+    await _check_leftovers(scenario, driver, target)
     return Transcript(
         scenario=scenario.name,
         streams=streams,
         llm_calls=target.summarize_llm_calls(driver.llm_bodies()),
         rows=target.rows(driver.instance.state, scenario.rows, scenario.name),
     )
+
+
+async def _check_leftovers(scenario: Scenario, driver: Any, target: Target) -> None:
+    """The target object's optional `leftovers(state, app)` must come back empty once the scenario
+    has ended (no run still running, no engine or task held, every message with its outcome)."""
+    leftovers = getattr(target.service, "leftovers", None)
+    if not callable(leftovers):
+        return
+    deadline = time.monotonic() + LEFTOVERS_GRACE
+    while problems := leftovers(driver.instance.state, getattr(driver, "app", None)):
+        if time.monotonic() > deadline:
+            raise ScenarioError(f"scenario {scenario.name}: left behind after it ended: {'; '.join(problems)}")
+        await asyncio.sleep(0.02)
 
 
 async def record(scenario: Scenario, target: Target, workdir: Path, driver: str = "in_process") -> Transcript:

@@ -50,13 +50,20 @@ class Disconnect:
     user: str
 
 
-Step = Say | Raw | Wait | WaitLLMCalls | Disconnect
-ACTIONS = ("say", "raw", "wait", "wait_llm_calls", "disconnect")
+@dataclass(frozen=True)
+class Connect:
+    """`user`, who disconnected, logs in again on a new connection."""
+
+    user: str
+
+
+Step = Say | Raw | Wait | WaitLLMCalls | Disconnect | Connect
+ACTIONS = ("say", "raw", "wait", "wait_llm_calls", "disconnect", "connect")
 
 
 def parse_step(raw: Any, users: Sequence[str], where: str) -> Step:
     """One step from its JSON object; `where` names the file and line for errors."""
-    if isinstance(raw, Say | Raw | Wait | WaitLLMCalls | Disconnect):
+    if isinstance(raw, Say | Raw | Wait | WaitLLMCalls | Disconnect | Connect):
         return raw
     if not isinstance(raw, Mapping):
         raise ConfigError(f"{where}: a step must be a JSON object, got {raw!r}")
@@ -86,8 +93,8 @@ def parse_step(raw: Any, users: Sequence[str], where: str) -> Step:
             raise ConfigError(f"{where}: 'wait_llm_calls' takes a positive integer, got {value!r}")
         return WaitLLMCalls(user, value)
     if value is not True:
-        raise ConfigError(f"{where}: 'disconnect' takes true, got {value!r}")
-    return Disconnect(user)
+        raise ConfigError(f"{where}: {action!r} takes true, got {value!r}")
+    return Connect(user) if action == "connect" else Disconnect(user)
 
 
 def step_lines(text: str) -> list[int]:

@@ -49,6 +49,10 @@ class CharacterizationTarget(Protocol):
     def serve_argv(self, instance: Instance, port: int) -> Sequence[str]:
         """`python` arguments serving the app on 127.0.0.1:`port`, for the live driver."""
 
+    # Optional: `leftovers(state, app) -> list[str]`, what a finished scenario left behind (runs
+    # still running, resources still held; `app` is None live). The recorder fails the scenario
+    # when it is not empty within a grace period.
+
 
 @dataclass(frozen=True)
 class LLMStub:

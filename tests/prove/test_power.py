@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from agent_platform.context import UserExecutionContext
 from contracts.execution_engine import test_contracts as contracts
 from contracts.execution_engine.adapters.execution_engine_factory import ADAPTER as PRODUCTION
 from contracts.target import description
@@ -31,13 +32,15 @@ def golden(config, name: str):
 
 CASES = [
     ("test_each_context_gets_its_own_engine", ReusesEngines("reuses one engine per user"), {}),
-    ("test_an_invalid_context_is_refused", AcceptsAnyContext("accepts any context"), {}),
+    ("test_a_context_of_another_type_is_refused", AcceptsAnyContext("accepts any context"), {}),
     ("test_events_follow_the_order_rules", Broken("drops agent_started", rewrite=drop("agent_started")), {}),
     ("test_events_follow_the_order_rules", Broken("drops tool_completed", rewrite=drop("tool_completed")), {}),
     # production's notifier drops what follows a terminal event: the duplicate goes through one without that guard
     ("test_events_follow_the_order_rules", Broken("duplicates agent_completed", rewrite=duplicate("agent_completed"), notifier=KeepsTalking), {}),
     ("test_events_reach_only_their_own_user_with_8_users_interleaved", SharesOneNotifier("shares a notifier"), {}),
     ("test_the_per_user_concurrency_limit_holds", Broken("limit raised to 3", limit=3), {}),
+    ("test_the_limit_is_per_user_and_counts_runs_in_flight", Broken("limit raised to 3", limit=3), {}),
+    ("test_cancelled_runs_give_their_slots_back", NeverReleases("never releases"), {}),
     ("test_engines_and_tasks_are_cleaned_up_after", NeverReleases("never releases"), {"outcome": "success"}),
     ("test_engines_and_tasks_are_cleaned_up_after", NeverReleases("never releases"), {"outcome": "cancellation"}),
     ("test_llm_failure_becomes_agent_error", Broken("reports errors as completed", rewrite=error_as_completed), {}),
@@ -60,9 +63,25 @@ async def test_the_contract_fails_on_a_broken_member_and_passes_on_production(
     await check(ssot_implementation=PRODUCTION, tmp_path=tmp_path / "production", **extra)
 
 
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("field", "bad"), [("thread_id", "placeholder"), ("run_id", "")])
+async def test_the_invalid_context_contract_fails_when_the_context_does_not_validate(
+    field: str, bad: str, tmp_path, monkeypatch
+) -> None:
+    """The contract builds its bad contexts through the real type: a context type that no longer
+    validates (not a broken member) is what it catches."""
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "production").mkdir()
+    await contracts.test_an_invalid_context_is_refused(PRODUCTION, tmp_path / "production", field, bad)
+    monkeypatch.setattr(UserExecutionContext, "__post_init__", lambda self: None)
+    with pytest.raises(CAUGHT):
+        await contracts.test_an_invalid_context_is_refused(PRODUCTION, tmp_path / "broken", field, bad)
+
+
 def test_every_contract_has_a_broken_member() -> None:
     defined = {name for name in dir(contracts) if name.startswith("test_")}
-    assert defined == {c for c, _, _ in CASES}  # test_same_transcript_as_the_canonical: the test below
+    # test_same_transcript_as_the_canonical: the test below; the invalid-context contract: the test above
+    assert defined == {c for c, _, _ in CASES} | {"test_an_invalid_context_is_refused"}
 
 
 def test_the_differential_runner_catches_a_broken_member_with_scenario_and_diff() -> None:
