@@ -39,7 +39,9 @@ def load(args: argparse.Namespace) -> tuple[Config, tuple[str, ...] | None]:
     own = find_pyproject(path)
     if args.config:
         pyproject = Path(args.config)
-        project = own.parent if own is not None else None
+        # with a PATH, the project is the one PATH lies in (so PATH is never "outside" it);
+        # without one, the project is the config's own folder
+        project = own.parent if own is not None and args.path is not None else None
         config = load_config(pyproject, root=project)
     elif own is None:
         raise ConfigError(
