@@ -37,6 +37,7 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".ssot-cache",
 )
 
+
 @dataclass(frozen=True)
 class Key:
     """One documented key of `[tool.ssot-harness]` (or of a family table): the validator and the
@@ -49,49 +50,151 @@ class Key:
 
 
 TOP_KEYS: tuple[Key, ...] = (
-    Key("roots", "list of strings", '["."]', "folders scanned by the static audit, relative to the project root"),
-    Key("import-roots", "list of strings", '["src"]', "folders on sys.path: module names start below them (`src/pkg/mod.py` is `pkg.mod`)"),
-    Key("exclude", "list of strings", "[]", "extra folder/file name patterns the scanner skips (VCS, venvs, build output, caches are always skipped)"),
+    Key(
+        "roots",
+        "list of strings",
+        '["."]',
+        "folders scanned by the static audit, relative to the project root",
+    ),
+    Key(
+        "import-roots",
+        "list of strings",
+        '["src"]',
+        "folders on sys.path: module names start below them (`src/pkg/mod.py` is `pkg.mod`)",
+    ),
+    Key(
+        "exclude",
+        "list of strings",
+        "[]",
+        "extra folder/file name patterns the scanner skips (VCS, venvs, build output, caches are always skipped)",
+    ),
     Key("baseline", "string", '".ssot-baseline.json"', "the ratchet baseline file (commit it)"),
-    Key("cache-dir", "string", '".ssot-cache"', "the scanner's content-keyed cache (git-ignore it)"),
-    Key("target", "string or table", "none", "the service under characterization: `module:object`, or a `[tool.ssot-harness.target]` table (below); the `ssot_target` fixture (option `--ssot-target`)"),
-    Key("scenarios", "string", '"scenarios"', "folder of golden-path scenario files; parametrizes `ssot_scenario` (option `--ssot-scenarios`)"),
-    Key("snapshots", "string", '"snapshots"', "folder of characterization snapshots written by `ssot_transcript_snapshot`"),
-    Key("reports", "string", '"reports"', "where `verify` writes the equivalence matrix; a plain pytest run writes it only with `--ssot-reports DIR`"),
-    Key("hypothesis-profile", "string", '"ssot-dev" ("ssot-ci" when $CI is set)', "hypothesis profile of the contract and differential tests: ssot-dev, ssot-ci, ssot-nightly or one you register (option `--ssot-hypothesis-profile`)"),
+    Key(
+        "cache-dir", "string", '".ssot-cache"', "the scanner's content-keyed cache (git-ignore it)"
+    ),
+    Key(
+        "target",
+        "string or table",
+        "none",
+        "the service under characterization: `module:object`, or a `[tool.ssot-harness.target]` table (below); the `ssot_target` fixture (option `--ssot-target`)",
+    ),
+    Key(
+        "scenarios",
+        "string",
+        '"scenarios"',
+        "folder of golden-path scenario files; parametrizes `ssot_scenario` (option `--ssot-scenarios`)",
+    ),
+    Key(
+        "snapshots",
+        "string",
+        '"snapshots"',
+        "folder of characterization snapshots written by `ssot_transcript_snapshot`",
+    ),
+    Key(
+        "reports",
+        "string",
+        '"reports"',
+        "where `verify` writes the equivalence matrix; a plain pytest run writes it only with `--ssot-reports DIR`",
+    ),
+    Key(
+        "hypothesis-profile",
+        "string",
+        '"ssot-dev" ("ssot-ci" when $CI is set)',
+        "hypothesis profile of the contract and differential tests: ssot-dev, ssot-ci, ssot-nightly or one you register (option `--ssot-hypothesis-profile`)",
+    ),
     Key("families", "table", "{}", "one `[tool.ssot-harness.families.NAME]` table per family"),
 )
 FAMILY_KEYS: tuple[Key, ...] = (
     Key("canonical", "string", "required", "the member that survives, `package.module:QualName`"),
-    Key("stage", "string", '"prove"', "`prove` (members may exist, counts may only go down) or `pinned` (only the canonical)"),
-    Key("names", "list of strings", "[]", "name patterns (`*` `?` `[...]`) of definitions that are members"),
+    Key(
+        "stage",
+        "string",
+        '"prove"',
+        "`prove` (members may exist, counts may only go down) or `pinned` (only the canonical)",
+    ),
+    Key(
+        "names",
+        "list of strings",
+        "[]",
+        "name patterns (`*` `?` `[...]`) of definitions that are members",
+    ),
     Key("bases", "list of strings", "[]", "base class names whose subclasses are members"),
     Key("members", "list of strings", "[]", "extra members, `module:QualName`"),
-    Key("ignore", "list of strings", "[]", "definitions matched by the rules that are not members, `module:QualName`"),
-    Key("adapters", "string", "none", "dotted package holding one adapter per member and the contract tests"),
-    Key("divergences", "string", "`divergences.toml` in the adapters package", "accepted divergences file, relative to the project root (option `--ssot-divergences`)"),
+    Key(
+        "ignore",
+        "list of strings",
+        "[]",
+        "definitions matched by the rules that are not members, `module:QualName`",
+    ),
+    Key(
+        "adapters",
+        "string",
+        "none",
+        "dotted package holding one adapter per member and the contract tests",
+    ),
+    Key(
+        "divergences",
+        "string",
+        "`divergences.toml` in the adapters package",
+        "accepted divergences file, relative to the project root (option `--ssot-divergences`)",
+    ),
     Key("description", "string", '""', "one line shown in reports"),
-    Key("shims", "array of tables", "[]", "members kept on purpose until a date: `[[...families.NAME.shims]]` with `member`, `reason`, `expires` (a date), optional `callers` (modules allowed to use it)"),
-    Key("product", "string", "none", "`module:QualName` of what the members build (e.g. the engine); once the family is `pinned`, every one built in a golden-path or contract test must come through the canonical (the run-time pin)"),
+    Key(
+        "shims",
+        "array of tables",
+        "[]",
+        "members kept on purpose until a date: `[[...families.NAME.shims]]` with `member`, `reason`, `expires` (a date), optional `callers` (modules allowed to use it)",
+    ),
+    Key(
+        "product",
+        "string",
+        "none",
+        "`module:QualName` of what the members build (e.g. the engine); once the family is `pinned`, every one built in a golden-path or contract test must come through the canonical (the run-time pin)",
+    ),
 )
 # `[tool.ssot-harness.target]`: the service's wire protocol (docs/describing-your-service.md).
 # Pointers are JSON pointers (RFC 6901) into a JSON document; paths start with '/'.
 TARGET_KEYS: tuple[Key, ...] = (
-    Key("object", "string", "none", "`module:object` giving the Python hooks (create_user, build_app, serve_argv, read_rows, settled, LLM stub) and overriding any piece below"),
+    Key(
+        "object",
+        "string",
+        "none",
+        "`module:object` giving the Python hooks (create_user, build_app, serve_argv, read_rows, settled, LLM stub) and overriding any piece below",
+    ),
     Key("socket", "string", "required", "path of the WebSocket"),
     Key("health", "string", "required", "path answering 200 once the service is up"),
-    Key("password", "string", "none (recording needs it)", "password of each scenario user, a template with `{user}`"),
+    Key(
+        "password",
+        "string",
+        "none (recording needs it)",
+        "password of each scenario user, a template with `{user}`",
+    ),
     Key("login.path", "string", "required", "path of the login request (POST)"),
     Key("login.encoding", "string", '"json"', "`json` body or `form` post"),
     Key("login.username", "string", "required", "field name of the username in the login request"),
     Key("login.password", "string", "required", "field name of the password in the login request"),
     Key("login.token", "string", "required", "pointer of the token in the login answer"),
-    Key("token.via", "string", "required", "how the socket carries the token: `header`, `query`, `subprotocol` or `cookie`"),
-    Key("token.name", "string", "required except for subprotocol", "header, query parameter or cookie name"),
+    Key(
+        "token.via",
+        "string",
+        "required",
+        "how the socket carries the token: `header`, `query`, `subprotocol` or `cookie`",
+    ),
+    Key(
+        "token.name",
+        "string",
+        "required except for subprotocol",
+        "header, query parameter or cookie name",
+    ),
     Key("token.format", "string", '"{token}"', "the value sent, e.g. `Bearer {token}`"),
     Key("message.template", "table", "required", "fixed fields of a user-message frame"),
     Key("message.content", "string", "required", "pointer where the message text goes"),
-    Key("message.thread", "string", "none", "pointer where the thread id goes for a follow-up (`thread: previous`)"),
+    Key(
+        "message.thread",
+        "string",
+        "none",
+        "pointer where the thread id goes for a follow-up (`thread: previous`)",
+    ),
     Key("events.type", "string", "required", "pointer of an event's type"),
     Key("events.terminal", "list of strings", "required", "event types that end a run"),
     Key("events.run", "string", "none", "pointer of the run id"),
@@ -99,16 +202,41 @@ TARGET_KEYS: tuple[Key, ...] = (
     Key("events.agent", "string", "none", "pointer of the agent name"),
     Key("events.timestamp", "string", "none", "pointer of the timestamp"),
     Key("events.payload", "string", "none", "pointer of the payload shown in transcripts"),
-    Key("events.types", "list of strings", "none", "every known event type (staging smoke flags others)"),
+    Key(
+        "events.types",
+        "list of strings",
+        "none",
+        "every known event type (staging smoke flags others)",
+    ),
     Key("events.started", "list of strings", "none", "types a run's first event may have"),
     Key("events.completed", "list of strings", "none", "terminal types of a successful run"),
-    Key("events.response", "string", "none", "pointer of the (non-empty) answer in a completed event"),
+    Key(
+        "events.response",
+        "string",
+        "none",
+        "pointer of the (non-empty) answer in a completed event",
+    ),
     Key("events.tool-started", "list of strings", "none", "types opening a tool call"),
     Key("events.tool-finished", "list of strings", "none", "types closing a tool call"),
     Key("events.tool-call", "string", "none", "pointer of the tool call id in tool events"),
-    Key("volatile.KIND", "list of strings or table", "none", "fields (at any depth) whose values become `<KIND:n>`; a table takes `keys`, `identity` (false: every value is `<KIND>`), `required` (a scenario must show one)"),
-    Key("llm.path", "string", "none (no LLM)", "path the service posts LLM requests to (stubbed in process at the httpx transport)"),
-    Key("llm.requests", "string", "required with llm", "path where the live fake LLM lists the requests it received"),
+    Key(
+        "volatile.KIND",
+        "list of strings or table",
+        "none",
+        "fields (at any depth) whose values become `<KIND:n>`; a table takes `keys`, `identity` (false: every value is `<KIND>`), `required` (a scenario must show one)",
+    ),
+    Key(
+        "llm.path",
+        "string",
+        "none (no LLM)",
+        "path the service posts LLM requests to (stubbed in process at the httpx transport)",
+    ),
+    Key(
+        "llm.requests",
+        "string",
+        "required with llm",
+        "path where the live fake LLM lists the requests it received",
+    ),
 )
 _TOP_KEYS = {k.name for k in TOP_KEYS}
 _FAMILY_KEYS = {k.name for k in FAMILY_KEYS}
@@ -123,7 +251,11 @@ def reference_markdown() -> str:
     lines += ["", "Per family (`[tool.ssot-harness.families.NAME]`):", ""]
     lines += ["| key | type | default | meaning |", "| --- | --- | --- | --- |"]
     lines += [f"| `{k.name}` | {k.type} | {k.default} | {k.doc} |" for k in FAMILY_KEYS]
-    lines += ["", "The service (`[tool.ssot-harness.target]`; see docs/describing-your-service.md):", ""]
+    lines += [
+        "",
+        "The service (`[tool.ssot-harness.target]`; see docs/describing-your-service.md):",
+        "",
+    ]
     return "\n".join(lines) + "\n" + target_reference_markdown()
 
 
@@ -151,13 +283,17 @@ def read_section(pyproject: Path) -> dict[str, Any] | None:
     except FileNotFoundError:
         raise ConfigError(f"{pyproject}: no such file") from None
     except IsADirectoryError:
-        raise ConfigError(f"{pyproject}: is a directory; name the pyproject.toml file itself") from None
+        raise ConfigError(
+            f"{pyproject}: is a directory; name the pyproject.toml file itself"
+        ) from None
     except OSError as exc:
         raise ConfigError(f"{pyproject}: cannot read: {exc.strerror or exc}") from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{pyproject}: not UTF-8 (byte {exc.start}); TOML files must be UTF-8") from None
+        raise ConfigError(
+            f"{pyproject}: not UTF-8 (byte {exc.start}); TOML files must be UTF-8"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{pyproject}: not valid TOML: {exc}") from None
     tool = data.get("tool", {})
@@ -253,7 +389,9 @@ def _target_declared(section: dict[str, Any], where: str) -> dict[str, Any] | No
     for head, keys in allowed.items():
         if head and head != "volatile" and head in table:
             if not isinstance(table[head], dict):
-                raise ConfigError(f"{where} {head}: expected a table ([tool.ssot-harness.target.{head}])")
+                raise ConfigError(
+                    f"{where} {head}: expected a table ([tool.ssot-harness.target.{head}])"
+                )
             _no_unknown(table[head], keys, f"{where} {head}")
     return table
 
@@ -337,7 +475,9 @@ def _parse_family(name: str, body: Any, where: str) -> Family:
         description=_str(body, "description", where, ""),
         divergences=_optional_str(body, "divergences", where),
         shims=_shims(body.get("shims", []), where),
-        product=_member(body["product"], f"{where} product") if body.get("product") is not None else None,
+        product=_member(body["product"], f"{where} product")
+        if body.get("product") is not None
+        else None,
     )
 
 

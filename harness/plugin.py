@@ -25,18 +25,48 @@ MARKERS = {
 
 # (flag, dest, help); every value overrides the `[tool.ssot-harness]` key of the same name
 OPTIONS: tuple[tuple[str, str, str], ...] = (
-    ("--ssot-config", "ssot_config", "pyproject.toml holding [tool.ssot-harness] (default: <rootdir>/pyproject.toml)"),
-    ("--ssot-target", "ssot_target", "the system under characterization, 'module:object' (config key: target)"),
-    ("--ssot-scenarios", "ssot_scenarios", "folder of golden-path scenario files (config key: scenarios)"),
-    ("--ssot-reports", "ssot_reports", "write the equivalence matrix (md, json) to this folder (config key: reports, used by `verify`)"),
-    ("--ssot-divergences", "ssot_divergences", "accepted divergences file for every family (config key: families.NAME.divergences)"),
-    ("--ssot-hypothesis-profile", "ssot_hypothesis_profile", "hypothesis profile of the contract and differential tests (config key: hypothesis-profile)"),
-    ("--ssot-staging-url", "ssot_staging_url", "base URL of a deployed instance for `-m staging` smoke tests (default: $SSOT_STAGING_URL)"),
+    (
+        "--ssot-config",
+        "ssot_config",
+        "pyproject.toml holding [tool.ssot-harness] (default: <rootdir>/pyproject.toml)",
+    ),
+    (
+        "--ssot-target",
+        "ssot_target",
+        "the system under characterization, 'module:object' (config key: target)",
+    ),
+    (
+        "--ssot-scenarios",
+        "ssot_scenarios",
+        "folder of golden-path scenario files (config key: scenarios)",
+    ),
+    (
+        "--ssot-reports",
+        "ssot_reports",
+        "write the equivalence matrix (md, json) to this folder (config key: reports, used by `verify`)",
+    ),
+    (
+        "--ssot-divergences",
+        "ssot_divergences",
+        "accepted divergences file for every family (config key: families.NAME.divergences)",
+    ),
+    (
+        "--ssot-hypothesis-profile",
+        "ssot_hypothesis_profile",
+        "hypothesis profile of the contract and differential tests (config key: hypothesis-profile)",
+    ),
+    (
+        "--ssot-staging-url",
+        "ssot_staging_url",
+        "base URL of a deployed instance for `-m staging` smoke tests (default: $SSOT_STAGING_URL)",
+    ),
 )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("ssot-harness", "ssot-harness (active only where [tool.ssot-harness] exists)")
+    group = parser.getgroup(
+        "ssot-harness", "ssot-harness (active only where [tool.ssot-harness] exists)"
+    )
     for flag, dest, help_text in OPTIONS:
         group.addoption(flag, dest=dest, default=None, metavar="VALUE", help=help_text)
     group.addoption(

@@ -24,7 +24,9 @@ def load(config: pytest.Config) -> Config | None:
         if option:
             pyproject = Path(option)
             if read_section(pyproject) is None:
-                raise pytest.UsageError(f"--ssot-config {option}: the file has no [tool.ssot-harness] section")
+                raise pytest.UsageError(
+                    f"--ssot-config {option}: the file has no [tool.ssot-harness] section"
+                )
         else:
             pyproject = Path(config.rootpath) / "pyproject.toml"
         return load_project_config(pyproject)

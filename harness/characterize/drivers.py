@@ -57,7 +57,9 @@ class InProcessWebSocket:
 
     async def open(self) -> InProcessWebSocket:
         self._to_app.put_nowait({"type": "websocket.connect"})
-        self._task = asyncio.create_task(self._app(self._scope, self._to_app.get, self._from_app.put))
+        self._task = asyncio.create_task(
+            self._app(self._scope, self._to_app.get, self._from_app.put)
+        )
         message = await self._from_app.get()
         if message["type"] == "websocket.close":
             raise ConnectionClosedError(message.get("code"))
@@ -99,7 +101,9 @@ def mock_llm_route(
         read_timeout = (request.extensions.get("timeout") or {}).get("read")
         if delay and read_timeout is not None and delay > read_timeout:
             await asyncio.sleep(read_timeout)
-            raise httpx.ReadTimeout("scripted delay beyond the client's read timeout", request=request)
+            raise httpx.ReadTimeout(
+                "scripted delay beyond the client's read timeout", request=request
+            )
         if delay:
             await asyncio.sleep(delay)
         return httpx.Response(status, json=payload)
@@ -132,9 +136,16 @@ class InProcessDriver:
         router = self._router.__enter__()
         llm = self.target.llm
         if llm is not None:
-            mock_llm_route(router, f"{self.llm_url}{llm.path}", llm.responder(self.scenario.llm_script), self._llm_bodies)
+            mock_llm_route(
+                router,
+                f"{self.llm_url}{llm.path}",
+                llm.responder(self.scenario.llm_script),
+                self._llm_bodies,
+            )
         self.app = build_app(self.instance)
-        self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://testserver")
+        self.http = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self.app), base_url="http://testserver"
+        )
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
@@ -161,7 +172,9 @@ def wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout: floa
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise HarnessError(f"{url}: the server exited with code {process.returncode} before it was healthy")
+            raise HarnessError(
+                f"{url}: the server exited with code {process.returncode} before it was healthy"
+            )
         try:
             if httpx.get(url, timeout=0.5).status_code == 200:
                 return
@@ -178,10 +191,16 @@ class LiveWebSocket:
 
     @classmethod
     async def open(cls, base_url: str, path: str, auth: SocketAuth) -> LiveWebSocket:
-        url = base_url.replace("http", "ws", 1) + path + (f"?{urlencode(auth.query)}" if auth.query else "")
+        url = (
+            base_url.replace("http", "ws", 1)
+            + path
+            + (f"?{urlencode(auth.query)}" if auth.query else "")
+        )
         try:
             ws = await websockets.connect(
-                url, additional_headers=list(auth.headers), subprotocols=[Subprotocol(p) for p in auth.subprotocols] or None
+                url,
+                additional_headers=list(auth.headers),
+                subprotocols=[Subprotocol(p) for p in auth.subprotocols] or None,
             )
         except websockets.InvalidStatus as exc:
             raise ConnectionClosedError(exc.response.status_code) from None

@@ -78,7 +78,9 @@ async def interpret(
             if isinstance(step, Say):
                 thread = last_thread.get(step.user) if step.same_thread else None
                 if step.same_thread and thread is None:
-                    raise ScenarioError(f"{where}: 'thread: previous' but {step.user} has no thread yet")
+                    raise ScenarioError(
+                        f"{where}: 'thread: previous' but {step.user} has no thread yet"
+                    )
                 frame = target.message(step.text, thread)
                 streams[step.user].append({"dir": "->", "text": frame})
                 await channel.say(frame, step.text, thread)
@@ -87,17 +89,25 @@ async def interpret(
                 await channel.raw(step.text)
             elif isinstance(step, Wait):
                 try:
-                    await _wait(step, channel, streams[step.user], last_thread, target, where, timeout)
+                    await _wait(
+                        step, channel, streams[step.user], last_thread, target, where, timeout
+                    )
                 except ConnectionClosedError as exc:
                     if not closed_ends_wait:
-                        raise ScenarioError(f"{where}: connection closed (code {exc.code}) while waiting") from None
+                        raise ScenarioError(
+                            f"{where}: connection closed (code {exc.code}) while waiting"
+                        ) from None
             elif isinstance(step, WaitLLMCalls):
                 if llm_calls is None:
-                    raise ScenarioError(f"{where}: 'wait_llm_calls' but the target has no stubbed LLM (llm)")
+                    raise ScenarioError(
+                        f"{where}: 'wait_llm_calls' but the target has no stubbed LLM (llm)"
+                    )
                 deadline = time.monotonic() + timeout
                 while llm_calls() < step.count:
                     if time.monotonic() > deadline:
-                        raise ScenarioError(f"{where}: fewer than {step.count} LLM calls within {timeout:.0f} s")
+                        raise ScenarioError(
+                            f"{where}: fewer than {step.count} LLM calls within {timeout:.0f} s"
+                        )
                     await asyncio.sleep(0.02)
             elif isinstance(step, Disconnect):
                 await channels.pop(step.user).close()

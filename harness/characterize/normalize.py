@@ -67,7 +67,9 @@ class _Normalizer:
             if isinstance(rule, KeyRule):
                 for key in rule.keys:
                     self.key_kind[key] = rule
-        self.patterns = [(r, re.compile(r.pattern)) for r in self.rules if isinstance(r, PatternRule)]
+        self.patterns = [
+            (r, re.compile(r.pattern)) for r in self.rules if isinstance(r, PatternRule)
+        ]
         self.seen: dict[str, str] = {}  # raw value -> placeholder, across kinds
         self.counts: dict[str, int] = {}
         self.hits: dict[Rule, int] = dict.fromkeys(self.rules, 0)
@@ -102,7 +104,10 @@ class _Normalizer:
             if len(known) >= 8 and known in text:
                 text = text.replace(known, placeholder)
         for rule, regex in self.patterns:
-            def swap(match: re.Match[str], rule: PatternRule = rule, grouped: bool = bool(regex.groups)) -> str:
+
+            def swap(
+                match: re.Match[str], rule: PatternRule = rule, grouped: bool = bool(regex.groups)
+            ) -> str:
                 raw = match.group(1) if grouped else match.group(0)
                 new = self.placeholder(rule, raw)
                 return match.group(0).replace(raw, new) if grouped else new
@@ -113,7 +118,10 @@ class _Normalizer:
     def check_required(self, what: str) -> None:
         missed = [r for r in self.rules if r.required and not self.hits[r]]
         if missed:
-            names = ", ".join(f"{r.kind} ({getattr(r, 'keys', None) or getattr(r, 'pattern', '')})" for r in missed)
+            names = ", ".join(
+                f"{r.kind} ({getattr(r, 'keys', None) or getattr(r, 'pattern', '')})"
+                for r in missed
+            )
             raise NormalizationError(
                 f"{what}: required normalization rule(s) matched nothing: {names}; "
                 "the data changed shape or the rule is wrong"

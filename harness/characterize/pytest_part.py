@@ -52,7 +52,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def ssot_scenario(request: pytest.FixtureRequest) -> Scenario:
     """One golden-path scenario of the project's scenario folder (the test runs once per scenario)."""
     pytest_session.require(request.config, "ssot_scenario")
-    raise pytest.fail("ssot_scenario is parametrized by the plugin; it cannot be used here", pytrace=False)
+    raise pytest.fail(
+        "ssot_scenario is parametrized by the plugin; it cannot be used here", pytrace=False
+    )
 
 
 def target_of(config: pytest.Config) -> Target:
@@ -87,9 +89,14 @@ def ssot_target(pytestconfig: pytest.Config) -> Target:
 def ssot_transcript_snapshot(snapshot, request: pytest.FixtureRequest, ssot_target: Target):
     """syrupy's snapshot of the test's `ssot_scenario`, stored as `<snapshots>/<scenario>.txt`."""
     if "ssot_scenario" not in request.fixturenames:
-        pytest.fail("ssot_transcript_snapshot is the golden file of a scenario: the test must take ssot_scenario", pytrace=False)
+        pytest.fail(
+            "ssot_transcript_snapshot is the golden file of a scenario: the test must take ssot_scenario",
+            pytrace=False,
+        )
     scenario = request.getfixturevalue("ssot_scenario")
-    return snapshot.use_extension(extension_for(snapshots_dir(request.config), ssot_target, scenario.name))
+    return snapshot.use_extension(
+        extension_for(snapshots_dir(request.config), ssot_target, scenario.name)
+    )
 
 
 @pytest.fixture

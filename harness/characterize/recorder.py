@@ -38,15 +38,21 @@ async def play(scenario: Scenario, driver: Any, target: Target) -> Transcript:
         except ProtocolError as exc:
             raise ScenarioError(f"scenario {scenario.name}: {exc}") from None
         except ConnectionClosedError as exc:
-            raise ScenarioError(f"scenario {scenario.name}: the socket of {user} was refused (code {exc.code})") from None
+            raise ScenarioError(
+                f"scenario {scenario.name}: the socket of {user} was refused (code {exc.code})"
+            ) from None
 
     channels: dict[str, Any] = {user: await log_in(user) for user in scenario.users}
     llm_calls = (lambda: len(driver.llm_bodies())) if target.llm is not None else None
-    streams = await interpret(scenario, target, channels, llm_calls, timeout=STEP_TIMEOUT, connect=log_in)
+    streams = await interpret(
+        scenario, target, channels, llm_calls, timeout=STEP_TIMEOUT, connect=log_in
+    )
     deadline = time.monotonic() + STEP_TIMEOUT
     while not target.settled(driver.instance.state):
         if time.monotonic() > deadline:
-            raise ScenarioError(f"scenario {scenario.name}: runs still in progress after the scenario ended")
+            raise ScenarioError(
+                f"scenario {scenario.name}: runs still in progress after the scenario ended"
+            )
         await asyncio.sleep(0.02)
     await _check_leftovers(scenario, driver, target)
     return Transcript(
@@ -66,11 +72,15 @@ async def _check_leftovers(scenario: Scenario, driver: Any, target: Target) -> N
     deadline = time.monotonic() + LEFTOVERS_GRACE
     while problems := leftovers(driver.instance.state, getattr(driver, "app", None)):
         if time.monotonic() > deadline:
-            raise ScenarioError(f"scenario {scenario.name}: left behind after it ended: {'; '.join(problems)}")
+            raise ScenarioError(
+                f"scenario {scenario.name}: left behind after it ended: {'; '.join(problems)}"
+            )
         await asyncio.sleep(0.02)
 
 
-async def record(scenario: Scenario, target: Target, workdir: Path, driver: str = "in_process") -> Transcript:
+async def record(
+    scenario: Scenario, target: Target, workdir: Path, driver: str = "in_process"
+) -> Transcript:
     """Runs `scenario` against a fresh instance of the target and returns what happened."""
     try:
         driver_cls = DRIVERS[driver]

@@ -27,7 +27,9 @@ class Scenario:
     def __post_init__(self) -> None:
         """Steps given as JSON-like dicts (generated scenarios) are parsed into typed steps."""
         where = f"scenario {self.name}"
-        typed = tuple(parse_step(s, self.users, f"{where}, step {i}") for i, s in enumerate(self.steps))
+        typed = tuple(
+            parse_step(s, self.users, f"{where}, step {i}") for i, s in enumerate(self.steps)
+        )
         object.__setattr__(self, "steps", typed)
 
 
@@ -42,7 +44,9 @@ def load_scenario(path: Path) -> Scenario:
         raise ConfigError(f"{where}: must be a JSON object")
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
-        raise ConfigError(f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(_TOP_KEYS))})")
+        raise ConfigError(
+            f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(_TOP_KEYS))})"
+        )
     users = tuple(data.get("users") or ())
     if not users:
         raise ConfigError(f"{where}: 'users' must name at least one user")
@@ -53,7 +57,9 @@ def load_scenario(path: Path) -> Scenario:
         raise ConfigError(f"{where}: 'steps' must be a list")
     lines = step_lines(text)
     steps = tuple(
-        parse_step(step, users, f"{path}:{lines[i]}: step {i}" if i < len(lines) else f"{where}: step {i}")
+        parse_step(
+            step, users, f"{path}:{lines[i]}: step {i}" if i < len(lines) else f"{where}: step {i}"
+        )
         for i, step in enumerate(raw_steps)
     )
     name = data.get("name") or path.stem

@@ -19,7 +19,9 @@ SUFFIX = ".txt"
 
 def as_text(transcript: Transcript, target: Target) -> str:
     """A transcript normalized by the target's volatile rules and rendered by its event shape."""
-    return render(normalize(transcript, target.volatile), target.events, llm_calls=target.llm is not None)
+    return render(
+        normalize(transcript, target.volatile), target.events, llm_calls=target.llm is not None
+    )
 
 
 def golden_file(snapshots_dir: Path, scenario: str) -> Path:
@@ -60,7 +62,9 @@ class TranscriptSnapshotExtension(SingleFileSnapshotExtension):
     def serialize(self, data: Any, **kwargs: Any) -> str:
         if isinstance(data, Transcript):
             if self.target is None:
-                raise TypeError("this extension has no target to normalize and render the transcript with")
+                raise TypeError(
+                    "this extension has no target to normalize and render the transcript with"
+                )
             return as_text(data, self.target)
         if not isinstance(data, str):
             raise TypeError(f"snapshot a Transcript or a str, not {type(data).__name__}")
@@ -93,7 +97,9 @@ class TranscriptSnapshotExtension(SingleFileSnapshotExtension):
             super().write_snapshot(**kwargs)
 
 
-def extension_for(snapshots_dir: Path, target: Target, scenario: str) -> type[TranscriptSnapshotExtension]:
+def extension_for(
+    snapshots_dir: Path, target: Target, scenario: str
+) -> type[TranscriptSnapshotExtension]:
     """The extension class for one scenario's golden file (syrupy takes a class, not an instance)."""
     attributes = {"snapshots_dir": Path(snapshots_dir), "target": target, "scenario": scenario}
     return type("TranscriptSnapshotExtension", (TranscriptSnapshotExtension,), attributes)

@@ -28,7 +28,9 @@ class StagingClient:
         try:
             response = httpx.get(url, timeout=3.0)
         except httpx.HTTPError as exc:
-            raise StagingError(f"staging instance {self.base_url} is unreachable: {type(exc).__name__}: {exc}") from None
+            raise StagingError(
+                f"staging instance {self.base_url} is unreachable: {type(exc).__name__}: {exc}"
+            ) from None
         if response.status_code != 200:
             raise StagingError(f"staging instance {url} answered {response.status_code}")
 
@@ -42,9 +44,13 @@ class StagingClient:
     async def chat(self, token: str, messages: Iterable[str]) -> list[list[Any]]:
         """Sends each message in turn on one connection; returns each run's events."""
         try:
-            ws = await LiveWebSocket.open(self.base_url, self.target.socket, self.target.token(token))
+            ws = await LiveWebSocket.open(
+                self.base_url, self.target.socket, self.target.token(token)
+            )
         except ConnectionClosedError as exc:
-            raise StagingError(f"{self.base_url}{self.target.socket}: the socket was refused ({exc.code})") from None
+            raise StagingError(
+                f"{self.base_url}{self.target.socket}: the socket was refused ({exc.code})"
+            ) from None
         runs: list[list[Any]] = []
         try:
             for message in messages:
@@ -77,7 +83,9 @@ def shape_problems(events: list[Any], shape: EventShape) -> list[str]:
         if getattr(shape, piece):
             values = {shape.get(e, piece) for e in events}
             if len(values) != 1 or None in values:
-                problems.append(f"{piece} id ({getattr(shape, piece)}) not one value within the run: {sorted(map(str, values))}")
+                problems.append(
+                    f"{piece} id ({getattr(shape, piece)}) not one value within the run: {sorted(map(str, values))}"
+                )
     for piece in ("agent", "timestamp"):
         if getattr(shape, piece) and not all(shape.get(e, piece) for e in events):
             problems.append(f"an event without {piece} ({getattr(shape, piece)})")

@@ -68,21 +68,31 @@ def parse_step(raw: Any, users: Sequence[str], where: str) -> Step:
     if not isinstance(raw, Mapping):
         raise ConfigError(f"{where}: a step must be a JSON object, got {raw!r}")
     if raw.get("user") not in users:
-        raise ConfigError(f"{where}: 'user' must be one of the scenario's users {list(users)}, got {raw.get('user')!r}")
+        raise ConfigError(
+            f"{where}: 'user' must be one of the scenario's users {list(users)}, got {raw.get('user')!r}"
+        )
     actions = [a for a in ACTIONS if a in raw]
     if len(actions) != 1:
-        raise ConfigError(f"{where}: a step has exactly one of {', '.join(ACTIONS)}; this one has {actions or 'none'}")
+        raise ConfigError(
+            f"{where}: a step has exactly one of {', '.join(ACTIONS)}; this one has {actions or 'none'}"
+        )
     action, user, value = actions[0], raw["user"], raw[actions[0]]
     allowed = {"user", action} | ({"thread"} if action == "say" else set())
     extra = sorted(set(raw) - allowed)
     if extra:
-        raise ConfigError(f"{where}: unknown key {extra[0]!r} in a {action!r} step (allowed: {', '.join(sorted(allowed))})")
-    if action in ("say", "raw", "wait") and (not isinstance(value, str) or (action != "raw" and not value)):
+        raise ConfigError(
+            f"{where}: unknown key {extra[0]!r} in a {action!r} step (allowed: {', '.join(sorted(allowed))})"
+        )
+    if action in ("say", "raw", "wait") and (
+        not isinstance(value, str) or (action != "raw" and not value)
+    ):
         raise ConfigError(f"{where}: {action!r} takes a non-empty string, got {value!r}")
     if action == "say":
         thread = raw.get("thread")
         if thread not in (None, "previous", "new"):
-            raise ConfigError(f"{where}: 'thread' is 'previous' (the thread of the user's last run) or 'new', got {thread!r}")
+            raise ConfigError(
+                f"{where}: 'thread' is 'previous' (the thread of the user's last run) or 'new', got {thread!r}"
+            )
         return Say(user, value, thread == "previous")
     if action == "raw":
         return Raw(user, value)

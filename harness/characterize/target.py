@@ -62,7 +62,9 @@ class LLMStub:
     path: str
     requests: str
     argv: Callable[[int, str], Sequence[str]]
-    responder: Callable[[Sequence[dict[str, Any]]], Callable[[dict[str, Any]], Awaitable[LLMAnswer]]]
+    responder: Callable[
+        [Sequence[dict[str, Any]]], Callable[[dict[str, Any]], Awaitable[LLMAnswer]]
+    ]
     summarize: Callable[[dict[str, Any]], str]
 
 
@@ -84,7 +86,9 @@ class Target:
 
     def password_of(self, user: str) -> str:
         if not self.password:
-            raise ConfigError(f"target {self.name}: no 'password' template; recording creates users and needs one")
+            raise ConfigError(
+                f"target {self.name}: no 'password' template; recording creates users and needs one"
+            )
         return self.password.format(user=user)
 
     def hook(self, name: str, needed_by: str) -> Callable[..., Any]:
@@ -101,7 +105,9 @@ class Target:
         method = getattr(self.service, "settled", None)
         return bool(method(state)) if callable(method) else True
 
-    def rows(self, state: Path, tables: Sequence[str], scenario: str) -> dict[str, list[dict[str, Any]]]:
+    def rows(
+        self, state: Path, tables: Sequence[str], scenario: str
+    ) -> dict[str, list[dict[str, Any]]]:
         if not tables:
             return {}
         return self.hook("read_rows", f"scenario {scenario} (rows {list(tables)})")(state, tables)
@@ -132,13 +138,20 @@ def parse_declared(table: Mapping[str, Any], where: str) -> dict[str, Any]:
     for key in ("socket", "health", "password"):
         if key in table:
             pieces[key] = _value(table, key, key, where)
-    for section, build in (("login", _login), ("token", _token), ("message", _message), ("events", _events)):
+    for section, build in (
+        ("login", _login),
+        ("token", _token),
+        ("message", _message),
+        ("events", _events),
+    ):
         if section in table:
             body = table[section]
             missing = [k for k in _REQUIRED[section] if k not in body]
             if missing:
                 raise ConfigError(f"{where} {section}: missing key {section}.{missing[0]}")
-            pieces[section] = build({k: _value(body, f"{section}.{k}", k, where) for k in body}, where)
+            pieces[section] = build(
+                {k: _value(body, f"{section}.{k}", k, where) for k in body}, where
+            )
     if "volatile" in table:
         pieces["volatile"] = _volatile(table["volatile"], where)
     if "llm" in table:
@@ -154,11 +167,19 @@ def _value(body: Mapping[str, Any], name: str, key: str, where: str) -> Any:
     value = body[key]
     if name == "message.template":
         if not isinstance(value, dict):
-            raise ConfigError(f"{where} message.template: expected a table (the frame's fixed fields), got {value!r}")
+            raise ConfigError(
+                f"{where} message.template: expected a table (the frame's fixed fields), got {value!r}"
+            )
         return json.dumps(value)
     if name in _SET_KEYS:
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
-            raise ConfigError(f"{where} {name}: expected a non-empty list of strings, got {value!r}")
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(v, str) and v for v in value)
+        ):
+            raise ConfigError(
+                f"{where} {name}: expected a non-empty list of strings, got {value!r}"
+            )
         return frozenset(value)
     if not isinstance(value, str) or (not value and name != "token.format"):
         raise ConfigError(f"{where} {name}: expected a non-empty string, got {value!r}")
@@ -171,7 +192,9 @@ def _value(body: Mapping[str, Any], name: str, key: str, where: str) -> Any:
     if name == "token.via" and value not in TRANSPORTS:
         raise ConfigError(f"{where} token.via: {value!r} is not one of {', '.join(TRANSPORTS)}")
     if name in ("token.format", "password") and not re.search(r"\{(token|user)\}", value):
-        raise ConfigError(f"{where} {name}: {value!r} must contain {{{'token' if name != 'password' else 'user'}}}")
+        raise ConfigError(
+            f"{where} {name}: {value!r} must contain {{{'token' if name != 'password' else 'user'}}}"
+        )
     return value
 
 
@@ -181,7 +204,9 @@ def _login(v: dict[str, Any], where: str) -> Login:
 
 def _token(v: dict[str, Any], where: str) -> TokenTransport:
     if v["via"] != "subprotocol" and "name" not in v:
-        raise ConfigError(f"{where} token.name: a token sent by {v['via']} needs the {v['via']}'s name")
+        raise ConfigError(
+            f"{where} token.name: a token sent by {v['via']} needs the {v['via']}'s name"
+        )
     return TokenTransport(v["via"], v.get("name", ""), v.get("format", "{token}"))
 
 
@@ -197,23 +222,37 @@ def _events(v: dict[str, Any], where: str) -> EventShape:
 def _volatile(body: Any, where: str) -> tuple[Rule, ...]:
     """`volatile.KIND = ["key", …]` or `{keys = […], identity = true, required = false}`."""
     if not isinstance(body, dict):
-        raise ConfigError(f"{where} volatile: expected a table of KIND = [keys] or KIND = {{keys = [...]}}")
+        raise ConfigError(
+            f"{where} volatile: expected a table of KIND = [keys] or KIND = {{keys = [...]}}"
+        )
     rules: list[Rule] = []
     for kind, spec in body.items():
         name = f"{where} volatile.{kind}"
         if not re.fullmatch(r"[a-z]+", kind):
-            raise ConfigError(f"{name}: a kind is lowercase letters (it becomes the placeholder <{kind}:1>)")
+            raise ConfigError(
+                f"{name}: a kind is lowercase letters (it becomes the placeholder <{kind}:1>)"
+            )
         if isinstance(spec, list):
             spec = {"keys": spec}
         if not isinstance(spec, dict):
-            raise ConfigError(f"{name}: expected a list of keys or a table with keys, identity, required")
+            raise ConfigError(
+                f"{name}: expected a list of keys or a table with keys, identity, required"
+            )
         unknown = sorted(set(spec) - {"keys", "identity", "required"})
         if unknown:
-            raise ConfigError(f"{name}: unknown key {unknown[0]!r} (allowed: identity, keys, required)")
+            raise ConfigError(
+                f"{name}: unknown key {unknown[0]!r} (allowed: identity, keys, required)"
+            )
         keys = spec.get("keys")
-        if not isinstance(keys, list) or not keys or not all(isinstance(k, str) and k for k in keys):
+        if (
+            not isinstance(keys, list)
+            or not keys
+            or not all(isinstance(k, str) and k for k in keys)
+        ):
             raise ConfigError(f"{name}.keys: expected a non-empty list of field names")
-        flags = {f: spec.get(f, default) for f, default in (("identity", True), ("required", False))}
+        flags = {
+            f: spec.get(f, default) for f, default in (("identity", True), ("required", False))
+        }
         for flag, value in flags.items():
             if not isinstance(value, bool):
                 raise ConfigError(f"{name}.{flag}: expected true or false, got {value!r}")
@@ -240,7 +279,9 @@ def load_object(spec: str, where: str) -> Any:
     try:
         module = importlib.import_module(module_name)
     except Exception as exc:
-        raise ConfigError(f"{where} {spec!r}: module {module_name!r} does not import: {type(exc).__name__}: {exc}") from None
+        raise ConfigError(
+            f"{where} {spec!r}: module {module_name!r} does not import: {type(exc).__name__}: {exc}"
+        ) from None
     obj: Any = module
     for part in attribute.split("."):
         if not hasattr(obj, part):
@@ -299,8 +340,12 @@ def describe(config: Any, object_spec: str | None = None) -> Target:
     where = f"{config.source}: [tool.ssot-harness] target"
     spec = object_spec or config.target
     if spec is None and not config.target_declared:
-        raise ConfigError(f"{where}: missing; describe your service (see docs/describing-your-service.md)")
-    declared = parse_declared(config.target_declared or {}, f"{config.source}: [tool.ssot-harness.target]")
+        raise ConfigError(
+            f"{where}: missing; describe your service (see docs/describing-your-service.md)"
+        )
+    declared = parse_declared(
+        config.target_declared or {}, f"{config.source}: [tool.ssot-harness.target]"
+    )
     obj = load_object(spec, where) if spec else None
     return resolve(declared, obj, name=spec or "declared", where=where)
 

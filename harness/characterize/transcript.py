@@ -66,7 +66,9 @@ def _event_lines(event: Any, shape: EventShape) -> list[str]:
     if not isinstance(event, dict):
         return [f"<- {kind}", f"     {_compact(event)}"]
     if shape.run is not None and pointer_get(event, shape.run) is not MISSING:
-        ids = " ".join(f"{label}={shape.get(event, piece)}" for label, piece in _IDS if getattr(shape, piece))
+        ids = " ".join(
+            f"{label}={shape.get(event, piece)}" for label, piece in _IDS if getattr(shape, piece)
+        )
         agent = shape.get(event, "agent") if shape.agent else None
         head = f"<- {kind:<15} {'' if agent is None else agent:<13} {ids}"
     else:

@@ -78,13 +78,17 @@ class Login:
         else:
             response = await http.post(self.path, json=fields)
         if response.status_code != 200:
-            raise ProtocolError(f"login of {username!r} at {self.path} answered {response.status_code}")
+            raise ProtocolError(
+                f"login of {username!r} at {self.path} answered {response.status_code}"
+            )
         try:
             token = pointer_get(response.json(), self.token)
         except ValueError:
             token = MISSING
         if not isinstance(token, str) or not token:
-            raise ProtocolError(f"login of {username!r} at {self.path}: no token at {self.token!r} in the answer")
+            raise ProtocolError(
+                f"login of {username!r} at {self.path}: no token at {self.token!r} in the answer"
+            )
         return token
 
 
@@ -141,7 +145,9 @@ class MessageFrame:
         frame = pointer_set(json.loads(self.template), self.content, text)
         if thread is not None:
             if self.thread is None:
-                raise ProtocolError("a follow-up in the same thread needs the target's message.thread pointer")
+                raise ProtocolError(
+                    "a follow-up in the same thread needs the target's message.thread pointer"
+                )
             frame = pointer_set(frame, self.thread, thread)
         return json.dumps(frame)
 

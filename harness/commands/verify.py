@@ -35,13 +35,24 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
             "  --ssot-reports DIR [-n WORKERS when pytest-xdist is installed]"
         ),
     )
-    parser.add_argument("--config", metavar="PYPROJECT", help="pyproject.toml holding [tool.ssot-harness] (default: found at or above .)")
-    parser.add_argument("--reports", default=None, metavar="DIR", help="where the matrix is written (default: config key reports, 'reports')")
+    parser.add_argument(
+        "--config",
+        metavar="PYPROJECT",
+        help="pyproject.toml holding [tool.ssot-harness] (default: found at or above .)",
+    )
+    parser.add_argument(
+        "--reports",
+        default=None,
+        metavar="DIR",
+        help="where the matrix is written (default: config key reports, 'reports')",
+    )
     parser.add_argument(
         "-n", "--workers", default=None,
         help="pytest-xdist workers (default: 2 when pytest-xdist is installed, else a serial run; 0 for serial)",
     )  # fmt: skip
-    parser.add_argument("pytest_args", nargs="*", metavar="PYTEST_ARG", help="extra pytest arguments, after --")
+    parser.add_argument(
+        "pytest_args", nargs="*", metavar="PYTEST_ARG", help="extra pytest arguments, after --"
+    )
     parser.set_defaults(run=run)
 
 
@@ -49,7 +60,10 @@ def _workers(requested: str | None) -> list[str]:
     has_xdist = importlib.util.find_spec("xdist") is not None
     if requested in (None, "0") or not has_xdist:
         if requested not in (None, "0"):
-            print(f"verify: pytest-xdist is not installed; running serially instead of -n {requested}", flush=True)
+            print(
+                f"verify: pytest-xdist is not installed; running serially instead of -n {requested}",
+                flush=True,
+            )
         return ["-p", "no:xdist"] if has_xdist else []
     return ["-n", requested]
 
@@ -57,10 +71,14 @@ def _workers(requested: str | None) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     pyproject = Path(args.config).resolve() if args.config else find_pyproject(Path.cwd())
     if pyproject is None:
-        raise ConfigError(f"no pyproject.toml in {Path.cwd()} or above it; run inside your project or pass --config PYPROJECT")
+        raise ConfigError(
+            f"no pyproject.toml in {Path.cwd()} or above it; run inside your project or pass --config PYPROJECT"
+        )
     config = load_config(pyproject)
     if not config.families:
-        raise ConfigError(f"{pyproject}: no families in [tool.ssot-harness.families]; declare one (`ssot-harness discover` suggests some)")
+        raise ConfigError(
+            f"{pyproject}: no families in [tool.ssot-harness.families]; declare one (`ssot-harness discover` suggests some)"
+        )
     root = Path(config.root)
     reports = (root / (args.reports or config.reports)).resolve()
 
@@ -85,7 +103,9 @@ def run(args: argparse.Namespace) -> int:
     ran: set[str] = set()
     if matrix_md.is_file():
         print(matrix_md.read_text(encoding="utf-8"))
-        ran = {cell["family"] for cell in json.loads(matrix_json.read_text(encoding="utf-8"))["cells"]}
+        ran = {
+            cell["family"] for cell in json.loads(matrix_json.read_text(encoding="utf-8"))["cells"]
+        }
     else:
         print("(no equivalence matrix was written: no contract ran)")
     problems = []
@@ -93,7 +113,9 @@ def run(args: argparse.Namespace) -> int:
         problems.append(f"pytest exited {tests_rc}")
     not_run = sorted(f.name for f in config.families if f.adapters and f.name not in ran)
     if not_run:
-        problems.append(f"no contract test ran for {', '.join(not_run)} (their adapters packages hold no contract-marked test, or the selection excluded them)")
+        problems.append(
+            f"no contract test ran for {', '.join(not_run)} (their adapters packages hold no contract-marked test, or the selection excluded them)"
+        )
     if report.failed:
         problems.append("the audit failed")
     if problems:

@@ -31,7 +31,9 @@ def package_dir(family: Family) -> Path | None:
 class Declarations:
     """The run's accepted divergences, per family, with the members and contracts they must name."""
 
-    def __init__(self, project: Config, families: list[Family], option: str | None, only: tuple[str, ...]) -> None:
+    def __init__(
+        self, project: Config, families: list[Family], option: str | None, only: tuple[str, ...]
+    ) -> None:
         self.project = project
         self.families = families
         self.option = option
@@ -52,9 +54,13 @@ class Declarations:
         if family.name not in self._declared:
             path = self.path(family)
             if family.divergences and path is not None and not path.is_file():
-                raise ConfigError(f"{self.project.source}: [tool.ssot-harness.families.{family.name}] divergences: {family.divergences!r} does not exist")
+                raise ConfigError(
+                    f"{self.project.source}: [tool.ssot-harness.families.{family.name}] divergences: {family.divergences!r} does not exist"
+                )
             declared = load_divergences(path) if path is not None else ()
-            if self.option:  # one file for every family: each declaration belongs to its member's family
+            if (
+                self.option
+            ):  # one file for every family: each declaration belongs to its member's family
                 members = {c.name for c in self.cases(family)}
                 declared = tuple(d for d in declared if d.member in members)
             self._declared[family.name] = declared
@@ -80,7 +86,11 @@ class Declarations:
         folder = package_dir(family)
         if folder is None:
             return set()
-        return {name for path in sorted(folder.rglob("test_*.py")) for name in _TEST_DEF.findall(path.read_text(encoding="utf-8"))}
+        return {
+            name
+            for path in sorted(folder.rglob("test_*.py"))
+            for name in _TEST_DEF.findall(path.read_text(encoding="utf-8"))
+        }
 
     def check_names(self) -> None:
         """Every declaration names a member of its family and a contract defined in its package."""
@@ -101,9 +111,13 @@ class Declarations:
             for divergence in declared:
                 where = f"{self.path(family)}: accepted divergence (member {divergence.member!r}, contract {divergence.contract!r})"
                 if divergence.member not in members:
-                    raise ConfigError(f"{where}: no member of family {family.name} is named {divergence.member!r}{_nearest(divergence.member, members)}")
+                    raise ConfigError(
+                        f"{where}: no member of family {family.name} is named {divergence.member!r}{_nearest(divergence.member, members)}"
+                    )
                 if divergence.contract not in contracts:
-                    raise ConfigError(f"{where}: no contract of family {family.name} is named {divergence.contract!r}{_nearest(divergence.contract, contracts)}")
+                    raise ConfigError(
+                        f"{where}: no contract of family {family.name} is named {divergence.contract!r}{_nearest(divergence.contract, contracts)}"
+                    )
 
     def unmatched(self, cells: list[Cell], matched: set[tuple[str, int]]) -> list[str]:
         """Declarations whose member and contract ran but that matched no test: stale or wrong cases."""
@@ -111,9 +125,18 @@ class Declarations:
         problems = []
         for family in self.families:
             for index, divergence in enumerate(self.of(family)):
-                if (family.name, index) in matched or (family.name, divergence.member, divergence.contract) not in ran:
+                if (family.name, index) in matched or (
+                    family.name,
+                    divergence.member,
+                    divergence.contract,
+                ) not in ran:
                     continue
-                cases = [c.case for c in cells if (c.family, c.member, c.contract) == (family.name, divergence.member, divergence.contract)]
+                cases = [
+                    c.case
+                    for c in cells
+                    if (c.family, c.member, c.contract)
+                    == (family.name, divergence.member, divergence.contract)
+                ]
                 problems.append(
                     f"accepted divergence matches no test: member {divergence.member!r}, contract {divergence.contract!r}, "
                     f"cases {list(divergence.cases)} (family {family.name}; cases that ran: {', '.join(sorted(cases))}). "

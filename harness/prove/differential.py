@@ -52,7 +52,11 @@ def assert_equivalent(
         return
     diff = "\n".join(
         difflib.unified_diff(
-            expected.splitlines(), actual.splitlines(), f"canonical {canonical}", f"member {member}", lineterm=""
+            expected.splitlines(),
+            actual.splitlines(),
+            f"canonical {canonical}",
+            f"member {member}",
+            lineterm="",
         )
     )
     described = describe(scenario)
@@ -88,10 +92,15 @@ def register_profiles() -> None:
     """Registers the harness's named profiles, each only where the user has not registered their
     own of that name (so a project overrides one by registering it first, e.g. in conftest.py).
     Nothing is loaded: the user's own tests keep the user's settings."""
-    common = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    common = dict(
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
     wanted = {
         "ssot-dev": dict(max_examples=15, database=example_database(), **common),
-        "ssot-ci": dict(max_examples=30, derandomize=True, database=None, print_blob=True, **common),
+        "ssot-ci": dict(
+            max_examples=30, derandomize=True, database=None, print_blob=True, **common
+        ),
         "ssot-nightly": dict(max_examples=500, database=example_database(), **common),
     }
     for name, values in wanted.items():
@@ -110,15 +119,17 @@ def use_profile(name: str) -> None:
     try:
         settings.get_profile(name)
     except InvalidArgument:
-        raise ConfigError(f"hypothesis profile {name!r} is not registered (harness profiles: {', '.join(PROFILES)})") from None
+        raise ConfigError(
+            f"hypothesis profile {name!r} is not registered (harness profiles: {', '.join(PROFILES)})"
+        ) from None
     _active[0] = name
 
 
 def equivalence_settings() -> settings:
     """The hypothesis settings of the contract and differential tests: the active harness profile.
 
-        @equivalence_settings()
-        @given(case=scenarios())
-        def test_same_transcript_as_the_canonical(ssot_implementation, ssot_canonical, case): ...
+    @equivalence_settings()
+    @given(case=scenarios())
+    def test_same_transcript_as_the_canonical(ssot_implementation, ssot_canonical, case): ...
     """
     return settings(settings.get_profile(_active[0]))

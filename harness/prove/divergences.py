@@ -42,9 +42,18 @@ def load_divergences(path: Path) -> tuple[Divergence, ...]:
         where = f"{path}: [[divergence]] #{i + 1}"
         unknown = sorted(set(entry) - _KEYS)
         if unknown:
-            raise ConfigError(f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(_KEYS))})")
+            raise ConfigError(
+                f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(_KEYS))})"
+            )
         for key in ("member", "contract", "reason"):
             if not isinstance(entry.get(key), str) or not entry[key].strip():
                 raise ConfigError(f"{where}: {key!r} must be a non-empty string")
-        out.append(Divergence(entry["member"], entry["contract"], entry["reason"].strip(), tuple(entry.get("cases", ()))))
+        out.append(
+            Divergence(
+                entry["member"],
+                entry["contract"],
+                entry["reason"].strip(),
+                tuple(entry.get("cases", ())),
+            )
+        )
     return tuple(out)

@@ -20,7 +20,9 @@ class Cell:
     detail: str = ""
 
 
-def outcome_of(report: Any, *, fixed: bool = False, detail: str = "") -> tuple[str, str, str] | None:
+def outcome_of(
+    report: Any, *, fixed: bool = False, detail: str = ""
+) -> tuple[str, str, str] | None:
     """(outcome, reason, detail) of one pytest TestReport phase, or None for phases that say nothing.
 
     `fixed`: the test carried a declared divergence and passed (its strict xfail failed the run);
@@ -44,7 +46,11 @@ def outcome_of(report: Any, *, fixed: bool = False, detail: str = "") -> tuple[s
 def _crash(report: Any) -> str:
     """The failure's own message (pytest's structured crash entry), not the rendered traceback."""
     crash = getattr(report.longrepr, "reprcrash", None)
-    return re.sub(r" at 0x[0-9a-f]+", "", str(crash.message).splitlines()[0]) if crash is not None and crash.message else ""
+    return (
+        re.sub(r" at 0x[0-9a-f]+", "", str(crash.message).splitlines()[0])
+        if crash is not None and crash.message
+        else ""
+    )
 
 
 def aggregate(cells: list[Cell]) -> dict[tuple[str, str, str], dict]:
@@ -71,7 +77,9 @@ def aggregate(cells: list[Cell]) -> dict[tuple[str, str, str], dict]:
             "outcome": outcome,
             "reason": picked[0].reason if picked else "",
             "cases": f"{len(picked)}/{len(group)}",
-            "failing_cases": [c.case for c in group if c.outcome in ("fail", "xfail", "fixed") and c.case],
+            "failing_cases": [
+                c.case for c in group if c.outcome in ("fail", "xfail", "fixed") and c.case
+            ],
             "detail": next((c.detail for c in picked if c.detail), ""),
         }
     return out
@@ -99,15 +107,26 @@ def to_markdown(cells: list[Cell]) -> str:
                 row.append(_mark(cell))
             lines.append("| " + " | ".join(row) + " |")
         notes = [
-            (m, c, v) for (f, m, c), v in table.items() if f == family and v["outcome"] in ("xfail", "fail", "fixed")
+            (m, c, v)
+            for (f, m, c), v in table.items()
+            if f == family and v["outcome"] in ("xfail", "fail", "fixed")
         ]
         if notes:
             lines += ["", "Divergences and failures:", ""]
             for member, contract, v in sorted(notes):
                 cases = f" (cases: {', '.join(v['failing_cases'])})" if v["failing_cases"] else ""
-                lines.append(f"- **{member}** × `{contract}`: {v['outcome']}{cases}" + (f" — {v['reason']}" if v["reason"] else ""))
+                lines.append(
+                    f"- **{member}** × `{contract}`: {v['outcome']}{cases}"
+                    + (f" — {v['reason']}" if v["reason"] else "")
+                )
                 if v["detail"]:
-                    lines += ["", "  ```", *["  " + line for line in v["detail"].splitlines()], "  ```", ""]
+                    lines += [
+                        "",
+                        "  ```",
+                        *["  " + line for line in v["detail"].splitlines()],
+                        "  ```",
+                        "",
+                    ]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -115,7 +134,13 @@ def to_markdown(cells: list[Cell]) -> str:
 def _mark(cell: dict | None) -> str:
     if cell is None:
         return "—"
-    mark = {"pass": "pass", "fail": "**FAIL**", "skip": "skip", "xfail": "xfail", "fixed": "**FIXED: remove the declaration**"}[cell["outcome"]]
+    mark = {
+        "pass": "pass",
+        "fail": "**FAIL**",
+        "skip": "skip",
+        "xfail": "xfail",
+        "fixed": "**FIXED: remove the declaration**",
+    }[cell["outcome"]]
     if cell["outcome"] == "xfail" and cell["cases"].split("/")[1] != "1":
         mark += f" ({cell['cases']})"
     return mark

@@ -31,7 +31,9 @@ def load_adapters(family: Family) -> dict[str, Any]:
     try:
         package = importlib.import_module(family.adapters)
     except Exception as exc:
-        raise TargetImportError(f"family {family.name}: adapters package {family.adapters!r} does not import: {exc}") from None
+        raise TargetImportError(
+            f"family {family.name}: adapters package {family.adapters!r} does not import: {exc}"
+        ) from None
     adapters: dict[str, Any] = {}
     infos = pkgutil.walk_packages(package.__path__, prefix=f"{family.adapters}.")
     for info in sorted(infos, key=lambda m: m.name):
@@ -41,13 +43,17 @@ def load_adapters(family: Family) -> dict[str, Any]:
         try:
             module = importlib.import_module(name)
         except Exception as exc:
-            raise TargetImportError(f"family {family.name}: adapter module {name} does not import: {exc}") from None
+            raise TargetImportError(
+                f"family {family.name}: adapter module {name} does not import: {exc}"
+            ) from None
         adapter = getattr(module, "ADAPTER", None)
         if adapter is None:
             continue
         member = getattr(adapter, "member", None)
         if not isinstance(member, str) or ":" not in member:
-            raise TargetImportError(f"{name}.ADAPTER.member must be 'module:qualname', got {member!r}")
+            raise TargetImportError(
+                f"{name}.ADAPTER.member must be 'module:qualname', got {member!r}"
+            )
         if member in adapters:
             raise TargetImportError(f"{name}: a second adapter for {member}")
         adapters[member] = adapter
@@ -61,10 +67,14 @@ def audited_members(config: Config, family: Family) -> tuple[str, ...]:
     return run_audit(config, require_baseline=False).family(family.name).members
 
 
-def member_cases(config: Config, family: Family, *, audited: tuple[str, ...] | None = None) -> list[MemberCase]:
+def member_cases(
+    config: Config, family: Family, *, audited: tuple[str, ...] | None = None
+) -> list[MemberCase]:
     """Every member, adapter or not, sorted with the canonical first."""
     adapters = load_adapters(family)
-    members = set(adapters) | set(audited if audited is not None else audited_members(config, family))
+    members = set(adapters) | set(
+        audited if audited is not None else audited_members(config, family)
+    )
     cases = [MemberCase(m, adapters.get(m)) for m in members]
     canonical = family.canonical.id
     cases.sort(key=lambda c: (c.member != canonical, c.name, c.member))

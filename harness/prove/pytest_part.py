@@ -58,7 +58,11 @@ class _State:
 
     @property
     def only(self) -> tuple[str, ...]:
-        names = [n.strip() for opt in self.config.getoption("ssot_implementation") for n in opt.split(",")]
+        names = [
+            n.strip()
+            for opt in self.config.getoption("ssot_implementation")
+            for n in opt.split(",")
+        ]
         return tuple(n for n in names if n)
 
     def family_of(self, module_name: str) -> Family | None:
@@ -119,7 +123,9 @@ class _Summary:
         if hasattr(state.config, "workerinput") or not state.cells:
             return
         terminalreporter.section("ssot-harness equivalence matrix")
-        for line in matrix.to_markdown(_final(state.cells)).split("\n\nDivergences")[0].splitlines():
+        for line in (
+            matrix.to_markdown(_final(state.cells)).split("\n\nDivergences")[0].splitlines()
+        ):
             if line.startswith(("|", "## ")):
                 terminalreporter.write_line(line)
         for problem in state.stale:
@@ -180,7 +186,9 @@ def ssot_canonical(request: pytest.FixtureRequest) -> Any:
     family = state.family_of(request.module.__name__)
     adapter = load_adapters(family).get(family.canonical.id) if family else None
     if adapter is None:
-        pytest.fail(f"the canonical {family.canonical.id if family else '?'} has no adapter", pytrace=False)
+        pytest.fail(
+            f"the canonical {family.canonical.id if family else '?'} has no adapter", pytrace=False
+        )
     return adapter
 
 
@@ -190,24 +198,36 @@ def _case_id(item: pytest.Item, member: str) -> str:
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
     if _STATE not in config.stash:
         return
     state = config.stash[_STATE]
     for item in items:
-        case: Any = getattr(getattr(item, "callspec", None), "params", {}).get("ssot_implementation")
+        case: Any = getattr(getattr(item, "callspec", None), "params", {}).get(
+            "ssot_implementation"
+        )
         family = state.family_of(item.module.__name__) if isinstance(case, MemberCase) else None  # type: ignore[attr-defined]
         if family is None:
             continue
         if item.get_closest_marker("contract") is None:
-            item.stash[_NO_MARKER] = True  # fails in its fixture, by name, and is not deselected by -m contract
+            item.stash[_NO_MARKER] = (
+                True  # fails in its fixture, by name, and is not deselected by -m contract
+            )
             item.add_marker(pytest.mark.contract)
         contract, case_id = item.originalname, _case_id(item, case.name)  # type: ignore[attr-defined]
-        item.user_properties.append((_CELL, json.dumps([family.name, case.name, contract, case_id])))
+        item.user_properties.append(
+            (_CELL, json.dumps([family.name, case.name, contract, case_id]))
+        )
         for index, divergence in enumerate(state.declarations.of(family)):
             if divergence.matches(case.name, contract, case_id):
                 item.user_properties.append((_DECLARED, json.dumps([family.name, index])))
-                item.add_marker(pytest.mark.xfail(strict=True, reason=f"accepted divergence: {divergence.reason}"))
+                item.add_marker(
+                    pytest.mark.xfail(
+                        strict=True, reason=f"accepted divergence: {divergence.reason}"
+                    )
+                )
                 break
 
 
@@ -225,7 +245,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
         detail = f"Minimal scenario:\n{error.scenario}\nDiff (canonical -> member):\n{error.diff}"
     elif error is not None and not isinstance(error, pytest.skip.Exception):
         first = (str(error).strip().splitlines() or [""])[0]
-        detail = _ADDRESS.sub("", f"{type(error).__name__}: {first}")  # deterministic: no object addresses
+        detail = _ADDRESS.sub(
+            "", f"{type(error).__name__}: {first}"
+        )  # deterministic: no object addresses
     else:
         detail = ""
     if detail:
