@@ -1,5 +1,8 @@
 """Runs truly overlap in process: a notifier shared across users (the legacy emitter's defect, planted
-in the production factory) fails the three-user snapshot in process, not only live."""
+in the production factory) fails the three-user snapshot in process, not only live.
+
+Demo-specific (it plants a defect in agent_platform), so it lives beside the service tests, not in
+the generic golden-path suite that also runs against the echo desk."""
 
 from __future__ import annotations
 
