@@ -91,7 +91,8 @@ def test_a_harness_fixture_in_an_unconfigured_project_says_what_is_missing(users
     assert "ssot_implementation needs the project's [tool.ssot-harness]" in result.stdout.str()
 
 
-def test_a_configured_project_writes_no_report_unless_asked(pytester: pytest.Pytester) -> None:
+def configured_toy(pytester: pytest.Pytester):
+    """A project with [tool.ssot-harness]: one family, its canonical, and its adapters package."""
     pytester.makepyprojecttoml(
         '[tool.pytest.ini_options]\naddopts = "-p no:randomly -p no:cacheprovider"\n\n'
         '[tool.ssot-harness]\nroots = ["toy"]\n\n'
@@ -103,6 +104,11 @@ def test_a_configured_project_writes_no_report_unless_asked(pytester: pytest.Pyt
         "from types import SimpleNamespace\nfrom toy.greeters import Greeter\n"
         "ADAPTER = SimpleNamespace(member='toy.greeters:Greeter', make=Greeter)\n"
     )
+    return adapters
+
+
+def test_a_configured_project_writes_no_report_unless_asked(pytester: pytest.Pytester) -> None:
+    adapters = configured_toy(pytester)
     adapters.joinpath("test_greet.py").write_text(
         "import pytest\npytestmark = pytest.mark.contract\n\n"
         "def test_greets(ssot_implementation):\n    assert ssot_implementation.make().greet('bo') == 'hi bo'\n"
@@ -116,16 +122,7 @@ def test_a_configured_project_writes_no_report_unless_asked(pytester: pytest.Pyt
 
 
 def test_a_contract_test_without_the_marker_fails_by_name(pytester: pytest.Pytester) -> None:
-    pytester.makepyprojecttoml(
-        '[tool.pytest.ini_options]\naddopts = "-p no:randomly -p no:cacheprovider"\n\n'
-        '[tool.ssot-harness]\nroots = ["toy"]\n\n'
-        '[tool.ssot-harness.families.greeter]\ncanonical = "toy.greeters:Greeter"\nnames = ["*Greeter"]\nadapters = "toycontracts"\n'
-    )
-    pytester.mkpydir("toy").joinpath("greeters.py").write_text("class Greeter:\n    pass\n")
-    adapters = pytester.mkpydir("toycontracts")
-    adapters.joinpath("greeter.py").write_text(
-        "from types import SimpleNamespace\nADAPTER = SimpleNamespace(member='toy.greeters:Greeter')\n"
-    )
+    adapters = configured_toy(pytester)
     adapters.joinpath("test_unmarked.py").write_text("def test_forgot_the_marker(ssot_implementation):\n    pass\n")
     for args in ((), ("-m", "contract")):  # selection by marker must not hide it
         result = pytester.runpytest_subprocess("-p", "no:xdist", *args)
