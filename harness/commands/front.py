@@ -33,15 +33,24 @@ def add_common(parser: argparse.ArgumentParser) -> None:
 
 def load(args: argparse.Namespace) -> tuple[Config, tuple[str, ...] | None]:
     """The validated config, and the project-relative part to report when PATH narrows (else None)."""
-    path = Path(args.path or ".")
+    return _load(args.path, args.config)
+
+
+def load_project(args: argparse.Namespace) -> Config:
+    """The validated config of the project at or above `.` (or `--config`), for commands without PATH."""
+    return _load(None, args.config)[0]
+
+
+def _load(path_arg: str | None, config_arg: str | None) -> tuple[Config, tuple[str, ...] | None]:
+    path = Path(path_arg or ".")
     if not path.exists():
-        raise UsageError(f"PATH {args.path!r} does not exist")
+        raise UsageError(f"PATH {path_arg!r} does not exist")
     own = find_pyproject(path)
-    if args.config:
-        pyproject = Path(args.config)
+    if config_arg:
+        pyproject = Path(config_arg)
         # with a PATH, the project is the one PATH lies in (so PATH is never "outside" it);
         # without one, the project is the config's own folder
-        project = own.parent if own is not None and args.path is not None else None
+        project = own.parent if own is not None and path_arg is not None else None
         config = load_config(pyproject, root=project)
     elif own is None:
         raise ConfigError(
@@ -56,20 +65,20 @@ def load(args: argparse.Namespace) -> tuple[Config, tuple[str, ...] | None]:
             f"{pyproject}: no families in [tool.ssot-harness.families]; declare one "
             "(`ssot-harness discover` suggests some)"
         )
-    if args.path is None:
+    if path_arg is None:
         return config, None
     root = Path(config.root).resolve()
     try:
         rel = path.resolve().relative_to(root).as_posix()
     except ValueError:
         raise UsageError(
-            f"PATH {args.path!r} is outside the project {root} (the folder of {own or pyproject})"
+            f"PATH {path_arg!r} is outside the project {root} (the folder of {own or pyproject})"
         ) from None
     if rel == ".":
         return config, None
     if not any(_covers(r, rel) or _covers(rel, r) for r in config.roots):
         raise UsageError(
-            f"PATH {args.path!r} is not under any of the roots ({', '.join(config.roots)}) of "
+            f"PATH {path_arg!r} is not under any of the roots ({', '.join(config.roots)}) of "
             f"[tool.ssot-harness] in {pyproject}: nothing there is scanned; add it to roots or "
             "pass a PATH under them"
         )

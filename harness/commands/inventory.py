@@ -58,8 +58,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def run(args: argparse.Namespace) -> int:
-    args.path = None
-    config, _ = front.load(args)
+    config = front.load_project(args)
     selection = [
         *(["-m", args.markers] if args.markers else []),
         *(["-n", args.workers] if args.workers else []),

@@ -46,8 +46,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def run(args: argparse.Namespace) -> int:
-    args.path = None
-    config, _ = front.load(args)
+    config = front.load_project(args)
     config.family(args.family)
     fa = run_audit(config, require_baseline=False).family(args.family)
     plan = build_plan(config, fa, _read_inventory(args.inventory))

@@ -60,8 +60,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def run(args: argparse.Namespace) -> int:
-    args.path = None
-    config, _ = front.load(args)
+    config = front.load_project(args)
     config.family(args.family)
     print(HEADER, flush=True)
     result = replay(

@@ -161,8 +161,7 @@ def run(args: argparse.Namespace) -> int:
 
     from harness.finish.rewrite import rewrite_source
 
-    args.path = None
-    config, _ = front.load(args)
+    config = front.load_project(args)
     config.family(args.family)
     fa = run_audit(config, require_baseline=False).family(args.family)
     moves = moves_for(config, fa, chosen_steps(config, fa, args.member))

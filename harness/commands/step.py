@@ -48,8 +48,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def run(args: argparse.Namespace) -> int:
-    args.path = None
-    config, _ = front.load(args)
+    config = front.load_project(args)
     report = verify_step(
         Path(config.source), args.family, args.before, tests=not args.no_tests, workers=args.workers
     )
