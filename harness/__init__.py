@@ -6,13 +6,7 @@ imported on first use, so `import harness` (and the pytest plugin) stays cheap."
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
-
-try:
-    __version__ = version("ssot-harness")
-except PackageNotFoundError:  # pragma: no cover - running from a checkout that is not installed
-    __version__ = "0+unknown"
 
 _PUBLIC = {
     # pin
@@ -43,6 +37,15 @@ __all__ = ["__version__", *sorted(_PUBLIC)]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # read on first use: importlib.metadata costs every command ~40 ms
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("ssot-harness")
+        except PackageNotFoundError:  # pragma: no cover - a checkout that is not installed
+            found = "0+unknown"
+        globals()["__version__"] = found
+        return found
     module = _PUBLIC.get(name)
     if module is None:
         raise AttributeError(f"module 'harness' has no attribute {name!r}")

@@ -9,7 +9,6 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 
-from harness import __version__
 from harness.errors import HarnessError
 
 # subcommand -> "module:function" building its parser; each function takes the subparsers action.
@@ -27,21 +26,49 @@ SUBCOMMANDS: dict[str, str] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Version(argparse.Action):
+    """`--version`, reading the installed version only when asked (importlib.metadata is slow to import)."""
+
+    def __init__(
+        self, option_strings: list[str], dest: str = argparse.SUPPRESS, **_kw: object
+    ) -> None:
+        super().__init__(
+            option_strings,
+            dest,
+            nargs=0,
+            default=argparse.SUPPRESS,
+            help="show the version and exit",
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kw: object) -> None:
+        from harness import __version__
+
+        parser.exit(message=f"ssot-harness {__version__}\n")
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with `only` (a subcommand), just that subcommand's, so that running one
+    command imports only its own wing (the others, e.g. pytest for inventory, cost startup time)."""
     parser = argparse.ArgumentParser(
         prog="ssot-harness",
         description="Characterize, prove equivalence, then pin a single source of truth.",
     )
-    parser.add_argument("--version", action="version", version=f"ssot-harness {__version__}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for target in SUBCOMMANDS.values():
-        module, _, func = target.partition(":")
-        getattr(importlib.import_module(module), func)(sub)
+    for name, target in SUBCOMMANDS.items():
+        if only is None or name == only:
+            module, _, func = target.partition(":")
+            getattr(importlib.import_module(module), func)(sub)
     return parser
 
 
+def _command(argv: Sequence[str]) -> str | None:
+    """The subcommand `argv` runs, when it is a known one and comes first (no top-level option)."""
+    return argv[0] if argv and argv[0] in SUBCOMMANDS else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(_command(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
     if run is None:

@@ -10,7 +10,7 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from harness.scan.atomic import write_text_atomic
 from harness.scan.facts import FileFacts
@@ -22,20 +22,19 @@ _VERSION = 3 * 1000 + FACTS_FORMAT  # the entry layout and the facts format, tog
 _OLD_FILES = ("scan-v1.pickle",)  # earlier formats, removed when a new cache is written
 
 
-@dataclass(frozen=True)
-class Entry:
-    """What the scanner concluded about one file.
+class Entry(NamedTuple):
+    """What the scanner concluded about one file (a tuple: a warm run builds one per file).
 
     `stat` is (size, mtime_ns, inode): when it is unchanged the entry is reused as is. When it
-    changed, the file is read again and, if its content hash (`digest`) is the same, the facts are
-    reused without parsing. `needles` is the signature of the needle set the file was checked
-    against; `result` is None (mentions no needle), the file's facts, or a skip reason. Facts do
-    not depend on the needles.
+    changed, the file is read again and, if its content hash (`digest`, hex) is the same, the
+    facts are reused without parsing. `needles` is the signature of the needle set the file was
+    checked against; `result` is None (mentions no needle), the file's facts, or a skip reason.
+    Facts do not depend on the needles.
     """
 
     stat: tuple[int, int, int]
     needles: str
-    digest: bytes | None
+    digest: str | None
     result: FileFacts | str | None
 
 
@@ -71,9 +70,12 @@ class ScanCache:
             if data.get("version") != _VERSION or data.get("context") != context:
                 return cls(path, context=context)  # another version or settings: start cold
             sigs = [str(n) for n in data["needle_sets"]]
-            entries = {rel: _entry(item, sigs) for rel, item in data["files"].items()}
+            files = data["files"]
+            if not isinstance(files, dict):
+                raise TypeError("files is not a table")
+            entries = {rel: _entry(item, sigs) for rel, item in files.items()}
             return cls(path, entries, frozenset(str(n) for n in data["learned"]), context)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
             _warn(path, f"corrupt ({type(exc).__name__}: {exc})")
             return cls(path, context=context)
 
@@ -103,22 +105,18 @@ def _item(e: Entry, index: dict[str, int]) -> list[Any]:
     result: Any = e.result
     if isinstance(result, FileFacts):
         result = facts_to_data(result)
-    return [*e.stat, index[e.needles], None if e.digest is None else e.digest.hex(), result]
+    return [*e.stat, index[e.needles], e.digest, result]
 
 
 def _entry(item: list[Any], sigs: list[str]) -> Entry:
+    """One stored entry; a stat or digest of the wrong type only ever fails to match (the file is
+    then read again), a result of the wrong type makes the cache corrupt."""
     size, mtime, inode, sig, digest, result = item
-    needles = sigs[sig]
+    if result is None or type(result) is str:
+        return Entry((size, mtime, inode), sigs[sig], digest, result)
     if isinstance(result, dict):
-        result = facts_from_data(result)
-    elif result is not None and not isinstance(result, str):
-        raise TypeError(f"bad entry result {type(result).__name__}")
-    return Entry(
-        (int(size), int(mtime), int(inode)),
-        str(needles),
-        None if digest is None else bytes.fromhex(digest),
-        result,
-    )
+        return Entry((size, mtime, inode), sigs[sig], digest, facts_from_data(result))
+    raise TypeError(f"bad entry result {type(result).__name__}")
 
 
 def _warn(path: Path, why: str) -> None:

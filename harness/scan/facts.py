@@ -6,7 +6,7 @@ import ast
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 # Where an import sits: at module level, inside a function, under `if TYPE_CHECKING:`, or in a
 # `try: ... except ImportError:` fallback (body or handler).
@@ -238,24 +238,24 @@ class _Visitor:
             self._assignment(node, scope=scope, owner=owner)
         else:
             # compound statements (if/for/while/with/match) keep their scope; expressions are walked
-            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
-                child = getattr(node, field, None)
-                if isinstance(child, list) and child and isinstance(child[0], ast.stmt):
+            bodies, fields = _STMT_FIELDS.get(type(node)) or _stmt_fields(node)
+            for name in bodies:
+                child = getattr(node, name)
+                if child and isinstance(child[0], ast.stmt):
                     self.visit_body(child, scope=scope, owner=owner, in_class=in_class)
-                elif isinstance(child, list):
+                else:
                     for item in child:
                         if isinstance(item, ast.match_case):
                             self.visit_body(item.body, scope=scope, owner=owner, in_class=in_class)
-            self._exprs(
-                [
-                    v
-                    for name, v in ast.iter_fields(node)
-                    if name not in ("body", "orelse", "finalbody", "handlers", "cases")
-                    for v in (v if isinstance(v, list) else [v])
-                    if isinstance(v, ast.expr | ast.withitem)
-                ],
-                scope,
-            )
+            roots: list[ast.AST] = []
+            for name in fields:
+                value = getattr(node, name)
+                if type(value) is list:
+                    roots += [v for v in value if isinstance(v, _EXPR_ROOTS)]
+                elif isinstance(value, _EXPR_ROOTS):
+                    roots.append(value)
+            if roots:
+                self._exprs(roots, scope)
 
     def _assignment(
         self, node: ast.Assign | ast.AnnAssign | ast.AugAssign, *, scope: Scope, owner: str
@@ -288,18 +288,72 @@ class _Visitor:
 
     # expressions ----------------------------------------------------------------------------
     def _exprs(self, nodes: list[ast.AST], scope: Scope = "module") -> None:
+        """References and dynamic imports in each of `nodes`, breadth first (the order of `ast.walk`,
+        without its generic field iteration: the child fields of each node type are looked up once)."""
+        attribute, call = ast.Attribute, ast.Call
         for root in nodes:
-            for node in ast.walk(root):
-                if isinstance(node, ast.Attribute) and self.interesting(node.attr):
-                    base = dotted(node.value)
-                    if base is not None and base.partition(".")[0] not in _INSTANCE:
-                        self.references.append(Reference(base, node.attr, node.lineno))
-                elif isinstance(node, ast.Call):
+            queue: list[Any] = [root]
+            i = 0
+            while i < len(queue):
+                node = queue[i]
+                i += 1
+                cls = type(node)
+                if cls is attribute:
+                    if self.interesting(node.attr):
+                        base = dotted(node.value)
+                        if base is not None and base.partition(".")[0] not in _INSTANCE:
+                            self.references.append(Reference(base, node.attr, node.lineno))
+                elif cls is call:
                     dynamic = _dynamic_import(node)
                     if dynamic is not None:
                         self.module_imports.append(
                             ModuleImport(dynamic, "", node.lineno, scope, dynamic=True)
                         )
+                singles, lists = _CHILDREN.get(cls) or _children(node)
+                for name in singles:
+                    child = getattr(node, name)
+                    if child is not None:
+                        queue.append(child)
+                for name in lists:
+                    queue += [child for child in getattr(node, name) if child is not None]
+
+
+# Fields that never hold a node worth walking (names, operators, contexts, flags).
+_SCALAR_FIELDS = frozenset(
+    ("ctx", "op", "ops", "id", "attr", "arg", "kind", "conversion", "is_async", "type_comment")
+)
+# node type -> (fields holding one node or None, fields holding a list), filled on first sight
+_CHILDREN: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+_EXPR_ROOTS = (ast.expr, ast.withitem)
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+# statement type -> (fields holding statements or match cases, the other fields)
+_STMT_FIELDS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _children(node: ast.AST) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    cls = type(node)
+    if not isinstance(node, ast.AST):
+        found: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    else:
+        names = [
+            f
+            for f in cls._fields
+            if f not in _SCALAR_FIELDS and not (cls is ast.Constant and f == "value")
+        ]
+        lists = tuple(f for f in names if isinstance(getattr(node, f, None), list))
+        found = (tuple(f for f in names if f not in lists), lists)
+    _CHILDREN[cls] = found
+    return found
+
+
+def _stmt_fields(node: ast.stmt) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    fields = type(node)._fields
+    found = (
+        tuple(f for f in fields if f in _BODIES),
+        tuple(f for f in fields if f not in _BODIES),
+    )
+    _STMT_FIELDS[type(node)] = found
+    return found
 
 
 def _function_kind(node: ast.FunctionDef | ast.AsyncFunctionDef, in_class: bool) -> str:
@@ -333,7 +387,11 @@ def _catches_import_error(handler: ast.ExceptHandler) -> bool:
 
 
 def _dynamic_import(call: ast.Call) -> str | None:
-    if dotted(call.func) not in _DYNAMIC or not call.args:
+    func = call.func
+    last = func.id if type(func) is ast.Name else getattr(func, "attr", None)
+    if last not in ("import_module", "__import__") or not call.args:
+        return None  # the common case, decided without building the dotted name
+    if dotted(func) not in _DYNAMIC:
         return None
     first = call.args[0]
     if (

@@ -1,21 +1,35 @@
-"""Turns a project tree into facts: walk, byte prefilter on needles, parse only candidates, cache, 2 cores."""
+"""Turns a project tree into facts: walk, byte prefilter on needles, parse only candidates, cache, 2 cores.
+
+Each file is read at most once per run, by this process (cheap next to parsing); the candidates'
+bytes go to up to two worker processes for parsing while the reading goes on. The bytes of files
+that mention no needle are kept (up to HOLD_BYTES) for the passes that look for names learned
+later (aliases of members), so those passes do not read the files again.
+"""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from harness.scan.cache import CACHE_FILE, Entry, ScanCache
 from harness.scan.facts import FileFacts, module_name
+from harness.scan.needles import NeedleMatcher
 from harness.scan.parse import MAX_BYTES
 from harness.scan.plain import facts_from_bytes
-from harness.scan.pool import map_items
 from harness.scan.skip import Skipped
-from harness.scan.source import mentions
-from harness.scan.walk import walk_strings
+from harness.scan.walk import StatKey, walk_strings
+
+# Bytes of files that matched no needle, kept for later passes; beyond this a later pass reads
+# the remaining files again (and counts them in files_read).
+HOLD_BYTES = 32 * 1024 * 1024
+# Candidates are parsed in batches of about this many bytes: one batch per worker task.
+BATCH_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -43,47 +57,58 @@ def scan(
     max_bytes: int = MAX_BYTES,
     import_roots: tuple[str, ...] = ("src",),
     expand: Callable[[tuple[FileFacts, ...], tuple[str, ...]], Iterable[str]] | None = None,
+    hold_bytes: int | None = None,
 ) -> ScanResult:
     """Facts of the files under `roots` (relative to `project_root`) whose bytes mention a needle.
 
     `expand(facts, needles)` may name more identifiers to look for (e.g. aliases of members found in the
-    facts); the scan repeats on the files not yet matched until nothing new turns up. The needles
-    learned that way are remembered in the cache, so a warm run does not repeat the search.
+    facts); the scan repeats on the files not yet matched until nothing new turns up, over the bytes
+    the first pass kept (`hold_bytes`, default HOLD_BYTES). The needles learned that way are remembered in the cache,
+    so a warm run does not repeat the search.
     """
     project_root = project_root.resolve()
     top = os.fspath(project_root)
+    stats: dict[str, StatKey] = {}
     paths, walk_skips = walk_strings(
         [os.path.normpath(os.path.join(top, os.fspath(r))) for r in roots],
         exclude,
         relative_to=top,
+        stats=stats,
     )
     cache = ScanCache.load(
         cache_dir, context=repr((sorted(import_roots), max_bytes)), name=cache_name
     )
     base = _minimal(needles)
     current = _minimal((*base, *cache.learned))
-    named = {rel: module_name(rel, import_roots) for rel in (_rel(path, top) for path in paths)}
-    files, shadowed = _importable([(path, _rel(path, top)) for path in paths], named)
+    located = [(path, _rel(path, top)) for path in paths]
+    named = {rel: module_name(rel, import_roots) for _, rel in located}
+    files, shadowed = _importable(located, named)
     walk_skips = [*walk_skips, *shadowed]
-    stems = {rel for _, rel in files if rel.endswith(".py")}
-    read = parsed = 0
+    reader = _Reader(
+        stats,
+        stems={rel for _, rel in files if rel.endswith(".py")},
+        jobs=jobs,
+        max_bytes=max_bytes,
+        import_roots=import_roots,
+        hold_bytes=HOLD_BYTES if hold_bytes is None else hold_bytes,
+    )
     prior = cache.entries
-    stats: dict[str, tuple[int, int, int] | OSError] = {}
-    while True:
-        entries, r, p = _run(files, current, stems, prior, stats, jobs, max_bytes, import_roots)
-        read, parsed = read + r, parsed + p
-        facts = tuple(e.result for e in entries.values() if isinstance(e.result, FileFacts))
-        if not r and prior is cache.entries and cache.learned <= set(current):
-            break  # nothing read: the same facts as the run that learned these names
-        more = set(expand(facts, current)) if expand else set()
-        extra = {name for name in more if not any(n in name for n in current)}
-        if not extra:
-            break
-        # a second pass re-checks only the files that mentioned no needle, for the new names
-        current = _minimal((*current, *extra))
-        prior = entries
+    with _gc_paused():  # a parse makes many objects and no cycles: collecting only costs time
+        while True:
+            entries, todo = reader.run(files, current, prior)
+            facts = tuple(e.result for e in entries.values() if isinstance(e.result, FileFacts))
+            if not todo and prior is cache.entries and cache.learned <= set(current):
+                break  # nothing read: the same facts as the run that learned these names
+            more = set(expand(facts, current)) if expand else set()
+            extra = {name for name in more if not any(n in name for n in current)}
+            if not extra:
+                break
+            # a later pass checks only the files that mentioned no needle, for the new names
+            current = _minimal((*current, *extra))
+            prior = entries
+    reader.held.clear()
     learned = frozenset(current) - frozenset(base)
-    if read or learned != cache.learned or entries.keys() != cache.entries.keys():
+    if reader.reads or learned != cache.learned or entries.keys() != cache.entries.keys():
         cache.entries = entries
         cache.learned = learned
         cache.save()  # a warm run that changed nothing leaves the file alone
@@ -95,82 +120,208 @@ def scan(
         facts=tuple(sorted(facts, key=lambda f: f.path)),
         skipped=tuple(sorted(skipped, key=lambda s: (s.path.as_posix(), s.reason))),
         files_walked=len(files),
-        files_read=read,
-        files_parsed=parsed,
+        files_read=reader.reads,
+        files_parsed=reader.parsed,
         needles=current,
         modules=frozenset(named[rel][0] for _, rel in files),
     )
 
 
-def _run(
-    files: list[tuple[str, str]],
-    needles: tuple[str, ...],
-    stems: set[str],
-    prior: dict[str, Entry],
-    stats: dict[str, tuple[int, int, int] | OSError],
-    jobs: int | None,
-    max_bytes: int,
-    import_roots: tuple[str, ...],
-) -> tuple[dict[str, Entry], int, int]:
-    """One pass: reuse what `prior` (the cache, or this run's previous pass) knows, read the rest."""
-    sig = "\0".join(needles)
-    wanted = set(needles)
-    entries: dict[str, Entry] = {}
-    todo: list[_Todo] = []
-    for path, rel in files:
-        key = stats.get(rel)
-        if key is None:
-            try:
-                st = os.stat(path)
-                key = stats[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
-            except OSError as exc:
-                key = stats[rel] = exc
-        if isinstance(key, OSError):
-            entries[rel] = Entry((0, 0, 0), sig, None, f"unreadable: {key.strerror or key}")
-            continue
-        old = prior.get(rel)
-        check = needles
-        if old is not None and old.stat == key:
-            if old.result is not None or old.needles == sig:
-                entries[rel] = old  # facts and skips do not depend on the needles
-                continue
-            seen = set(old.needles.split("\0"))
-            if seen <= wanted:  # known not to mention the old needles: look for the new ones only
-                check = tuple(n for n in needles if n not in seen)
-        reuse = old if old is not None and old.result is not None else None
-        todo.append((path, rel, key, reuse, rel.endswith(".pyi") and rel[:-1] in stems, check))
-    if not todo:
-        return entries, 0, 0
-    results = map_items(_process, [(item, sig, max_bytes, import_roots) for item in todo], jobs)
-    parsed = 0
-    for (_, rel, *_rest), (entry, did_parse) in zip(todo, results, strict=True):
-        entries[rel] = entry
-        parsed += did_parse
-    return entries, len(todo), parsed
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # (path, rel, stat, entry whose digest may spare a parse, a stub beside its .py, needles to check)
 _Todo = tuple[str, str, tuple[int, int, int], Entry | None, bool, tuple[str, ...]]
 
 
-def _process(args: tuple[_Todo, str, int, tuple[str, ...]]) -> tuple[Entry, bool]:
-    (path, rel, key, old, stub_beside_py, check), sig, max_bytes, import_roots = args
-    if key[0] > max_bytes:
-        return Entry(key, sig, None, f"too large: {key[0]} bytes (limit {max_bytes})"), False
+@dataclass
+class _Reader:
+    """The passes of one scan: each reads a file at most once, parses candidates (in workers when
+    there are many bytes to parse) and keeps the bytes of the files that matched nothing."""
+
+    stats: dict[str, StatKey]
+    stems: set[str]
+    jobs: int | None
+    max_bytes: int
+    import_roots: tuple[str, ...]
+    hold_bytes: int
+    held: dict[str, bytes] = field(default_factory=dict)
+    held_size: int = 0
+    reads: int = 0  # files read from disk this run
+    parsed: int = 0  # candidates parsed this run
+    _matchers: dict[tuple[str, ...], NeedleMatcher] = field(default_factory=dict)
+    _seen: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def run(
+        self, files: list[tuple[str, str]], needles: tuple[str, ...], prior: dict[str, Entry]
+    ) -> tuple[dict[str, Entry], int]:
+        """One pass: what `prior` (the cache, or this run's previous pass) knows, and the rest
+        read (or taken from the held bytes); returns the entries and how many files were looked at."""
+        sig = "\0".join(needles)
+        wanted = set(needles)
+        entries: dict[str, Entry] = {}
+        todo: list[_Todo] = []
+        for path, rel in files:
+            key = self.stats.get(path)
+            if key is None:  # not seen by the walk (cannot happen today): stat it now
+                try:
+                    st = os.stat(path)
+                    key = self.stats[path] = (st.st_size, st.st_mtime_ns, st.st_ino)
+                except OSError as exc:
+                    key = self.stats[path] = exc
+            if isinstance(key, OSError):
+                entries[rel] = Entry((0, 0, 0), sig, None, f"unreadable: {key.strerror or key}")
+                continue
+            old = prior.get(rel)
+            check = needles
+            if old is not None and old.stat == key:
+                if old.result is not None or old.needles == sig:
+                    entries[rel] = old  # facts and skips do not depend on the needles
+                    continue
+                seen = self._seen.get(old.needles)
+                if seen is None:
+                    seen = self._seen[old.needles] = frozenset(old.needles.split("\0"))
+                if seen <= wanted:  # known not to mention the old needles: the new ones only
+                    check = tuple(n for n in needles if n not in seen)
+            reuse = old if old is not None and old.result is not None else None
+            stub = rel.endswith(".pyi") and rel[:-1] in self.stems
+            todo.append((path, rel, key, reuse, stub, check))
+        if todo:
+            self._process(todo, sig, entries)
+        return entries, len(todo)
+
+    def _process(self, todo: list[_Todo], sig: str, entries: dict[str, Entry]) -> None:
+        parse = _Parser(self.jobs, self.import_roots)
+        try:
+            for path, rel, key, old, stub, check in todo:
+                if key[0] > self.max_bytes:
+                    reason = f"too large: {key[0]} bytes (limit {self.max_bytes})"
+                    entries[rel] = Entry(key, sig, None, reason)
+                    continue
+                data = self._bytes(path, rel, key[0])
+                if isinstance(data, OSError):
+                    entries[rel] = Entry(key, sig, None, f"unreadable: {data.strerror or data}")
+                    continue
+                if check and not self._matcher(check).search(data):
+                    entries[rel] = Entry(
+                        key, sig, None, None
+                    )  # no needle: every file is a candidate
+                    self._hold(rel, data)
+                    continue
+                digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+                if old is not None and old.digest == digest:
+                    entries[rel] = Entry(key, sig, digest, old.result)
+                elif stub:
+                    reason = "type stub: the .py beside it is audited instead"
+                    entries[rel] = Entry(key, sig, digest, reason)
+                else:
+                    parse.add(rel, data, (key, sig, digest))
+            for rel, result, (key, sig_, digest) in parse.results():
+                entries[rel] = Entry(key, sig_, digest, result)
+                self.parsed += 1
+        finally:
+            parse.close()
+
+    def _bytes(self, path: str, rel: str, size: int) -> bytes | OSError:
+        data = self.held.pop(rel, None)
+        if data is not None:
+            self.held_size -= len(data)
+            return data
+        self.reads += 1
+        try:
+            return read_file(path, size)
+        except OSError as exc:
+            return exc
+
+    def _hold(self, rel: str, data: bytes) -> None:
+        if self.held_size + len(data) <= self.hold_bytes:
+            self.held[rel] = data
+            self.held_size += len(data)
+
+    def _matcher(self, needles: tuple[str, ...]) -> NeedleMatcher:
+        found = self._matchers.get(needles)
+        if found is None:
+            found = self._matchers[needles] = NeedleMatcher(needles)
+        return found
+
+
+def read_file(path: str, size: int) -> bytes:
+    """The bytes of `path`, whose stat said `size`: one read when that is still true."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        return Entry(key, sig, None, f"unreadable: {exc.strerror or exc}"), False
-    if check and not mentions(data, check):  # no needle at all: every file is a candidate
-        return Entry(key, sig, None, None), False
-    digest = hashlib.blake2b(data, digest_size=16).digest()
-    if old is not None and old.digest == digest:
-        return Entry(key, sig, digest, old.result), False
-    if stub_beside_py:
-        return Entry(key, sig, digest, "type stub: the .py beside it is audited instead"), False
-    result = facts_from_bytes(data, rel, import_roots)
-    return Entry(key, sig, digest, result.reason if isinstance(result, Skipped) else result), True
+        data = os.read(fd, size + 1)
+        if len(data) == size:
+            return data
+        chunks = [data]  # the file changed since the stat: read on to its end
+        while chunks[-1]:
+            chunks.append(os.read(fd, 1 << 20))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+class _Parser:
+    """Parses candidates: in this process, or, once a batch of BATCH_BYTES is ready and more than
+    one worker is allowed, in a pool of up to two forked workers while this process reads on."""
+
+    def __init__(self, jobs: int | None, import_roots: tuple[str, ...]) -> None:
+        self.workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
+        self.import_roots = import_roots
+        self.pool: Any = None
+        self.batch: list[tuple[str, bytes]] = []
+        self.size = 0
+        self.meta: dict[str, Any] = {}
+        self.pending: list[Any] = []
+
+    def add(self, rel: str, data: bytes, meta: Any) -> None:
+        self.batch.append((rel, data))
+        self.meta[rel] = meta
+        self.size += len(data)
+        if self.size >= BATCH_BYTES and self.workers > 1:
+            self._submit()
+
+    def _submit(self) -> None:
+        if self.pool is None:
+            import multiprocessing
+
+            methods = multiprocessing.get_all_start_methods()
+            ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self.pool = ctx.Pool(self.workers)
+        self.pending.append(self.pool.apply_async(_parse_batch, (self.batch, self.import_roots)))
+        self.batch, self.size = [], 0
+
+    def results(self) -> Iterator[tuple[str, FileFacts | str, Any]]:
+        if self.batch and self.pool is not None:
+            self._submit()
+        done = [_parse_batch(self.batch, self.import_roots)] if self.batch else []
+        for found in [*(p.get() for p in self.pending), *done]:
+            for rel, result in found:
+                yield rel, result, self.meta[rel]
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+
+def _parse_batch(
+    batch: list[tuple[str, bytes]], import_roots: tuple[str, ...]
+) -> list[tuple[str, FileFacts | str]]:
+    """Facts (or the reason there are none) of each (rel, bytes) of a batch."""
+    out: list[tuple[str, FileFacts | str]] = []
+    for rel, data in batch:
+        result = facts_from_bytes(data, rel, import_roots)
+        out.append((rel, result.reason if isinstance(result, Skipped) else result))
+    return out
 
 
 def _minimal(needles: Iterable[str]) -> tuple[str, ...]:

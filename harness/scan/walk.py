@@ -12,7 +12,7 @@ from pathlib import Path
 from harness.config import DEFAULT_EXCLUDE
 from harness.scan.skip import Skipped
 
-__all__ = ["PY_SUFFIXES", "Skipped", "WalkResult", "excluder", "walk", "walk_strings"]
+__all__ = ["PY_SUFFIXES", "Skipped", "StatKey", "WalkResult", "excluder", "walk", "walk_strings"]
 
 PY_SUFFIXES: tuple[str, ...] = (".py", ".pyi")
 _ELOOP = 40
@@ -84,10 +84,23 @@ def walk(
     return WalkResult(tuple(Path(f) for f in files), tuple(Skipped(Path(p), r) for p, r in skipped))
 
 
+# A stat key: (size, mtime_ns, inode), or why the file could not be stat'ed.
+StatKey = tuple[int, int, int] | OSError
+
+
 def walk_strings(
-    roots: Sequence[str], exclude: Iterable[str] = (), *, relative_to: Path | str | None = None
+    roots: Sequence[str],
+    exclude: Iterable[str] = (),
+    *,
+    relative_to: Path | str | None = None,
+    stats: dict[str, StatKey] | None = None,
 ) -> tuple[list[str], list[tuple[str, str]]]:
-    """`walk` on plain strings (the scanner's fast path): sorted file paths and (path, reason) skips."""
+    """`walk` on plain strings (the scanner's fast path): sorted file paths and (path, reason) skips.
+
+    With `stats`, each file's (size, mtime_ns, inode) is recorded there by path, from the directory
+    entry the walk already holds (one `fstatat` relative to the open directory: cheaper than a
+    `stat` of the full path later).
+    """
     rules = _Exclusion((*DEFAULT_EXCLUDE, *exclude))
     files: dict[str, str] = {}
     skipped: list[tuple[str, str]] = []
@@ -101,13 +114,20 @@ def walk_strings(
             continue
         if os.path.isdir(root):
             base = os.fspath(relative_to) if relative_to is not None else root
-            _walk_dir(base, root, rules, files, skipped, seen_dirs, ())
+            _walk_dir(base, root, rules, files, skipped, seen_dirs, (), stats)
         elif root.endswith(PY_SUFFIXES):
-            files.setdefault(os.path.realpath(root), root)
+            if os.path.realpath(root) not in files:
+                files[os.path.realpath(root)] = root
+                if stats is not None:
+                    stats[root] = (st.st_size, st.st_mtime_ns, st.st_ino)
         else:
             skipped.append((root, f"not a Python file (size {st.st_size} bytes)"))
     ordered = sorted(files.values(), key=lambda p: p.replace(os.sep, "/"))
     return ordered, sorted(skipped)
+
+
+_BY_FD = os.scandir in os.supports_fd and os.stat in os.supports_dir_fd
+_OPEN_DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
 
 
 def _walk_dir(
@@ -118,37 +138,63 @@ def _walk_dir(
     skipped: list[tuple[str, str]],
     seen_dirs: dict[tuple[int, int], str],
     ancestry: tuple[tuple[int, int], ...],
+    stats: dict[str, StatKey] | None,
 ) -> None:
+    fd = -1
     try:
-        st = os.stat(folder)
+        if _BY_FD:  # entries are then stat'ed relative to the open directory
+            fd = os.open(folder, _OPEN_DIR)
+            st = os.fstat(fd)
+        else:  # pragma: no cover - platforms without dir_fd support
+            st = os.stat(folder)
     except OSError as exc:
         skipped.append((folder, _os_reason(folder, exc)))
         return
-    key = (st.st_dev, st.st_ino)
-    if key in ancestry:
-        target = os.readlink(folder) if os.path.islink(folder) else "an ancestor"
-        skipped.append((folder, f"symlink loop: points back to {target}"))
-        return
-    if key in seen_dirs:
-        skipped.append((folder, f"duplicate route to {seen_dirs[key]} (already walked)"))
-        return
-    seen_dirs[key] = folder
-    ancestry = (*ancestry, key)
     try:
-        with os.scandir(folder) as it:
-            entries = sorted(it, key=lambda e: e.name)
-    except OSError as exc:
-        skipped.append((folder, _os_reason(folder, exc)))
-        return
+        key = (st.st_dev, st.st_ino)
+        if key in ancestry:
+            target = os.readlink(folder) if os.path.islink(folder) else "an ancestor"
+            skipped.append((folder, f"symlink loop: points back to {target}"))
+            return
+        if key in seen_dirs:
+            skipped.append((folder, f"duplicate route to {seen_dirs[key]} (already walked)"))
+            return
+        seen_dirs[key] = folder
+        ancestry = (*ancestry, key)
+        try:
+            with os.scandir(fd if _BY_FD else folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            skipped.append((folder, _os_reason(folder, exc)))
+            return
+        _walk_entries(base, folder, entries, rules, files, skipped, seen_dirs, ancestry, stats)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def _walk_entries(
+    base: str,
+    folder: str,
+    entries: list[os.DirEntry[str]],
+    rules: _Exclusion,
+    files: dict[str, str],
+    skipped: list[tuple[str, str]],
+    seen_dirs: dict[tuple[int, int], str],
+    ancestry: tuple[tuple[int, int], ...],
+    stats: dict[str, StatKey] | None,
+) -> None:
     prefix = len(base) + 1
+    head = folder if folder.endswith(os.sep) else folder + os.sep
     for entry in entries:
-        path = entry.path
+        name = entry.name
+        path = head + name
         rel = (
             path[prefix:].replace(os.sep, "/")
             if rules.has_paths and path.startswith(base)
             else None
         )
-        if rules.excluded(entry.name, rel):
+        if rules.excluded(name, rel):
             continue
         try:
             is_dir = entry.is_dir()  # follows symlinks
@@ -156,24 +202,30 @@ def _walk_dir(
         except OSError as exc:
             skipped.append((path, _os_reason(path, exc)))
             continue
-        if is_dir and entry.name.endswith(PY_SUFFIXES):
+        if is_dir and name.endswith(PY_SUFFIXES):
             skipped.append((path, _DOTTED_DIR))
         elif is_dir:
-            _walk_dir(base, path, rules, files, skipped, seen_dirs, ancestry)
+            _walk_dir(base, path, rules, files, skipped, seen_dirs, ancestry, stats)
         elif is_file:
-            if entry.name.endswith(PY_SUFFIXES):
+            if name.endswith(PY_SUFFIXES):
                 real = os.path.realpath(path) if entry.is_symlink() else path
                 if real in files:
                     skipped.append((path, f"duplicate route to {files[real]}"))
-                else:
-                    files[real] = path
+                    continue
+                files[real] = path
+                if stats is not None:
+                    try:
+                        st = entry.stat()  # follows symlinks, as open() will
+                        stats[path] = (st.st_size, st.st_mtime_ns, st.st_ino)
+                    except OSError as exc:
+                        stats[path] = exc
         elif entry.is_symlink():
             try:
                 os.stat(path)
             except OSError as exc:
                 if exc.errno == _ELOOP:
                     skipped.append((path, "symlink loop: the link resolves to itself"))
-                elif entry.name.endswith(PY_SUFFIXES):
+                elif name.endswith(PY_SUFFIXES):
                     skipped.append((path, f"broken symlink to {os.readlink(path)}"))
 
 

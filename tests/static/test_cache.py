@@ -11,6 +11,7 @@ import pytest
 
 from harness.config import load_config
 from harness.pin.audit import audit, scan_for
+from harness.scan import index
 from harness.scan.cache import CACHE_FILE
 from harness.scan.plain import facts_from_bytes, facts_from_data, facts_to_data
 from harness.scan.skip import Skipped
@@ -86,18 +87,43 @@ def test_callers_of_an_alias_with_an_unrelated_name_are_found_and_remembered(sho
     assert warm.files_read == 0 and warm.facts == cold.facts
 
 
-def test_a_cold_scan_parses_each_candidate_once_even_with_a_learned_alias(shop: Path) -> None:
+def test_a_cold_scan_reads_each_file_once_and_parses_each_candidate_once_even_with_a_learned_alias(
+    shop: Path, monkeypatch
+) -> None:
     (shop / "src/shop/nick.py").write_text(
         "from shop.engines.factory import EngineFactory as Maker\n"
     )
     (shop / "src/shop/user.py").write_text("from shop.nick import Maker\n")
+    reads: list[str] = []
+    real = index.read_file
+
+    def counted(path: str, size: int) -> bytes:
+        reads.append(Path(path).relative_to(shop).as_posix())
+        return real(path, size)
+
+    monkeypatch.setattr(index, "read_file", counted)
     cold = _scan(shop)
+    assert "Maker" in cold.needles  # a second pass looked for the learned alias name...
+    assert ("src/shop/user.py:1", "shop.nick:Maker") in _imports(shop, cold)  # ...and found it
+    assert sorted(reads) == sorted(set(reads)) and len(reads) == cold.files_walked  # no re-read
+    assert cold.files_read == cold.files_walked
     parse_skips = [s for s in cold.skipped if s.reason.startswith(("syntax error", "bad encoding"))]
     assert cold.files_parsed == len(cold.facts) + len(parse_skips)
-    # the second pass re-reads only the files that mentioned no needle in the first one (all but
-    # the candidates of the first pass; user.py became one in the second)
-    first_pass_candidates = len(cold.facts) + len(parse_skips) - 1
-    assert cold.files_read == cold.files_walked + cold.files_walked - first_pass_candidates
+
+
+def test_beyond_the_bytes_it_may_hold_a_later_pass_reads_files_again(
+    shop: Path, monkeypatch
+) -> None:
+    (shop / "src/shop/nick.py").write_text(
+        "from shop.engines.factory import EngineFactory as Maker\n"
+    )
+    (shop / "src/shop/user.py").write_text("from shop.nick import Maker\n")
+    config = load_config(shop / "pyproject.toml")
+    kept = scan_for(config, use_cache=False)
+    monkeypatch.setattr(index, "HOLD_BYTES", 0)
+    reread = scan_for(config, use_cache=False)
+    assert reread.facts == kept.facts and reread.needles == kept.needles
+    assert reread.files_read > reread.files_walked == kept.files_read  # the counter sees re-reads
 
 
 @pytest.mark.parametrize("garbage", [b"not json", b'{"format": 1}', b"\x80\x81", b"[]"])
