@@ -92,6 +92,17 @@ def module_name(rel_path: str, import_roots: tuple[str, ...] = ("src",)) -> tupl
     `src/pkg/mod.py` is `pkg.mod`; the longest matching import root wins. Folders without
     `__init__.py` (namespace packages) are still part of the name.
     """
+    if not rel_path.startswith(".") and "/." not in rel_path and "//" not in rel_path:
+        # the common case (a normalised relative path), without splitting it into parts
+        for prefix in _root_prefixes(import_roots):
+            if rel_path.startswith(prefix):
+                rel_path = rel_path[len(prefix) :]
+                break
+        head, _, stem = rel_path.rpartition("/")
+        stem = stem.rsplit(".", 1)[0]
+        if stem == "__init__":
+            return head.replace("/", "."), True
+        return f"{head.replace('/', '.')}.{stem}" if head else stem, False
     parts = [p for p in rel_path.split("/") if p not in ("", ".")]
     for head in _root_parts(import_roots):
         if len(parts) > len(head) and parts[: len(head)] == head:
@@ -101,6 +112,12 @@ def module_name(rel_path: str, import_roots: tuple[str, ...] = ("src",)) -> tupl
     is_package = stem == "__init__"
     parts = parts[:-1] if is_package else [*parts[:-1], stem]
     return ".".join(parts), is_package
+
+
+@functools.lru_cache(maxsize=64)
+def _root_prefixes(import_roots: tuple[str, ...]) -> list[str]:
+    """Each import root as a path prefix ('src/'), longest first."""
+    return ["/".join(parts) + "/" for parts in _root_parts(import_roots)]
 
 
 @functools.lru_cache(maxsize=64)

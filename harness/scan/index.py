@@ -8,6 +8,7 @@ later (aliases of members), so those passes do not read the files again.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import os
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.scan.batches import Batches
 from harness.scan.cache import CACHE_FILE, Entry, ScanCache
 from harness.scan.facts import FileFacts, module_name
 from harness.scan.needles import NeedleMatcher
@@ -269,48 +271,34 @@ def read_file(path: str, size: int) -> bytes:
 
 
 class _Parser:
-    """Parses candidates: in this process, or, once a batch of BATCH_BYTES is ready and more than
-    one worker is allowed, in a pool of up to two forked workers while this process reads on."""
+    """Parses candidates in batches of about BATCH_BYTES, handed to a forked helper as soon as
+    they are full while this process reads on (see Batches)."""
 
     def __init__(self, jobs: int | None, import_roots: tuple[str, ...]) -> None:
-        self.workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
-        self.import_roots = import_roots
-        self.pool: Any = None
+        self.batches: Batches[list[tuple[str, bytes]], list[tuple[str, FileFacts | str]]] = Batches(
+            functools.partial(_parse_batch, import_roots=import_roots), jobs
+        )
         self.batch: list[tuple[str, bytes]] = []
         self.size = 0
         self.meta: dict[str, Any] = {}
-        self.pending: list[Any] = []
 
     def add(self, rel: str, data: bytes, meta: Any) -> None:
         self.batch.append((rel, data))
         self.meta[rel] = meta
         self.size += len(data)
-        if self.size >= BATCH_BYTES and self.workers > 1:
-            self._submit()
-
-    def _submit(self) -> None:
-        if self.pool is None:
-            import multiprocessing
-
-            methods = multiprocessing.get_all_start_methods()
-            ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self.pool = ctx.Pool(self.workers)
-        self.pending.append(self.pool.apply_async(_parse_batch, (self.batch, self.import_roots)))
-        self.batch, self.size = [], 0
+        if self.size >= BATCH_BYTES:
+            self.batches.add(self.batch)
+            self.batch, self.size = [], 0
 
     def results(self) -> Iterator[tuple[str, FileFacts | str, Any]]:
-        if self.batch and self.pool is not None:
-            self._submit()
-        done = [_parse_batch(self.batch, self.import_roots)] if self.batch else []
-        for found in [*(p.get() for p in self.pending), *done]:
+        if self.batch:
+            self.batches.add(self.batch, last=True)
+        for found in self.batches.results():
             for rel, result in found:
                 yield rel, result, self.meta[rel]
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            self.pool = None
+        self.batches.close()
 
 
 def _parse_batch(

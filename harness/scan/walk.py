@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import operator
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -55,6 +56,14 @@ class _Exclusion:
         if self._names is not None and self._names.match(name):
             return True
         return rel is not None and self._paths is not None and self._paths.match(rel) is not None
+
+    @property
+    def name_match(self) -> Callable[[str], object] | None:
+        return None if self._names is None else self._names.match
+
+    @property
+    def path_match(self) -> Callable[[str], object] | None:
+        return None if self._paths is None else self._paths.match
 
 
 def excluder(exclude: Iterable[str] = ()) -> Callable[[str], bool]:
@@ -126,6 +135,7 @@ def walk_strings(
     return ordered, sorted(skipped)
 
 
+_NAME = operator.attrgetter("name")
 _BY_FD = os.scandir in os.supports_fd and os.stat in os.supports_dir_fd
 _OPEN_DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
 
@@ -163,7 +173,7 @@ def _walk_dir(
         ancestry = (*ancestry, key)
         try:
             with os.scandir(fd if _BY_FD else folder) as it:
-                entries = sorted(it, key=lambda e: e.name)
+                entries = sorted(it, key=_NAME)
         except OSError as exc:
             skipped.append((folder, _os_reason(folder, exc)))
             return
@@ -186,15 +196,17 @@ def _walk_entries(
 ) -> None:
     prefix = len(base) + 1
     head = folder if folder.endswith(os.sep) else folder + os.sep
+    name_match, path_match = rules.name_match, rules.path_match
     for entry in entries:
         name = entry.name
+        if name_match is not None and name_match(name):
+            continue
         path = head + name
-        rel = (
-            path[prefix:].replace(os.sep, "/")
-            if rules.has_paths and path.startswith(base)
-            else None
-        )
-        if rules.excluded(name, rel):
+        if (
+            path_match is not None
+            and path.startswith(base)
+            and path_match(path[prefix:].replace(os.sep, "/"))
+        ):
             continue
         try:
             is_dir = entry.is_dir()  # follows symlinks

@@ -1,0 +1,74 @@
+"""Runs one function over batches of work as they are produced: forked helpers take batches while
+this process produces more, then this process works through what is left beside them.
+
+On 2 cores that is one helper plus this process: the reading this process does while the helper
+parses is not lost time, and no core waits at the end for a pool to drain a queue.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+B = TypeVar("B")
+R = TypeVar("R")
+
+# Batches handed to each helper ahead of its progress: enough that it never waits for the next.
+AHEAD = 2
+
+
+class Batches(Generic[B, R]):
+    """`add(batch)` as batches are produced, then `results()`: `func(batch)` of each, in order."""
+
+    def __init__(self, func: Callable[[B], R], jobs: int | None = None) -> None:
+        self.func = func
+        self.helpers = (jobs if jobs is not None else min(2, os.cpu_count() or 1)) - 1
+        self._pool: Any = None
+        self._waiting: list[tuple[int, B]] = []  # batches no helper has taken yet
+        self._sent: list[tuple[int, Any]] = []  # (index, AsyncResult) handed to helpers
+        self._done: dict[int, R] = {}
+        self._count = 0
+
+    def add(self, batch: B, *, last: bool = False) -> None:
+        """Queue `batch`; a helper may take it at once. The `last` batch starts no helper: with
+        nothing else to do, this process runs it (forking would cost more)."""
+        self._waiting.append((self._count, batch))
+        self._count += 1
+        if not last or self._pool is not None:
+            self._feed()
+
+    def _feed(self) -> None:
+        if self.helpers <= 0:
+            return
+        if self._pool is None:
+            import multiprocessing
+
+            methods = multiprocessing.get_all_start_methods()
+            ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self._pool = ctx.Pool(self.helpers)
+        busy = sum(1 for _, r in self._sent if not r.ready())
+        while self._waiting and busy < AHEAD * self.helpers:
+            index, batch = self._waiting.pop(0)  # helpers take from the front...
+            self._sent.append((index, self._pool.apply_async(self.func, (batch,))))
+            busy += 1
+
+    def results(self) -> list[R]:
+        """Every batch's result in the order added; this process runs the batches no helper took."""
+        try:
+            while self._waiting:
+                index, batch = self._waiting.pop()  # ...and this process from the back
+                self._done[index] = self.func(batch)
+                if self._pool is not None:
+                    self._feed()
+            for index, result in self._sent:
+                self._done[index] = result.get()
+        finally:
+            self.close()
+        return [self._done[i] for i in range(self._count)]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
