@@ -98,11 +98,11 @@ def module_name(rel_path: str, import_roots: tuple[str, ...] = ("src",)) -> tupl
             if rel_path.startswith(prefix):
                 rel_path = rel_path[len(prefix) :]
                 break
-        head, _, stem = rel_path.rpartition("/")
+        folder, _, stem = rel_path.rpartition("/")
         stem = stem.rsplit(".", 1)[0]
         if stem == "__init__":
-            return head.replace("/", "."), True
-        return f"{head.replace('/', '.')}.{stem}" if head else stem, False
+            return folder.replace("/", "."), True
+        return f"{folder.replace('/', '.')}.{stem}" if folder else stem, False
     parts = [p for p in rel_path.split("/") if p not in ("", ".")]
     for head in _root_parts(import_roots):
         if len(parts) > len(head) and parts[: len(head)] == head:
