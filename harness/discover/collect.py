@@ -1,5 +1,6 @@
-"""Reads a tree for discover: a byte outline of every file (in parallel), then the scanner's exact
-facts (cached by content) for the files that define something playing a role."""
+"""Reads a tree for discover: a byte outline of every file, then the scanner's exact facts (cached
+by content) for the files that define something playing a role, from the bytes already read (each
+file is read once)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,10 @@ from harness.discover.rank import (
     words,
 )
 from harness.scan.facts import FileFacts, module_name
-from harness.scan.index import scan
+from harness.scan.index import HOLD_BYTES, read_file, scan
 from harness.scan.parse import MAX_BYTES
-from harness.scan.pool import map_items
 from harness.scan.skip import Skipped
-from harness.scan.walk import walk_strings
+from harness.scan.walk import StatKey, walk_strings
 
 CACHE_NAME = "discover.json"
 _TEST_DIRS = {"tests", "test", "testing", "fixtures", "mocks"}
@@ -54,15 +54,28 @@ def collect(
 ) -> Collected:
     base = project_base(path)
     top = os.fspath(base)
-    paths, walk_skips = walk_strings([os.path.abspath(path)], exclude, relative_to=top)
+    stats: dict[str, StatKey] = {}
+    paths, walk_skips = walk_strings([os.path.abspath(path)], exclude, relative_to=top, stats=stats)
     items = [(p, _rel(p, top)) for p in paths]
-    outlines = map_items(_outline_file, items, jobs)
+    held: dict[str, bytes] = {}
+    budget = HOLD_BYTES
+    outlines: list[Outline | str] = []
+    for p, rel in items:
+        found = _outline_file(p, rel, stats.get(p))
+        if isinstance(found, str):
+            outlines.append(found)
+            continue
+        outlines.append(found[0])
+        if len(found[1]) <= budget:  # the scanner parses the candidates from these bytes
+            held[rel] = found[1]
+            budget -= len(found[1])
     evidence = Evidence()
     class_names: list[str] = []
     for o in outlines:
         if isinstance(o, Outline):
             class_names += o.classes
             evidence.imported.update(o.imports)
+            evidence.constructed.update(o.constructed)
     learned = frozenset(learn_roles(class_names))
     candidates = [
         rel for (_, rel), o in zip(items, outlines, strict=True) if _plays_a_role(o, learned)
@@ -75,6 +88,8 @@ def collect(
         cache_dir=(base / ".ssot-cache") if use_cache else None,
         cache_name=CACHE_NAME,
         jobs=jobs,
+        held={rel: held[rel] for rel in candidates if rel in held},
+        expressions=False,  # definitions and assignments are all discover reads
     )
     skipped = [Skipped(Path(_rel(p, top)), reason) for p, reason in walk_skips]
     skipped += [
@@ -89,17 +104,20 @@ def collect(
     )
 
 
-def _outline_file(item: tuple[str, str]) -> Outline | str:
-    path, rel = item
+def _outline_file(path: str, rel: str, key: StatKey | None) -> tuple[Outline, bytes] | str:
+    """The outline of one file and its bytes, or why it was not read."""
     try:
-        if os.stat(path).st_size > MAX_BYTES:
+        if key is None or isinstance(key, OSError):
+            size = os.stat(path).st_size
+        else:
+            size = key[0]
+        if size > MAX_BYTES:
             return f"too large (limit {MAX_BYTES} bytes)"
-        with open(path, "rb") as fh:
-            data = fh.read()
+        data = read_file(path, size)
     except OSError as exc:
         return f"unreadable: {exc.strerror or exc}"
     module, is_package = module_name(rel)
-    return outline(data, module if is_package else module.rpartition(".")[0])
+    return outline(data, module if is_package else module.rpartition(".")[0], module), data
 
 
 def _plays_a_role(o: Outline | str, learned: frozenset[str]) -> bool:

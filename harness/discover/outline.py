@@ -17,6 +17,7 @@ _CLASS = re.compile(rb"class[ \t]+([A-Za-z_]\w*)")
 _GETTER = re.compile(rb"def[ \t]+(get_\w+)")
 _FROM = re.compile(rb"from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)")
 _ALIAS = re.compile(rb"\n([A-Z]\w*) = [A-Za-z_][\w.]*[ \t]*(?=\n)")
+_CALL = re.compile(rb"\b([A-Z]\w*)\(")
 _NAME = re.compile(r"[A-Za-z_]\w*")
 
 
@@ -28,10 +29,13 @@ class Outline:
     getters: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()  # module-level `Name = other.Name`
     imports: tuple[tuple[str, str], ...] = ()  # (absolute module, name)
+    # (module, class) constructed here: `Name(...)` of a name imported or defined in this file
+    constructed: tuple[tuple[str, str], ...] = ()
 
 
-def outline(data: bytes, package: str) -> Outline:
-    """The outline of a module's bytes; `package` resolves relative imports."""
+def outline(data: bytes, package: str, module: str = "") -> Outline:
+    """The outline of a module's bytes; `package` resolves relative imports, `module` (its own
+    name) places the classes it defines and constructs itself."""
     imports = []
     for m in _FROM.finditer(data):
         if not _starts_line(data, m.start()):
@@ -43,15 +47,25 @@ def outline(data: bytes, package: str) -> Outline:
             first = _NAME.match(part.strip(" \t\r\n\\"))
             if first:
                 imports.append((base, first.group()))
+    classes = tuple(
+        m.group(1).decode() for m in _CLASS.finditer(data) if _starts_line(data, m.start())
+    )
+    home = {name: base for base, name in imports}
+    if module:
+        home.update((name, module) for name in classes)
+    constructed = []
+    for m in _CALL.finditer(data):
+        name = m.group(1).decode()
+        if name in home and data[max(0, m.start() - 6) : m.start()] != b"class ":
+            constructed.append((home[name], name))
     return Outline(
-        classes=tuple(
-            m.group(1).decode() for m in _CLASS.finditer(data) if _starts_line(data, m.start())
-        ),
+        classes=classes,
         getters=tuple(
             m.group(1).decode() for m in _GETTER.finditer(data) if _starts_def(data, m.start())
         ),
         aliases=tuple(n.decode() for n in _ALIAS.findall(b"\n" + data)),
         imports=tuple(imports),
+        constructed=tuple(constructed),
     )
 
 

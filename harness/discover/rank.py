@@ -76,12 +76,16 @@ class Definition:
 
 @dataclass
 class Evidence:
-    """How much the rest of the tree leans on each definition: how often it is imported from its module."""
+    """How much the rest of the tree leans on each definition: how often it is imported from its
+    module, plus how often it is constructed (called by a name imported from, or defined in, it)."""
 
     imported: Counter[tuple[str, str]] = field(default_factory=Counter)
+    # `Name(...)` call sites of a name imported from (or defined in) the module
+    constructed: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def weight(self, d: Definition) -> int:
-        return self.imported[(d.module, d.name.split(".")[0])]
+        key = (d.module, d.name.split(".")[0])
+        return self.imported[key] + self.constructed[key]
 
 
 @dataclass
@@ -246,7 +250,7 @@ def _unique_names(groups: list[Group]) -> None:
 
 
 def canonical_guess(group: Group, evidence: Evidence) -> Definition:
-    """The member the tree imports most, then the least divergent one.
+    """The member the tree imports and constructs most, then the least divergent one.
 
     Divergence is how far a class's public methods are from the others'; modifier words (legacy,
     old, compat...) count against a member. Never decided by alphabetical order of names.
@@ -274,7 +278,7 @@ def toml_block(group: Group, evidence: Evidence) -> str:
     members = sorted(m.member for m in group.members if m.kind == "constructor")
     lines = [
         f"[tool.ssot-harness.families.{group.name}]",
-        f'canonical = "{canonical.member}"  # a guess from the evidence (most imported); confirm it',
+        f'canonical = "{canonical.member}"  # a guess from the evidence (most imported and constructed); confirm it',
         'stage = "prove"',
         "names = [" + ", ".join(json.dumps(n) for n in names) + "]",
     ]

@@ -60,6 +60,8 @@ def scan(
     import_roots: tuple[str, ...] = ("src",),
     expand: Callable[[tuple[FileFacts, ...], tuple[str, ...]], Iterable[str]] | None = None,
     hold_bytes: int | None = None,
+    held: dict[str, bytes] | None = None,
+    expressions: bool = True,
 ) -> ScanResult:
     """Facts of the files under `roots` (relative to `project_root`) whose bytes mention a needle.
 
@@ -67,6 +69,9 @@ def scan(
     facts); the scan repeats on the files not yet matched until nothing new turns up, over the bytes
     the first pass kept (`hold_bytes`, default HOLD_BYTES). The needles learned that way are remembered in the cache,
     so a warm run does not repeat the search.
+
+    `held` gives bytes the caller already read (by path relative to `project_root`): they are not
+    read again. Without `expressions` the facts hold no references (see `extract`).
     """
     project_root = project_root.resolve()
     top = os.fspath(project_root)
@@ -78,7 +83,7 @@ def scan(
         stats=stats,
     )
     cache = ScanCache.load(
-        cache_dir, context=repr((sorted(import_roots), max_bytes)), name=cache_name
+        cache_dir, context=repr((sorted(import_roots), max_bytes, expressions)), name=cache_name
     )
     base = _minimal(needles)
     current = _minimal((*base, *cache.learned))
@@ -93,6 +98,8 @@ def scan(
         max_bytes=max_bytes,
         import_roots=import_roots,
         hold_bytes=HOLD_BYTES if hold_bytes is None else hold_bytes,
+        expressions=expressions,
+        held=dict(held or {}),
     )
     prior = cache.entries
     with _gc_paused():  # a parse makes many objects and no cycles: collecting only costs time
@@ -155,6 +162,7 @@ class _Reader:
     max_bytes: int
     import_roots: tuple[str, ...]
     hold_bytes: int
+    expressions: bool = True
     held: dict[str, bytes] = field(default_factory=dict)
     held_size: int = 0
     reads: int = 0  # files read from disk this run
@@ -201,7 +209,7 @@ class _Reader:
         return entries, len(todo)
 
     def _process(self, todo: list[_Todo], sig: str, entries: dict[str, Entry]) -> None:
-        parse = _Parser(self.jobs, self.import_roots)
+        parse = _Parser(self.jobs, self.import_roots, self.expressions)
         try:
             for path, rel, key, old, stub, check in todo:
                 if key[0] > self.max_bytes:
@@ -274,9 +282,10 @@ class _Parser:
     """Parses candidates in batches of about BATCH_BYTES, handed to a forked helper as soon as
     they are full while this process reads on (see Batches)."""
 
-    def __init__(self, jobs: int | None, import_roots: tuple[str, ...]) -> None:
+    def __init__(self, jobs: int | None, import_roots: tuple[str, ...], expressions: bool) -> None:
+        func = functools.partial(_parse_batch, import_roots=import_roots, expressions=expressions)
         self.batches: Batches[list[tuple[str, bytes]], list[tuple[str, FileFacts | str]]] = Batches(
-            functools.partial(_parse_batch, import_roots=import_roots), jobs
+            func, jobs
         )
         self.batch: list[tuple[str, bytes]] = []
         self.size = 0
@@ -302,12 +311,12 @@ class _Parser:
 
 
 def _parse_batch(
-    batch: list[tuple[str, bytes]], import_roots: tuple[str, ...]
+    batch: list[tuple[str, bytes]], import_roots: tuple[str, ...], expressions: bool = True
 ) -> list[tuple[str, FileFacts | str]]:
     """Facts (or the reason there are none) of each (rel, bytes) of a batch."""
     out: list[tuple[str, FileFacts | str]] = []
     for rel, data in batch:
-        result = facts_from_bytes(data, rel, import_roots)
+        result = facts_from_bytes(data, rel, import_roots, expressions=expressions)
         out.append((rel, result.reason if isinstance(result, Skipped) else result))
     return out
 

@@ -146,3 +146,49 @@ def test_family_names_are_unique_even_when_two_groups_share_one() -> None:
     groups = [Group("registry", frozenset({"a"})), Group("registry", frozenset({"b"}))]
     _unique_names(groups)
     assert [g.name for g in groups] == ["registry", "registry-2"]
+
+
+def test_the_canonical_guess_weighs_constructions_when_imports_are_even(capsys, tmp_path) -> None:
+    """Two OrderNotifier classes imported once each: the one the code constructs is the guess."""
+    pkg = tmp_path / "app"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    for mod in ("a", "b"):
+        (pkg / f"{mod}.py").write_text(
+            "class OrderNotifier:\n    def send(self, msg):\n        return msg\n"
+        )
+
+    def canonical() -> str:
+        family = discover(capsys, str(tmp_path))["families"][0]
+        section = tomllib.loads(family["config"])["tool"]["ssot-harness"]["families"]
+        return section[family["name"]]["canonical"]
+
+    (pkg / "use_a.py").write_text("from app.a import OrderNotifier\n")
+    (pkg / "use_b.py").write_text(
+        "from app.b import OrderNotifier\n\n"
+        + "".join(f"n{i} = OrderNotifier()\n" for i in range(3))
+    )
+    assert canonical() == "app.b:OrderNotifier"  # path order alone would pick app.a
+    (pkg / "use_a.py").write_text(
+        "from app.a import OrderNotifier\n\n"
+        + "".join(f"n{i} = OrderNotifier()\n" for i in range(4))
+    )
+    assert canonical() == "app.a:OrderNotifier"  # `class OrderNotifier:` itself is no call
+
+
+def test_discover_reads_each_file_once(tmp_path, monkeypatch) -> None:
+    from harness.discover.collect import collect
+    from harness.scan import index
+
+    tree = platform_tree.build(tmp_path)
+    reads: list[str] = []
+    real = index.read_file
+
+    def counted(path: str, size: int) -> bytes:
+        reads.append(path)
+        return real(path, size)
+
+    monkeypatch.setattr(index, "read_file", counted)
+    monkeypatch.setattr("harness.discover.collect.read_file", counted)
+    found = collect(tree, use_cache=False, jobs=1)
+    assert found.parsed > 0 and len(reads) == len(set(reads)) == found.files
