@@ -1,6 +1,11 @@
 """Static audit and discover speed on a realistic synthetic monorepo, against ruff and ast.parse in the same run.
 
     .venv/bin/python benchmarks/static_audit.py [--files 10000] [--repeat 3]
+    .venv/bin/python benchmarks/static_audit.py --tree DIR --config CONFIG [--repeat 3]
+
+The second form measures a real project instead (e.g. an unpacked django sdist, never committed),
+audited with a config kept outside it: ruff and ast.parse over the config's roots, the audit cold
+and warm, and discover on the first root against ruff on that root.
 
 Generates (once, deterministically from --seed; see benchmarks/monorepo.py) about 10,000 modules and
 4 million lines under benchmarks/.work/: near-name classes, test doubles, a backups/ folder of
@@ -54,12 +59,77 @@ def measure(command: list[str], cwd: Path) -> tuple[float, int, float]:
     return float(seconds), int(rss_kib) // 1024, float(cpu)
 
 
-def parse_all(tree: Path) -> tuple[float, float]:
-    """Wall and CPU seconds of `ast.parse` of every file, in this process."""
+def parse_all(*folders: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of `ast.parse` of every file under `folders`, in this process."""
     started, cpu = time.perf_counter(), time.process_time()
-    for path in sorted((tree / "mono").rglob("*.py")):
-        ast.parse(path.read_bytes(), str(path))
+    for folder in folders:
+        for path in sorted(folder.rglob("*.py")):
+            try:
+                ast.parse(path.read_bytes(), str(path))
+            except (SyntaxError, ValueError):
+                pass  # a real tree has a few deliberately broken files
     return time.perf_counter() - started, time.process_time() - cpu
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
+def second_codebase(tree: Path, config: Path, repeat: int) -> int:
+    """The audit cold and warm with `config` on `tree`, discover on its first root, against ruff."""
+    import tomllib
+
+    section = tomllib.loads(config.read_text(encoding="utf-8"))["tool"]["ssot-harness"]
+    roots = list(section.get("roots", ["."]))
+    cache = tree / section.get("cache-dir", ".ssot-cache")
+    tool = str(VENV_BIN / "ssot-harness")
+    ruff = [str(VENV_BIN / "ruff"), "check", "--no-cache", "--select", "F401", "--exit-zero", "-q"]
+    audit = [tool, "audit", ".", "--config", str(config.resolve())]
+    subprocess.run([tool, "baseline", "--update", "--allow-increase", "--no-cache", ".", "--config",
+                    str(config.resolve())], cwd=tree, capture_output=True, check=False)  # fmt: skip
+    keys = ("ruff", "cold", "warm", "ruff1", "discover")
+    results: dict[str, list[tuple[float, int, float]]] = {k: [] for k in keys}
+    loads = [loadavg()]
+    for _ in range(repeat):
+        results["ruff"].append(measure([*ruff, *roots], tree))
+        shutil.rmtree(cache, ignore_errors=True)
+        results["cold"].append(measure(audit, tree))
+        results["warm"].append(measure(audit, tree))
+        results["ruff1"].append(measure([*ruff, roots[0]], tree))
+        results["discover"].append(
+            measure([tool, "discover", roots[0], "--no-cache", "--format", "json"], tree)
+        )
+        loads.append(loadavg())
+    parse_seconds, parse_cpu = parse_all(*(tree / r for r in roots))
+    med = {k: statistics.median(r[0] for r in v) for k, v in results.items()}
+    cpu = {k: statistics.median(r[2] for r in v) for k, v in results.items()}
+    rss = {k: max(r[1] for r in v) for k, v in results.items()}
+    files = sum(1 for r in roots for _ in (tree / r).rglob("*.py"))
+    label = {
+        "ruff": f"ruff check --no-cache --select F401 {' '.join(roots)}", "cold": "audit, cold (no cache)",
+        "warm": "audit, warm", "ruff1": f"ruff check --no-cache --select F401 {roots[0]}",
+        "discover": f"discover {roots[0]}, cold (--no-cache)",
+    }  # fmt: skip
+    print(f"tree: {tree.name}, {files} files under {', '.join(roots)}; cores: {os.cpu_count()}; "
+          f"median of {repeat}; load average (1/5/15 min) {' -> '.join(loads)}")  # fmt: skip
+    print("| measurement | wall seconds | CPU seconds | peak RSS MiB |")
+    print("| --- | --- | --- | --- |")
+    for key in keys:
+        print(f"| {label[key]} | {med[key]:.2f} | {cpu[key]:.2f} | {rss[key]} |")
+    print(f"| ast.parse of every file (1 process) | {parse_seconds:.2f} | {parse_cpu:.2f} | — |")
+    print()
+    print(
+        f"- cold audit / ruff: {med['cold'] / med['ruff']:.2f} wall, {cpu['cold'] / cpu['ruff']:.2f} CPU (target <= 0.5)"
+    )
+    print(
+        f"- ast.parse-all / cold audit: {parse_seconds / med['cold']:.1f}x wall, {parse_cpu / cpu['cold']:.1f}x CPU (target >= 15x)"
+    )
+    print(f"- warm audit: {med['warm']:.2f} s wall, {cpu['warm']:.2f} s CPU")
+    print(f"- discover / ruff on {roots[0]}: {med['discover'] / med['ruff1']:.2f} wall, {cpu['discover'] / cpu['ruff1']:.2f} CPU (target <= 2)")  # fmt: skip
+    return 0
 
 
 def main() -> int:
@@ -73,7 +143,15 @@ def main() -> int:
     parser.add_argument(
         "--skip-star", action="store_true", help='skip the names = ["*"] run (it parses every file)'
     )
+    parser.add_argument(
+        "--tree", type=Path, help="a real project to measure instead (with --config)"
+    )
+    parser.add_argument("--config", type=Path, help="the pyproject.toml-style config for --tree")
     args = parser.parse_args()
+    if args.tree is not None or args.config is not None:
+        if args.tree is None or args.config is None:
+            parser.error("--tree and --config go together")
+        return second_codebase(args.tree.resolve(), args.config, args.repeat)
     tree = args.work / f"realistic-{args.files}-{args.seed}"
     if not (tree / "pyproject.toml").is_file():
         shutil.rmtree(tree, ignore_errors=True)
@@ -81,9 +159,9 @@ def main() -> int:
         generate(tree, args.files, args.seed)
     tool = str(VENV_BIN / "ssot-harness")
     configs = {
-        "one": ["--config", "configs/one.toml"],
+        "one": [".", "--config", "configs/one.toml"],
         "all": [],
-        "star": ["--config", "configs/star.toml"],
+        "star": [".", "--config", "configs/star.toml"],
     }
     caches = {"one": ".ssot-cache-one", "all": ".ssot-cache", "star": ".ssot-cache-star"}
     for name in ("one", "all"):
@@ -94,6 +172,7 @@ def main() -> int:
     keys = ("ruff", "cold1", "warm1", "cold20", "warm20", "changed20", "star", "discover")
     results: dict[str, list[tuple[float, int, float]]] = {k: [] for k in keys}
     touched = sorted((tree / "mono" / "pkg001").glob("mod*.py"))[0]
+    loads = [loadavg()]
     for i in range(args.repeat):
         results["ruff"].append(
             measure(
@@ -122,8 +201,11 @@ def main() -> int:
             shutil.rmtree(tree / caches["star"], ignore_errors=True)
             star = [tool, "baseline", "--update", "--allow-increase", *configs["star"]]
             results["star"].append(measure(star, tree))
-        results["discover"].append(measure([tool, "discover", "mono", "--format", "json"], tree))
-    parse_seconds, parse_cpu = parse_all(tree)
+        results["discover"].append(
+            measure([tool, "discover", "mono", "--no-cache", "--format", "json"], tree)
+        )
+        loads.append(loadavg())
+    parse_seconds, parse_cpu = parse_all(tree / "mono")
     results = {k: v or [(float("nan"), 0, float("nan"))] for k, v in results.items()}
     med = {k: statistics.median(r[0] for r in v) for k, v in results.items()}
     rss = {k: max(r[1] for r in v) for k, v in results.items()}
@@ -134,7 +216,8 @@ def main() -> int:
         "changed20": "audit, 20 families, one file changed", "star": 'audit, 1 family with names = ["*"], cold (run once, as baseline --update)',
         "discover": "discover, cold (no cache)",
     }  # fmt: skip
-    print(f"tree: {files} files, {lines:,} lines; cores: {os.cpu_count()}; median of {args.repeat}")
+    print(f"tree: {files} files, {lines:,} lines; cores: {os.cpu_count()}; median of {args.repeat}; "
+          f"load average (1/5/15 min) {' -> '.join(loads)}")  # fmt: skip
     print("| measurement | wall seconds | CPU seconds | peak RSS MiB |")
     print("| --- | --- | --- | --- |")
     for key in keys:
