@@ -17,6 +17,7 @@ from harness.scan.facts import FileFacts
 from harness.scan.plain import FACTS_FORMAT, facts_from_data, facts_to_data
 
 CACHE_FILE = "scan.json"
+_new = tuple.__new__
 _FORMAT = "ssot-harness scan cache"
 _VERSION = 3 * 1000 + FACTS_FORMAT  # the entry layout and the facts format, together
 _OLD_FILES = ("scan-v1.pickle",)  # earlier formats, removed when a new cache is written
@@ -73,7 +74,14 @@ class ScanCache:
             files = data["files"]
             if not isinstance(files, dict):
                 raise TypeError("files is not a table")
-            entries = {rel: _entry(item, sigs) for rel, item in files.items()}
+            entries = {  # the common entry (a file mentioning no needle) without a call
+                rel: (
+                    _new(Entry, ((i[0], i[1], i[2]), sigs[i[3]], i[4], None))
+                    if i[5] is None and len(i) == 6
+                    else _entry(i, sigs)
+                )
+                for rel, i in files.items()
+            }
             return cls(path, entries, frozenset(str(n) for n in data["learned"]), context)
         except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
             _warn(path, f"corrupt ({type(exc).__name__}: {exc})")

@@ -87,7 +87,11 @@ def scan(
     )
     base = _minimal(needles)
     current = _minimal((*base, *cache.learned))
-    located = [(path, _rel(path, top)) for path in paths]
+    head = top + os.sep
+    located = [
+        (path, path[len(head) :].replace(os.sep, "/") if path.startswith(head) else _rel(path, top))
+        for path in paths
+    ]
     named = {rel: module_name(rel, import_roots) for _, rel in located}
     files, shadowed = _importable(located, named)
     walk_skips = [*walk_skips, *shadowed]

@@ -176,3 +176,15 @@ def test_facts_are_a_function_of_bytes_and_round_trip_through_plain_data(shop: P
         data = json.loads(json.dumps(facts_to_data(facts)))
         assert facts_from_data(data) == facts
         assert facts_from_bytes(path.read_bytes(), rel) == facts  # no hidden state
+
+
+@pytest.mark.parametrize("bad", [[1, 2], [1, 2, 3, 99, None, None], "x", [1, 2, 3, 0, None, 5]])
+def test_a_corrupt_entry_rebuilds_the_cache_with_a_warning(shop: Path, capsys, bad) -> None:
+    cold = _scan(shop)
+    path = shop / ".ssot-cache" / CACHE_FILE
+    data = json.loads(path.read_text())
+    data["files"]["src/shop/app.py"] = bad
+    path.write_text(json.dumps(data))
+    again = _scan(shop)
+    assert again.facts == cold.facts and again.files_read >= again.files_walked
+    assert f"warning: scan cache {path} is corrupt" in capsys.readouterr().err
