@@ -3,12 +3,17 @@ comparison of one member's trace with the canonical's (memoized: the canonical r
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from harness.prove.differential import assert_equivalent
+
+TLS = ssl.create_default_context()
+"""One TLS context for every LLM client a contract builds: building one per client (httpx's default)
+loads the CA bundle each time and would dominate a contract's run time."""
 
 
 class Unsupported(NotImplementedError):

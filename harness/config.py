@@ -102,6 +102,12 @@ TOP_KEYS: tuple[Key, ...] = (
         '"ssot-dev" ("ssot-ci" when $CI is set)',
         "hypothesis profile of the contract and differential tests: ssot-dev, ssot-ci, ssot-nightly or one you register (option `--ssot-hypothesis-profile`)",
     ),
+    Key(
+        "verify-paths",
+        "list of strings",
+        "[] (pytest's `testpaths`)",
+        "files and folders where `verify` collects its golden-path, contract and ssot tests; a large test suite is then not imported just to be deselected",
+    ),
     Key("families", "table", "{}", "one `[tool.ssot-harness.families.NAME]` table per family"),
 )
 FAMILY_KEYS: tuple[Key, ...] = (
@@ -356,6 +362,7 @@ def parse_config(section: dict[str, Any], *, root: Path, source: str = "pyprojec
         snapshots=_str(section, "snapshots", where, "snapshots"),
         reports=_str(section, "reports", where, "reports"),
         hypothesis_profile=_optional_str(section, "hypothesis-profile", where),
+        verify_paths=_verify_paths(section, root, where),
         source=source,
     )
 
@@ -400,6 +407,18 @@ def _optional_str(table: dict[str, Any], key: str, where: str) -> str | None:
     if key not in table:
         return None
     return _str(table, key, where, "")
+
+
+def _verify_paths(section: dict[str, Any], root: Path, where: str) -> tuple[str, ...]:
+    paths = []
+    for given in _str_list(section, "verify-paths", where):
+        path = _inside(given, root, f"{where} verify-paths", "a test file or folder")
+        if not (root / path).exists():
+            raise ConfigError(
+                f"{where} verify-paths: {given!r} does not exist under {root.name or root}"
+            )
+        paths.append(path)
+    return tuple(dict.fromkeys(paths))
 
 
 def _import_roots(section: dict[str, Any], root: Path, where: str) -> tuple[str, ...]:

@@ -86,6 +86,7 @@ class Config:
     snapshots: str = "snapshots"  # folder of characterization snapshots
     reports: str = "reports"  # where `verify` (or --ssot-reports) writes the equivalence matrix
     hypothesis_profile: str | None = None  # None: ssot-ci when $CI is set, else ssot-dev
+    verify_paths: tuple[str, ...] = ()  # where verify's pytest run looks; () = pytest's testpaths
     source: str = ""  # the pyproject.toml this came from
 
     def family(self, name: str) -> Family:

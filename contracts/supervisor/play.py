@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,9 +13,8 @@ import httpx
 from agent_platform.context import UserExecutionContext
 from agent_platform.llm import LLMClient
 from agent_platform.tools import ToolDispatcher
+from contracts.common import TLS
 from contracts.execution_engine.harness_env import LLM_URL, mocked_llm
-
-_TLS = ssl.create_default_context()  # built once: one per LLM request would dominate a run's time
 
 
 @dataclass
@@ -60,7 +58,7 @@ async def supervise(
     notifier = notifier if notifier is not None else RecordingNotifier()
     context = UserExecutionContext.new("user-alice")
     async with httpx.AsyncClient(
-        verify=_TLS
+        verify=TLS
     ) as http:  # the LLM stays mocked at its transport (respx)
         llm = LLMClient(LLM_URL, client=http)
         with adapter.supervisors(plan) as new:

@@ -162,6 +162,12 @@ class InProcessDriver:
 # --------------------------------------------------------------------------------------- live
 
 
+# The live driver only speaks plain http to 127.0.0.1: no TLS, so no CA bundle to load (httpx's
+# default loads it for every client, 30-50 ms each, which was most of a live run's start-up).
+PLAIN_HTTP = False
+STOP_GRACE = 10.0  # seconds the service gets to exit after SIGTERM before it is killed
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -176,10 +182,10 @@ def wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout: floa
                 f"{url}: the server exited with code {process.returncode} before it was healthy"
             )
         try:
-            if httpx.get(url, timeout=0.5).status_code == 200:
+            if httpx.get(url, timeout=0.5, verify=PLAIN_HTTP).status_code == 200:
                 return
         except httpx.HTTPError:
-            time.sleep(0.05)
+            time.sleep(0.01)
     raise HarnessError(f"{url}: not healthy after {timeout:.0f} s")
 
 
@@ -228,12 +234,12 @@ class LiveDriver:
     def __init__(self, target: Target, scenario: Scenario, workdir: Path) -> None:
         self.target, self.scenario, self.workdir = target, scenario, workdir
         self.instance = Instance(workdir, None, scenario.llm_timeout)
-        self._processes: list[subprocess.Popen[bytes]] = []
+        self._processes: list[tuple[subprocess.Popen[bytes], float]] = []
 
-    def _start(self, argv: list[str], health_url: str) -> None:
+    def _start(self, argv: list[str], grace: float) -> subprocess.Popen[bytes]:
         process = subprocess.Popen([sys.executable, *argv], stdout=subprocess.DEVNULL)
-        self._processes.append(process)
-        wait_until_healthy(health_url, process)
+        self._processes.append((process, grace))
+        return process
 
     async def __aenter__(self) -> LiveDriver:
         _create_users(self.target, self.scenario, self.instance.state, "live")
@@ -241,19 +247,26 @@ class LiveDriver:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         try:
+            waits = []
             llm = self.target.llm
             if llm is not None:
                 script = self.workdir / "llm_script.json"
                 script.write_text(json.dumps(list(self.scenario.llm_script)), encoding="utf-8")
                 llm_port = free_port()
                 self.llm_url = f"http://127.0.0.1:{llm_port}"
-                self._start(list(llm.argv(llm_port, str(script))), f"{self.llm_url}{llm.requests}")
+                # the stub holds no state and may be asleep in a scripted delay: no grace at the end
+                stub = self._start(list(llm.argv(llm_port, str(script))), grace=0.0)
+                waits.append((f"{self.llm_url}{llm.requests}", stub))
                 self.instance = Instance(self.workdir, self.llm_url, self.scenario.llm_timeout)
-            self._start(list(serve_argv(self.instance, port)), f"{self.url}{self.target.health}")
+            # both start at once: the service only calls the LLM once a scenario runs
+            service = self._start(list(serve_argv(self.instance, port)), grace=STOP_GRACE)
+            waits.append((f"{self.url}{self.target.health}", service))
+            for url, process in waits:
+                wait_until_healthy(url, process)
         except BaseException:
             self._stop()
             raise
-        self.http = httpx.AsyncClient(base_url=self.url, timeout=10)
+        self.http = httpx.AsyncClient(base_url=self.url, timeout=10, verify=PLAIN_HTTP)
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
@@ -261,14 +274,17 @@ class LiveDriver:
         self._stop()
 
     def _stop(self) -> None:
-        for process in self._processes:
-            process.terminate()
-        for process in self._processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        """The service first (SIGTERM, then SIGKILL after its grace), then the LLM stub."""
+        for process, grace in reversed(self._processes):
+            if grace > 0:
+                process.terminate()
+                try:
+                    process.wait(timeout=grace)
+                    continue
+                except subprocess.TimeoutExpired:
+                    pass
+            process.kill()
+            process.wait()
         self._processes.clear()
 
     async def connect(self, auth: SocketAuth) -> LiveWebSocket:
@@ -277,4 +293,6 @@ class LiveDriver:
     def llm_bodies(self) -> list[dict[str, Any]]:
         if self.target.llm is None:
             return []
-        return httpx.get(f"{self.llm_url}{self.target.llm.requests}", timeout=5).json()
+        return httpx.get(
+            f"{self.llm_url}{self.target.llm.requests}", timeout=5, verify=PLAIN_HTTP
+        ).json()

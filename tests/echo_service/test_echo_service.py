@@ -31,7 +31,7 @@ def echo():
 
 
 def test_the_generic_golden_path_suite_passes_against_the_echo_desk() -> None:
-    """tests/golden_path (snapshots, in process == live, every snapshot has its scenario) is
+    """tests/golden_path (snapshots, live == the snapshot the in-process run is held to, every snapshot has its scenario) is
     target-agnostic: pointed at the echo desk's config it passes, in random order on 2 workers."""
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     result = subprocess.run(

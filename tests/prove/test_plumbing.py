@@ -115,3 +115,30 @@ def test_verify_exits_non_zero_with_the_minimal_scenario_and_diff_when_a_declara
     assert "Minimal scenario:" in out and "Diff (canonical -> RequestScopedExecutionFactory)" in out
     assert "-<- tool_completed" in out
     assert "verify: FAILED" in out
+
+
+def verify_in(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "harness.cli", "verify", "-n", "0", *args], cwd=project, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_verify_collects_only_its_verify_paths(toy: Path) -> None:
+    (toy / "pins").mkdir()
+    (toy / "pins" / "test_pin.py").write_text("import pytest\n\n\n@pytest.mark.ssot\ndef test_pinned():\n    pass\n")
+    pyproject = toy / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('baseline = "baseline.json"', 'baseline = "baseline.json"\nverify-paths = ["pins"]'))
+    subprocess.run([sys.executable, "-m", "harness.cli", "baseline", "--update"], cwd=toy, check=True, capture_output=True)
+    run = verify_in(toy)
+    assert "1 passed" in run.stdout and "OldGreeter" not in run.stdout, run.stdout  # toycontracts not collected
+    assert "no contract test ran for greeter" in run.stdout and run.returncode == 1
+    named = verify_in(toy, "--", "toycontracts/test_greet.py", "--ssot-implementation", "Greeter")
+    assert "2 passed" in named.stdout and "1 passed" not in named.stdout, named.stdout  # named paths win
+
+
+def test_a_verify_path_that_does_not_exist_is_a_config_error(toy: Path) -> None:
+    pyproject = toy / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('baseline = "baseline.json"', 'baseline = "baseline.json"\nverify-paths = ["pinz"]'))
+    run = verify_in(toy)
+    assert run.returncode == 2
+    assert "verify-paths: 'pinz' does not exist under toy_project" in run.stderr

@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "static" / "shop"
 
 PIN_TEST = """
@@ -26,7 +24,6 @@ def test_engine_factory_is_still_being_proved(ssot_audit):
 """
 
 
-@pytest.mark.ssot
 def test_a_pinned_family_fails_its_pin_test_with_the_offenders(tmp_path: Path) -> None:
     tree = tmp_path / "shop"
     shutil.copytree(FIXTURE, tree)

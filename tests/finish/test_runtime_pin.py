@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "finish" / "motor"
 
 
@@ -22,7 +20,6 @@ def _run(tree: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.ssot
 def test_a_product_built_without_the_canonical_fails_the_pin(tmp_path: Path) -> None:
     tree = tmp_path / "motor"
     shutil.copytree(FIXTURE, tree)
@@ -39,7 +36,6 @@ def test_a_product_built_without_the_canonical_fails_the_pin(tmp_path: Path) -> 
     assert f"{tree / 'motor' / 'factory.py'}:11 in shortcut" in done.stdout
 
 
-@pytest.mark.ssot
 def test_a_family_still_in_prove_is_not_checked_at_run_time(tmp_path: Path) -> None:
     tree = tmp_path / "motor"
     shutil.copytree(FIXTURE, tree)
