@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import operator
 import re
 from collections.abc import Iterable
 
@@ -14,6 +15,12 @@ from harness.scan.skip import Skipped
 # A resolved symbol: ("member", ref) a family member; ("def", ref) any other definition;
 # ("module", name) a module; None when the name leads outside the scanned facts.
 Symbol = tuple[str, MemberRef] | tuple[str, str] | None
+
+# The order of Finding (a dataclass with order=True compares its fields in turn), as one key
+# compared in C: sorting 200,000 findings through the generated __lt__ costs seconds.
+FINDING_ORDER = operator.attrgetter(
+    "family", "path", "line", "kind", "member", "canonical", "detail", "fix", "site"
+)
 
 _SCOPE_DETAIL = {
     "module": "import",
@@ -290,7 +297,7 @@ class FamilyResolver:
         for facts in self.u.files.values():
             if rx is None or rx.search(self.u.text(facts)):
                 out.extend(self._file_findings(facts))
-        return sorted(set(out))
+        return sorted(set(out), key=FINDING_ORDER)
 
     def _finding(
         self,

@@ -110,6 +110,8 @@ def scan(
         while True:
             entries, todo = reader.run(files, current, prior)
             facts = tuple(e.result for e in entries.values() if isinstance(e.result, FileFacts))
+            if not current:
+                break  # no needle: every file was a candidate, there is nothing to learn
             if not todo and prior is cache.entries and cache.learned <= set(current):
                 break  # nothing read: the same facts as the run that learned these names
             more = set(expand(facts, current)) if expand else set()

@@ -133,3 +133,12 @@ def test_module_names_fast_path_agrees_with_the_general_one() -> None:
     }
     for (rel, roots), expected in cases.items():
         assert module_name(rel, roots) == expected, rel
+
+
+def test_the_finding_order_key_is_the_dataclass_order() -> None:
+    import dataclasses
+
+    from harness.model import Finding
+    from harness.pin.members import FINDING_ORDER
+
+    assert FINDING_ORDER.__reduce__()[1] == tuple(f.name for f in dataclasses.fields(Finding))
