@@ -20,7 +20,7 @@ from harness.pin.baseline import (
 from harness.pin.members import FamilyResolver, Universe, needles_for
 from harness.pin.shims import ShimStatus, judge_shims
 from harness.scan.facts import FileFacts, module_name
-from harness.scan.index import ScanResult, scan
+from harness.scan.index import ScanResult, gc_paused, scan
 from harness.scan.skip import Skipped
 
 
@@ -259,7 +259,9 @@ def run_audit(
     """
     path = Path(config.root) / config.baseline
     baseline = load_baseline(path)
-    report = audit(config, scan_for(config, use_cache=use_cache), baseline, only=roots)
+    result = scan_for(config, use_cache=use_cache)
+    with gc_paused():
+        report = audit(config, result, baseline, only=roots)
     if baseline is None and require_baseline:
         from harness.errors import ConfigError
 

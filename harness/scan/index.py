@@ -106,7 +106,7 @@ def scan(
         held=dict(held or {}),
     )
     prior = cache.entries
-    with _gc_paused():  # a parse makes many objects and no cycles: collecting only costs time
+    with gc_paused():  # a parse makes many objects and no cycles: collecting only costs time
         while True:
             entries, todo = reader.run(files, current, prior)
             facts = tuple(e.result for e in entries.values() if isinstance(e.result, FileFacts))
@@ -143,7 +143,9 @@ def scan(
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: parsing and resolving make millions of objects and
+    no cycles, and each collection would walk all of them again."""
     enabled = gc.isenabled()
     gc.disable()
     try:
