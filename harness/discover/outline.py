@@ -17,7 +17,6 @@ _CLASS = re.compile(rb"class[ \t]+([A-Za-z_]\w*)")
 _GETTER = re.compile(rb"def[ \t]+(get_\w+)")
 _FROM = re.compile(rb"from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)")
 _ALIAS = re.compile(rb"\n([A-Z]\w*) = [A-Za-z_][\w.]*[ \t]*(?=\n)")
-_CALL = re.compile(rb"\b([A-Z]\w*)\(")
 _NAME = re.compile(r"[A-Za-z_]\w*")
 
 
@@ -50,14 +49,12 @@ def outline(data: bytes, package: str, module: str = "") -> Outline:
     classes = tuple(
         m.group(1).decode() for m in _CLASS.finditer(data) if _starts_line(data, m.start())
     )
-    home = {name: base for base, name in imports}
+    home = {name: base for base, name in imports if name[:1].isupper()}
     if module:
         home.update((name, module) for name in classes)
-    constructed = []
-    for m in _CALL.finditer(data):
-        name = m.group(1).decode()
-        if name in home and data[max(0, m.start() - 6) : m.start()] != b"class ":
-            constructed.append((home[name], name))
+    constructed = [
+        (base, name) for name, base in home.items() for _ in range(_calls(data, name.encode()))
+    ]
     return Outline(
         classes=classes,
         getters=tuple(
@@ -67,6 +64,19 @@ def outline(data: bytes, package: str, module: str = "") -> Outline:
         imports=tuple(imports),
         constructed=tuple(constructed),
     )
+
+
+def _calls(data: bytes, name: bytes) -> int:
+    """How many times `name(` stands in `data` as a name of its own (not `OtherName(` or
+    `x.name(`), and not as the `class name(` statement itself."""
+    needle, count = name + b"(", 0
+    at = data.find(needle)
+    while at >= 0:
+        before = data[at - 1 : at]
+        if not (before.isalnum() or before in (b"_", b".")) and data[at - 6 : at] != b"class ":
+            count += 1
+        at = data.find(needle, at + 1)
+    return count
 
 
 def _starts_line(data: bytes, at: int) -> bool:
