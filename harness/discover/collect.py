@@ -89,7 +89,7 @@ def collect(
         cache_name=CACHE_NAME,
         jobs=jobs,
         held={rel: held[rel] for rel in candidates if rel in held},
-        expressions=False,  # definitions and assignments are all discover reads
+        definitions_only=True,  # definitions and assignments are all discover reads
     )
     skipped = [Skipped(Path(_rel(p, top)), reason) for p, reason in walk_skips]
     skipped += [

@@ -143,18 +143,19 @@ def extract(
     interesting: Callable[[str], bool] = lambda _name: True,
     import_roots: tuple[str, ...] = ("src",),
     *,
-    expressions: bool = True,
+    definitions_only: bool = False,
 ) -> FileFacts:
     """The facts of one parsed module at `rel_path`; `interesting(attr)` filters recorded references.
 
-    Without `expressions`, expressions are not walked: no references, no dynamic imports outside
-    assignments (a third of the cost, for readers that need only definitions and imports).
+    With `definitions_only`, neither expressions nor function bodies are walked: definitions,
+    module- and class-level imports and assignments only, no references (a fraction of the cost,
+    for discover, which reads no more).
 
     References through `self`/`cls` are never recorded: they cannot name a module-level member.
     """
     module, is_package = module_name(rel_path, import_roots)
     visitor = _Visitor(module if is_package else module.rpartition(".")[0], interesting)
-    visitor.expressions = expressions
+    visitor.definitions_only = definitions_only
     visitor.visit_body(tree.body, scope="module", owner="")
     return FileFacts(
         path=rel_path,
@@ -198,7 +199,7 @@ class _Visitor:
         self.assignments: list[Assignment] = []
         self.references: list[Reference] = []
         self.all_names: list[str] | None = None
-        self.expressions = True  # False: definitions, imports and assignments only
+        self.definitions_only = False  # no expressions, no function bodies
 
     # statements -----------------------------------------------------------------------------
     def visit_body(
@@ -227,7 +228,8 @@ class _Visitor:
             self._exprs([*node.decorator_list, *_defaults(node.args)], scope)
             if node.returns is not None:
                 self._exprs([node.returns], scope)
-            self.visit_body(node.body, scope="function", owner=f"{qual}.<locals>")
+            if not self.definitions_only:
+                self.visit_body(node.body, scope="function", owner=f"{qual}.<locals>")
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 binding = alias.asname or alias.name.partition(".")[0]
@@ -314,7 +316,7 @@ class _Visitor:
     def _exprs(self, nodes: list[ast.AST], scope: Scope = "module") -> None:
         """References and dynamic imports in each of `nodes`, breadth first (the order of `ast.walk`,
         without its generic field iteration: the child fields of each node type are looked up once)."""
-        if not self.expressions:
+        if self.definitions_only:
             return
         attribute, call = ast.Attribute, ast.Call
         for root in nodes:

@@ -61,7 +61,7 @@ def scan(
     expand: Callable[[tuple[FileFacts, ...], tuple[str, ...]], Iterable[str]] | None = None,
     hold_bytes: int | None = None,
     held: dict[str, bytes] | None = None,
-    expressions: bool = True,
+    definitions_only: bool = False,
 ) -> ScanResult:
     """Facts of the files under `roots` (relative to `project_root`) whose bytes mention a needle.
 
@@ -71,7 +71,7 @@ def scan(
     so a warm run does not repeat the search.
 
     `held` gives bytes the caller already read (by path relative to `project_root`): they are not
-    read again. Without `expressions` the facts hold no references (see `extract`).
+    read again. With `definitions_only` the facts hold no references (see `extract`).
     """
     project_root = project_root.resolve()
     top = os.fspath(project_root)
@@ -83,7 +83,9 @@ def scan(
         stats=stats,
     )
     cache = ScanCache.load(
-        cache_dir, context=repr((sorted(import_roots), max_bytes, expressions)), name=cache_name
+        cache_dir,
+        context=repr((sorted(import_roots), max_bytes, definitions_only)),
+        name=cache_name,
     )
     base = _minimal(needles)
     current = _minimal((*base, *cache.learned))
@@ -102,7 +104,7 @@ def scan(
         max_bytes=max_bytes,
         import_roots=import_roots,
         hold_bytes=HOLD_BYTES if hold_bytes is None else hold_bytes,
-        expressions=expressions,
+        definitions_only=definitions_only,
         held=dict(held or {}),
     )
     prior = cache.entries
@@ -170,7 +172,7 @@ class _Reader:
     max_bytes: int
     import_roots: tuple[str, ...]
     hold_bytes: int
-    expressions: bool = True
+    definitions_only: bool = False
     held: dict[str, bytes] = field(default_factory=dict)
     held_size: int = 0
     reads: int = 0  # files read from disk this run
@@ -217,7 +219,7 @@ class _Reader:
         return entries, len(todo)
 
     def _process(self, todo: list[_Todo], sig: str, entries: dict[str, Entry]) -> None:
-        parse = _Parser(self.jobs, self.import_roots, self.expressions)
+        parse = _Parser(self.jobs, self.import_roots, self.definitions_only)
         try:
             for path, rel, key, old, stub, check in todo:
                 if key[0] > self.max_bytes:
@@ -290,8 +292,12 @@ class _Parser:
     """Parses candidates in batches of about BATCH_BYTES, handed to a forked helper as soon as
     they are full while this process reads on (see Batches)."""
 
-    def __init__(self, jobs: int | None, import_roots: tuple[str, ...], expressions: bool) -> None:
-        func = functools.partial(_parse_batch, import_roots=import_roots, expressions=expressions)
+    def __init__(
+        self, jobs: int | None, import_roots: tuple[str, ...], definitions_only: bool
+    ) -> None:
+        func = functools.partial(
+            _parse_batch, import_roots=import_roots, definitions_only=definitions_only
+        )
         self.batches: Batches[list[tuple[str, bytes]], list[tuple[str, FileFacts | str]]] = Batches(
             func, jobs
         )
@@ -319,12 +325,12 @@ class _Parser:
 
 
 def _parse_batch(
-    batch: list[tuple[str, bytes]], import_roots: tuple[str, ...], expressions: bool = True
+    batch: list[tuple[str, bytes]], import_roots: tuple[str, ...], definitions_only: bool = False
 ) -> list[tuple[str, FileFacts | str]]:
     """Facts (or the reason there are none) of each (rel, bytes) of a batch."""
     out: list[tuple[str, FileFacts | str]] = []
     for rel, data in batch:
-        result = facts_from_bytes(data, rel, import_roots, expressions=expressions)
+        result = facts_from_bytes(data, rel, import_roots, definitions_only=definitions_only)
         out.append((rel, result.reason if isinstance(result, Skipped) else result))
     return out
 

@@ -28,13 +28,13 @@ def facts_from_bytes(
     rel_path: str,
     import_roots: tuple[str, ...] = ("src",),
     *,
-    expressions: bool = True,
+    definitions_only: bool = False,
 ) -> FileFacts | Skipped:
     """The facts of one Python file's bytes at `rel_path` (posix, relative to the project root).
 
     Depends on nothing else (not on any family), so the result may be cached by content digest
     alone, together with `rel_path` and `import_roots`, which give the module name (and
-    `expressions`: without them, see `extract`).
+    `definitions_only`, see `extract`).
     """
     source = decode_source(Path(rel_path), data)
     if isinstance(source, Skipped):
@@ -42,7 +42,7 @@ def facts_from_bytes(
     tree = parse_module(Path(rel_path), source)
     if isinstance(tree, Skipped):
         return tree
-    return extract(tree, rel_path, import_roots=import_roots, expressions=expressions)
+    return extract(tree, rel_path, import_roots=import_roots, definitions_only=definitions_only)
 
 
 def facts_to_data(facts: FileFacts) -> dict[str, Any]:

@@ -142,3 +142,16 @@ def test_the_finding_order_key_is_the_dataclass_order() -> None:
     from harness.pin.members import FINDING_ORDER
 
     assert FINDING_ORDER.__reduce__()[1] == tuple(f.name for f in dataclasses.fields(Finding))
+
+
+def test_definitions_only_facts_are_the_full_facts_minus_bodies_and_expressions() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "harness"
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_bytes())
+        full = extract(tree, path.name)
+        light = extract(tree, path.name, definitions_only=True)
+        assert light.definitions == full.definitions and light.assignments == full.assignments
+        assert light.name_imports == tuple(i for i in full.name_imports if i.scope != "function")
+        assert light.references == () and light.all_names == full.all_names
