@@ -16,6 +16,9 @@ R = TypeVar("R")
 
 # Batches handed to each helper ahead of its progress: enough that it never waits for the next.
 AHEAD = 2
+# Batches left waiting before this process stops producing and runs one itself: the producer
+# (reading is cheaper than parsing) must not pile every file's bytes up in memory.
+MOST_WAITING = 4
 
 
 class Batches(Generic[B, R]):
@@ -27,6 +30,7 @@ class Batches(Generic[B, R]):
         self._pool: Any = None
         self._waiting: list[tuple[int, B]] = []  # batches no helper has taken yet
         self._sent: list[tuple[int, Any]] = []  # (index, AsyncResult) handed to helpers
+        self._busy: list[Any] = []  # those not ready when last looked at
         self._done: dict[int, R] = {}
         self._count = 0
 
@@ -36,6 +40,15 @@ class Batches(Generic[B, R]):
         self._waiting.append((self._count, batch))
         self._count += 1
         if not last or self._pool is not None:
+            self._feed()
+        while not last and len(self._waiting) > MOST_WAITING:
+            self._run_one()
+
+    def _run_one(self) -> None:
+        # helpers take from the front, this process from the back
+        index, batch = self._waiting.pop()
+        self._done[index] = self.func(batch)
+        if self._pool is not None:
             self._feed()
 
     def _feed(self) -> None:
@@ -47,20 +60,17 @@ class Batches(Generic[B, R]):
             methods = multiprocessing.get_all_start_methods()
             ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
             self._pool = ctx.Pool(self.helpers)
-        busy = sum(1 for _, r in self._sent if not r.ready())
-        while self._waiting and busy < AHEAD * self.helpers:
-            index, batch = self._waiting.pop(0)  # helpers take from the front...
+        self._busy = [r for r in self._busy if not r.ready()]
+        while self._waiting and len(self._busy) < AHEAD * self.helpers:
+            index, batch = self._waiting.pop(0)
             self._sent.append((index, self._pool.apply_async(self.func, (batch,))))
-            busy += 1
+            self._busy.append(self._sent[-1][1])
 
     def results(self) -> list[R]:
         """Every batch's result in the order added; this process runs the batches no helper took."""
         try:
             while self._waiting:
-                index, batch = self._waiting.pop()  # ...and this process from the back
-                self._done[index] = self.func(batch)
-                if self._pool is not None:
-                    self._feed()
+                self._run_one()
             for index, result in self._sent:
                 self._done[index] = result.get()
         finally:

@@ -155,3 +155,14 @@ def test_definitions_only_facts_are_the_full_facts_minus_bodies_and_expressions(
         assert light.definitions == full.definitions and light.assignments == full.assignments
         assert light.name_imports == tuple(i for i in full.name_imports if i.scope != "function")
         assert light.references == () and light.all_names == full.all_names
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_batches_never_pile_up_beyond_a_few_waiting(jobs: int) -> None:
+    from harness.scan import batches as module
+
+    batches: Batches[list[int], list[int]] = Batches(_pids, jobs)
+    for _ in range(12):
+        batches.add([0])
+        assert len(batches._waiting) <= module.MOST_WAITING  # this process ran the surplus
+    assert len(batches.results()) == 12
