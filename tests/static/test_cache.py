@@ -188,3 +188,24 @@ def test_a_corrupt_entry_rebuilds_the_cache_with_a_warning(shop: Path, capsys, b
     again = _scan(shop)
     assert again.facts == cold.facts and again.files_read >= again.files_walked
     assert f"warning: scan cache {path} is corrupt" in capsys.readouterr().err
+
+
+def test_a_file_replaced_with_the_same_size_and_mtime_is_still_seen(shop: Path) -> None:
+    """Editors and `git checkout` replace files (a new inode): the stat key holds the inode beside
+    size and mtime_ns, so a same-size replacement given the old mtime back is read again."""
+    _scan(shop)
+    target = shop / "tools/cli.py"
+    before = target.stat()
+    line = b"from shop.legacy.old_factory import LegacyEngineFactory\n#"
+    spare = shop / "tools/cli.py.new"
+    spare.write_bytes(line.ljust(before.st_size - 1, b"#") + b"\n")
+    os.replace(spare, target)
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = target.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert after.st_ino != before.st_ino
+    result = _scan(shop)
+    assert result.files_read == 1 and result.files_parsed == 1
+    assert ("tools/cli.py:1", "shop.legacy.old_factory:LegacyEngineFactory") in _imports(
+        shop, result
+    )
