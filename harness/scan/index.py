@@ -1,9 +1,10 @@
 """Turns a project tree into facts: walk, byte prefilter on needles, parse only candidates, cache, 2 cores.
 
 Each file is read at most once per run, by this process (cheap next to parsing); the candidates'
-bytes go to up to two worker processes for parsing while the reading goes on. The bytes of files
-that mention no needle are kept (up to HOLD_BYTES) for the passes that look for names learned
-later (aliases of members), so those passes do not read the files again.
+bytes go in batches to a forked helper while the reading goes on, then both parse what is left
+(see Batches). The bytes of files that mention no needle are kept (up to HOLD_BYTES) for the
+passes that look for names learned later (aliases of members), so those passes do not read the
+files again.
 """
 
 from __future__ import annotations
@@ -65,10 +66,10 @@ def scan(
 ) -> ScanResult:
     """Facts of the files under `roots` (relative to `project_root`) whose bytes mention a needle.
 
-    `expand(facts, needles)` may name more identifiers to look for (e.g. aliases of members found in the
-    facts); the scan repeats on the files not yet matched until nothing new turns up, over the bytes
-    the first pass kept (`hold_bytes`, default HOLD_BYTES). The needles learned that way are remembered in the cache,
-    so a warm run does not repeat the search.
+    `expand(facts, needles)` may name more identifiers to look for (e.g. aliases of members found
+    in the facts); the scan repeats on the files not yet matched until nothing new turns up, over
+    the bytes the first pass kept (`hold_bytes`, default HOLD_BYTES). The needles learned that way
+    are remembered in the cache, so a warm run does not repeat the search.
 
     `held` gives bytes the caller already read (by path relative to `project_root`): they are not
     read again. With `definitions_only` the facts hold no references (see `extract`).
@@ -125,7 +126,7 @@ def scan(
             prior = entries
     reader.held.clear()
     learned = frozenset(current) - frozenset(base)
-    if reader.reads or learned != cache.learned or entries.keys() != cache.entries.keys():
+    if reader.looked or learned != cache.learned or entries.keys() != cache.entries.keys():
         cache.entries = entries
         cache.learned = learned
         cache.save()  # a warm run that changed nothing leaves the file alone
@@ -176,6 +177,7 @@ class _Reader:
     held: dict[str, bytes] = field(default_factory=dict)
     held_size: int = 0
     reads: int = 0  # files read from disk this run
+    looked: int = 0  # files whose bytes were looked at (read, or given as held)
     parsed: int = 0  # candidates parsed this run
     _matchers: dict[tuple[str, ...], NeedleMatcher] = field(default_factory=dict)
     _seen: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -216,6 +218,7 @@ class _Reader:
             todo.append((path, rel, key, reuse, stub, check))
         if todo:
             self._process(todo, sig, entries)
+            self.looked += len(todo)
         return entries, len(todo)
 
     def _process(self, todo: list[_Todo], sig: str, entries: dict[str, Entry]) -> None:

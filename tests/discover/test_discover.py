@@ -192,3 +192,15 @@ def test_discover_reads_each_file_once(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr("harness.discover.collect.read_file", counted)
     found = collect(tree, use_cache=False, jobs=1)
     assert found.parsed > 0 and len(reads) == len(set(reads)) == found.files
+
+
+def test_discover_s_cache_learns_a_changed_file_from_bytes_it_was_handed(tmp_path) -> None:
+    from harness.discover.collect import collect
+
+    tree = platform_tree.build(tmp_path)
+    cold = collect(tree, jobs=1)
+    assert cold.parsed > 0 and collect(tree, jobs=1).parsed == 0
+    target = next(p for p in sorted(tree.rglob("*.py")) if "Factory" in p.read_text())
+    target.write_text(target.read_text() + "\n\ndef get_extra_factory():\n    return None\n")
+    assert collect(tree, jobs=1).parsed == 1
+    assert collect(tree, jobs=1).parsed == 0  # the cache took the new facts
