@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -88,6 +90,15 @@ class Config:
     hypothesis_profile: str | None = None  # None: ssot-ci when $CI is set, else ssot-dev
     verify_paths: tuple[str, ...] = ()  # where verify's pytest run looks; () = pytest's testpaths
     source: str = ""  # the pyproject.toml this came from
+
+    def verify_selection(self, pytest_args: Sequence[str] = ()) -> tuple[str, ...]:
+        """The paths verify (and step) give pytest: `verify-paths`, unless `pytest_args` already
+        name a test file or folder of the project."""
+        named = any(
+            not a.startswith("-") and os.path.exists(os.path.join(self.root, a.split("::")[0]))
+            for a in pytest_args
+        )
+        return () if named else self.verify_paths
 
     def family(self, name: str) -> Family:
         for fam in self.families:

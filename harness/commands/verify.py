@@ -13,7 +13,6 @@ from pathlib import Path
 
 from harness.config import find_pyproject, load_config
 from harness.errors import ConfigError
-from harness.model import Config
 from harness.pin.audit import run_audit
 
 MARKERS = "golden_path or contract or ssot"
@@ -69,15 +68,6 @@ def _workers(requested: str | None) -> list[str]:
     return ["-n", requested]
 
 
-def _paths(config: Config, pytest_args: list[str]) -> tuple[str, ...]:
-    """`verify-paths`, unless the extra pytest arguments already name a test file or folder."""
-    named = any(
-        not a.startswith("-") and (Path(config.root) / a.split("::")[0]).exists()
-        for a in pytest_args
-    )
-    return () if named else config.verify_paths
-
-
 def run(args: argparse.Namespace) -> int:
     pyproject = Path(args.config).resolve() if args.config else find_pyproject(Path.cwd())
     if pyproject is None:
@@ -104,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     command = [
         sys.executable, "-m", "pytest", "-m", MARKERS, "-p", "no:randomly", "-p", "no:ssot-harness-matrix-summary",
         "-q", "--no-header", "-rfE", "--ssot-config", str(pyproject), "--ssot-hypothesis-profile", "ssot-ci",
-        "--ssot-reports", str(reports), *workers, *args.pytest_args, *_paths(config, args.pytest_args),
+        "--ssot-reports", str(reports), *workers, *args.pytest_args, *config.verify_selection(args.pytest_args),
     ]  # fmt: skip
     print(f"== ssot-harness verify: pytest {' '.join(command[3:])}", flush=True)
     tests_rc = subprocess.call(command, cwd=root)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.finish.shapes import shape_of
+from harness.finish.wrappers import wrapper_calls, wrappers_of
 from harness.model import Config, Family
 from harness.pin.audit import FamilyAudit
 from harness.prove.divergences import Divergence, load_divergences
@@ -70,6 +71,7 @@ def build_plan(config: Config, fa: FamilyAudit, inventory: dict[str, Any] | None
     tests_of = {m["member"]: tuple(m["tests"]) for m in inv.get("members", [])}
     migrate = {r["test"]: set(r["members"]) for r in inv.get("only_non_canonical", [])}
     members = [f for f in fa.findings if f.kind in ("definition", "alias") and not f.canonical]
+    through = _callers_through_wrappers(config, fa, members)
     seen: set[str] = set()
     steps = []
     for f in members:
@@ -83,7 +85,7 @@ def build_plan(config: Config, fa: FamilyAudit, inventory: dict[str, Any] | None
             Caller(c.location, c.kind, c.detail)
             for c in fa.findings
             if c.member == f.member and c.kind not in ("definition",) and c.location != f.location
-        )
+        ) + through.get(f.member, ())
         move = "mechanical" if shape.mechanical and not open_ else "behaviour change"
         codemod = (
             f"ssot-harness rewrite {family.name} --member {name} --apply"
@@ -110,6 +112,32 @@ def build_plan(config: Config, fa: FamilyAudit, inventory: dict[str, Any] | None
         ),
         inventory is not None,
     )
+
+
+def _callers_through_wrappers(
+    config: Config, fa: FamilyAudit, members: list[Any]
+) -> dict[str, tuple[Caller, ...]]:
+    """Per member, the calls of functions beside it that build or hand it out (see wrappers.py)."""
+    root = Path(config.root)
+    ids = {f.member for f in fa.findings if f.kind in ("definition", "alias")}
+    wrappers: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    for f in members:
+        if f.kind == "definition":
+            for w in wrappers_of(root, f, ids):
+                wrappers.setdefault(w, f.member.partition(":")[2])
+                owner.setdefault(w, f.member)
+    out: dict[str, list[Caller]] = {}
+    for call in wrapper_calls(config, wrappers):
+        name = call.wrapper.partition(":")[2]
+        out.setdefault(owner[call.wrapper], []).append(
+            Caller(
+                call.location,
+                "through a wrapper",
+                f"{name}(), which builds or returns {call.member}",
+            )
+        )
+    return {member: tuple(callers) for member, callers in out.items()}
 
 
 def _fold_local_aliases(steps: list[MemberStep]) -> list[MemberStep]:

@@ -154,7 +154,7 @@ def tests_green(config: Config, pyproject: Path, workers: str, extra: list[str])
         command = [
             sys.executable, "-m", "pytest", "-m", MARKERS, "-p", "no:randomly", "-q", "--no-header", "-rfE",
             "--ssot-config", str(pyproject), "--ssot-hypothesis-profile", "ssot-ci", "--ssot-reports", reports,
-            *(["-n", workers] if workers != "0" else ["-p", "no:xdist"]), *extra,
+            *(["-n", workers] if workers != "0" else ["-p", "no:xdist"]), *extra, *config.verify_selection(extra),
         ]  # fmt: skip
         done = subprocess.run(command, cwd=config.root, capture_output=True, text=True)
     tail = (

@@ -82,3 +82,30 @@ def test_bad_inventory_and_unknown_family_are_usage_errors(cli, kitchen) -> None
     assert bad.code == 2 and "not the JSON of `ssot-harness inventory`" in bad.err
     unknown = cli("plan", "grill", "--config", kitchen / "pyproject.toml")
     assert unknown.code == 2 and "no family named 'grill'" in unknown.err
+
+
+def test_callers_through_a_function_that_builds_the_member_are_its_callers(cli, kitchen) -> None:
+    old = kitchen / "kitchen" / "old.py"
+    old.write_text(
+        old.read_text()
+        + "\n\n_ovens = []\n\n\ndef make_slow_oven(**kwargs) -> SlowOven:\n    oven = SlowOven(**kwargs)\n"
+        "    _ovens.append(oven)\n    return oven\n\n\ndef describe(oven: SlowOven) -> str:\n    return repr(oven)\n"
+    )  # describe only names SlowOven in an annotation: it builds nothing, it is no wrapper
+    (kitchen / "kitchen" / "startup.py").write_text(
+        "import kitchen.old as legacy\n"
+        "from kitchen.old import describe\n"
+        "from kitchen.old import make_slow_oven as make\n"
+        "from .old import make_slow_oven\n"
+        "\n"
+        "OVEN = make(temperature=150)\n"
+        "SPARE = legacy.make_slow_oven()\n"
+        "LABEL = describe(OVEN)\n"
+        "__all__ = ['make_slow_oven']\n"
+    )
+    slow = {s.get("member"): s for s in _plan(cli, kitchen)["steps"]}["kitchen.old:SlowOven"]
+    through = [(c["location"], c["detail"]) for c in slow["callers"] if c["kind"] == "through a wrapper"]
+    assert through == [
+        ("kitchen/startup.py:4", "make_slow_oven(), which builds or returns SlowOven"),  # imported, not called
+        ("kitchen/startup.py:6", "make_slow_oven(), which builds or returns SlowOven"),
+        ("kitchen/startup.py:7", "make_slow_oven(), which builds or returns SlowOven"),
+    ]
