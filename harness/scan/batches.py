@@ -14,8 +14,9 @@ from typing import Any, Generic, TypeVar
 B = TypeVar("B")
 R = TypeVar("R")
 
-# Batches handed to each helper ahead of its progress: enough that it never waits for the next.
-AHEAD = 2
+# Batches handed to each helper at a time: one (the producer polls often enough that a helper
+# hardly waits for the next), so that at the end no helper holds a queue this process could share.
+AHEAD = 1
 # Batches left waiting before this process stops producing and runs one itself: the producer
 # (reading is cheaper than parsing) must not pile every file's bytes up in memory.
 MOST_WAITING = 4
@@ -44,14 +45,22 @@ class Batches(Generic[B, R]):
         while not last and len(self._waiting) > MOST_WAITING:
             self._run_one()
 
+    def poll(self) -> None:
+        """Hand a waiting batch to a helper that finished its own (call it often while producing)."""
+        if self._pool is not None and self._waiting:
+            self._feed()
+
     def _run_one(self) -> None:
+        if self._pool is not None:  # a second batch each, to go on with while this process is busy
+            self._feed(ahead=AHEAD + 1, keep=1)
         # helpers take from the front, this process from the back
         index, batch = self._waiting.pop()
         self._done[index] = self.func(batch)
         if self._pool is not None:
             self._feed()
 
-    def _feed(self) -> None:
+    def _feed(self, ahead: int = AHEAD, keep: int = 0) -> None:
+        """Hand waiting batches to helpers with fewer than `ahead` unfinished, leaving `keep`."""
         if self.helpers <= 0:
             return
         if self._pool is None:
@@ -61,7 +70,7 @@ class Batches(Generic[B, R]):
             ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
             self._pool = ctx.Pool(self.helpers)
         self._busy = [r for r in self._busy if not r.ready()]
-        while self._waiting and len(self._busy) < AHEAD * self.helpers:
+        while len(self._waiting) > keep and len(self._busy) < ahead * self.helpers:
             index, batch = self._waiting.pop(0)
             self._sent.append((index, self._pool.apply_async(self.func, (batch,))))
             self._busy.append(self._sent[-1][1])

@@ -224,7 +224,9 @@ class _Reader:
     def _process(self, todo: list[_Todo], sig: str, entries: dict[str, Entry]) -> None:
         parse = _Parser(self.jobs, self.import_roots, self.definitions_only)
         try:
-            for path, rel, key, old, stub, check in todo:
+            for n, (path, rel, key, old, stub, check) in enumerate(todo):
+                if not n % 16:
+                    parse.batches.poll()  # a helper done with its batch takes the next
                 if key[0] > self.max_bytes:
                     reason = f"too large: {key[0]} bytes (limit {self.max_bytes})"
                     entries[rel] = Entry(key, sig, None, reason)
