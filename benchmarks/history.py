@@ -28,12 +28,58 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from static_audit import PYPROJECT, measure, module_text  # noqa: E402
+from static_audit import measure  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 START = 1767225600  # 2026-01-01
 KINDS = ("definition", "alias", "reexport", "import", "reference")
+
+# The small two-family project and module bodies this benchmark grows its history from (they
+# lived in static_audit.py until that moved to a generated realistic monorepo).
+PYPROJECT = """\
+[tool.ssot-harness]
+roots = ["mono"]
+baseline = "baseline.json"
+
+[tool.ssot-harness.families.payment-gateway-factory]
+canonical = "mono.pkg000.payments:PaymentGatewayFactory"
+names = ["*PaymentGatewayFactory", "get_*payment_gateway_factory"]
+
+[tool.ssot-harness.families.order-notifier]
+canonical = "mono.pkg000.notify:OrderNotifier"
+names = ["*OrderNotifier", "*OrderEmitter"]
+"""
+
+
+def module_text(rnd: random.Random, index: int, packages: int, lines_target: int) -> str:
+    out = ["import os", "import sys", "from dataclasses import dataclass", ""]
+    for _ in range(rnd.randint(2, 6)):
+        out.append(
+            f"from mono.pkg{rnd.randrange(packages):03d}.mod{rnd.randrange(40):03d} import helper_{rnd.randrange(50)}"
+        )
+    out.append("")
+    n = 0
+    while len(out) < lines_target:
+        n += 1
+        out += [
+            "@dataclass",
+            f"class Record{index}_{n}:",
+            '    """A record."""',
+            "    name: str",
+            "    size: int = 0",
+            "",
+        ]
+        out += [f"    def total_{k}(self, values):" + "\n        acc = 0\n        for v in values:\n            acc += v * "
+                f"{k}\n        return acc + self.size\n" for k in range(rnd.randint(2, 5))]  # fmt: skip
+        out += [
+            f"def helper_{n}(x, y=None):",
+            "    if y is None:",
+            "        return x",
+            "    return [x, y]",
+            "",
+        ]
+    return "\n".join(out) + "\n"
 
 
 def member_text(i: int) -> str:
@@ -160,9 +206,9 @@ def main() -> int:
     out = args.work / "history-report.json"
     replay = [ssot, "history", "main", "--format", "json", "--output", str(out)]
     runs = [measure(replay, repo) for _ in range(args.repeat)]
-    replay_s, replay_rss = statistics.median(s for s, _ in runs), max(m for _, m in runs)
+    replay_s, replay_rss = statistics.median(r[0] for r in runs), max(r[1] for r in runs)
     replayed = history_counts(json.loads(out.read_text()))
-    _, third_rss = measure([*replay[:3], "--max-count", str(len(shas) // 3), *replay[3:]], repo)
+    _, third_rss, _ = measure([*replay[:3], "--max-count", str(len(shas) // 3), *replay[3:]], repo)
 
     # the naive method at a sample of commits, in a separate checkout
     naive_dir = args.work / "history-naive-checkout"
@@ -192,7 +238,7 @@ def main() -> int:
         started = time.perf_counter()
         subprocess.run(["git", "checkout", "-q", "-f", sha], cwd=naive_dir, check=True)
         checkout = time.perf_counter() - started
-        seconds, _ = measure(audit, naive_dir)
+        seconds, _, _ = measure(audit, naive_dir)
         naive.append(checkout + seconds)
         agree += audit_counts(json.loads(report.read_text())) == replayed[sha]
     naive_total = statistics.mean(naive) * len(shas)
@@ -200,7 +246,7 @@ def main() -> int:
     # one cold audit of the final tree
     subprocess.run(["git", "checkout", "-q", "-f", shas[-1]], cwd=naive_dir, check=True)
     cold = [measure(audit, naive_dir) for _ in range(args.repeat)]
-    cold_s, cold_rss = statistics.median(s for s, _ in cold), max(m for _, m in cold)
+    cold_s, cold_rss = statistics.median(r[0] for r in cold), max(r[1] for r in cold)
 
     print(
         f"repository: {len(shas)} commits, {files} Python files at the tip; cores: {os.cpu_count()}"
