@@ -38,8 +38,9 @@ def needles_for(family: Family) -> set[str]:
         found.add(max(literals, key=len) if literals else "")
     found.update(b.rpartition(".")[2] for b in family.bases)
     for ref in (family.canonical, *family.members, *family.ignore):
+        # a file using a member names it (the module path alone is no use: `cache.backends.db`
+        # would drag in every file of another `backends.db`); the module's own file defines it
         found.update(ref.qualname.split("."))
-        found.add(".".join(ref.module.split(".")[-2:]))
     return found
 
 
@@ -189,6 +190,11 @@ class FamilyResolver:
                 raise ConfigError(
                     f"{where}: {ref} cannot be checked: its file {skip.path.as_posix()} was not "
                     f"read ({skip.reason}); fix the file (or the config) and run again"
+                )
+            if ref.module in self.u.modules:  # walked, and its bytes do not even mention the name
+                raise ConfigError(
+                    f"{where}: {ref} does not exist in the tree: {ref.module} defines no "
+                    f"{ref.qualname!r}"
                 )
             raise ConfigError(
                 f"{where}: {ref} does not exist in the tree: {self._no_module(ref.module)}"

@@ -253,3 +253,31 @@ def test_importers_of_a_member_found_through_bases_are_found_whatever_its_name(
     assert ("pkg/odd.py:4", "definition") in places
     assert ("pkg/user.py:1", "import") in places  # mentions no family literal
     assert ("pkg/attr.py:1", "import") in places
+
+
+def test_a_canonical_module_that_does_not_mention_the_name_defines_no_such_name(
+    tmp_path: Path, cli
+) -> None:
+    tree = plant(tmp_path, {**BASIC, "pkg/factory.py": "class Something:\n    pass\n"})
+    result = cli("audit", tree)
+    assert result.code == 2
+    assert "pkg.factory:EngineFactory does not exist in the tree" in result.err
+    assert "pkg.factory defines no 'EngineFactory'" in result.err and "no module" not in result.err
+
+
+def test_a_file_naming_only_another_module_of_the_same_tail_is_not_parsed(tmp_path: Path) -> None:
+    """`cache.backends.db` is not `sessions.backends.db`: a file that names no member's name is no
+    candidate, whatever module paths it mentions (Django's tests/cache/tests.py was parsed for it)."""
+    from harness.config import load_config
+    from harness.pin.audit import scan_for
+
+    tree = plant(
+        tmp_path,
+        {
+            **BASIC,
+            "other/cache.py": "import other.pkg.factory\n\nBACKEND = 'x.pkg.factory.Thing'\n",
+        },
+    )
+    result = scan_for(load_config(tree / "pyproject.toml"), use_cache=False)
+    assert "other/cache.py" not in {f.path for f in result.facts}
+    assert {f.path for f in result.facts} == {"pkg/factory.py", "pkg/old.py", "other/use.py"}
