@@ -66,7 +66,8 @@ def collect(
             outlines.append(found)
             continue
         outlines.append(found[0])
-        if len(found[1]) <= budget:  # the scanner parses the candidates from these bytes
+        could_play = found[0].classes or found[0].getters or found[0].aliases
+        if could_play and len(found[1]) <= budget:  # the scanner parses candidates from these
             held[rel] = found[1]
             budget -= len(found[1])
     evidence = Evidence()
