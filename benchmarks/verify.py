@@ -51,13 +51,13 @@ def check_imports(tree: Path, env: dict[str, str]) -> None:
         raise SystemExit(f"{tree}: does not import its own packages: {out.strip() or '(import failed)'}")
 
 
-def verify(tree: Path, workers: str, reports: Path) -> tuple[float, float, dict]:
+def verify(tree: Path, workers: str | None, reports: Path) -> tuple[float, float, dict]:
     env = {**os.environ, "PYTHONPATH": str(tree)}
     env.pop("CI", None)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # Python's default: the first round compiles, the median hides it
     check_imports(tree, env)
     cpu, started = children_cpu(), time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", RUN, "verify", "-n", workers, "--reports", str(reports)],
+    done = subprocess.run([sys.executable, "-c", RUN, "verify", *(["-n", workers] if workers else []), "--reports", str(reports)],
                           cwd=tree, env=env, capture_output=True, text=True)  # fmt: skip
     wall, cpu = time.perf_counter() - started, children_cpu() - cpu
     if done.returncode != 0:
@@ -77,7 +77,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--before", default=BEFORE, metavar="REV", help=f"the revision to compare with (default {BEFORE})")
     parser.add_argument("--rounds", type=int, default=3, help="runs of each tree, alternating (default 3)")
-    parser.add_argument("-n", "--workers", default="2", help="verify's pytest-xdist workers (default 2)")
+    parser.add_argument("-n", "--workers", default=None, help="verify's pytest-xdist workers (default: each tree's own default)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         before = Path(tmp) / "before"
@@ -107,7 +107,7 @@ def main() -> int:
     cpu = {k: statistics.median(c for _, c in v) for k, v in times.items()}
     with open("/proc/loadavg", encoding="ascii") as f:
         load = " ".join(f.read().split()[:3])
-    print(f"verify on the bundled target, -n {args.workers}; {os.cpu_count()} cores; median of {args.rounds}; load average at the end {load}")
+    print(f"verify on the bundled target, -n {args.workers or 'as each tree defaults'}; {os.cpu_count()} cores; median of {args.rounds}; load average at the end {load}")
     print("| verify | wall seconds | CPU seconds | tests |")
     print("| --- | --- | --- | --- |")
     for name, rev in (("before", args.before), ("after", "this checkout")):

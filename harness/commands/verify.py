@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -48,12 +49,22 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     )
     parser.add_argument(
         "-n", "--workers", default=None,
-        help="pytest-xdist workers (default: 2 when pytest-xdist is installed, else a serial run; 0 for serial)",
+        help=f"pytest-xdist workers (default: one more than the cores, at most {MAX_WORKERS}, when pytest-xdist is installed, else a serial run; 0 for serial)",
     )  # fmt: skip
     parser.add_argument(
         "pytest_args", nargs="*", metavar="PYTEST_ARG", help="extra pytest arguments, after --"
     )
     parser.set_defaults(run=run)
+
+
+MAX_WORKERS = 8
+
+
+def default_workers() -> str:
+    """One worker more than the cores: golden-path and contract tests spend much of their time
+    waiting (scripted LLM delays, servers starting), so on 2 cores 3 workers finish first; beyond
+    a few, each worker's start-up costs more than it saves."""
+    return str(min((os.cpu_count() or 1) + 1, MAX_WORKERS))
 
 
 def _workers(requested: str | None) -> list[str]:
@@ -90,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
 
     for stale in ("equivalence-matrix.md", "equivalence-matrix.json"):
         (reports / stale).unlink(missing_ok=True)
-    workers = _workers(args.workers if args.workers is not None else "2")
+    workers = _workers(args.workers if args.workers is not None else default_workers())
     command = [
         sys.executable, "-m", "pytest", "-m", MARKERS, "-p", "no:randomly", "-p", "no:ssot-harness-matrix-summary",
         "-q", "--no-header", "-rfE", "--ssot-config", str(pyproject), "--ssot-hypothesis-profile", "ssot-ci",
