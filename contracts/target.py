@@ -14,6 +14,7 @@ from agent_platform.app import create_app
 from agent_platform.fake_llm import ScriptedLLM
 from agent_platform.settings import Settings
 from agent_platform.store import Store
+from contracts.users import hashed_once
 from harness.characterize.target import Target, describe_target
 from harness.config import load_config
 
@@ -48,7 +49,8 @@ class AgentPlatformTarget:
     def create_user(self, state: Path, username: str, password: str) -> None:
         store = Store(_db(state))
         try:
-            store.create_user(username, password)
+            with hashed_once():
+                store.create_user(username, password)
         finally:
             store.close()
 

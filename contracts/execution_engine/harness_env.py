@@ -3,25 +3,23 @@ per user, and the LLM mocked at the httpx transport with the service's own scrip
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from unittest.mock import patch
 
 import httpx
 import respx
 
-from agent_platform.auth import hash_password
 from agent_platform.connections import ConnectionManager
 from agent_platform.fake_llm import ScriptedLLM
 from agent_platform.llm import LLMClient
 from agent_platform.store import Store
 from contracts.common import TLS
 from contracts.target import TARGET, description
+from contracts.users import hashed_once
 from harness.characterize.drivers import mock_llm_route
 
 LLM_URL = "http://llm.contract.invalid"
@@ -39,7 +37,7 @@ class Env:
     def user(self, name: str) -> str:
         """A user of the store with an in-memory WebSocket sink; returns the user id."""
         if name not in self.user_ids:
-            with patch("agent_platform.store.hash_password", _password_hash):
+            with hashed_once():
                 user_id = self.store.create_user(name, description().password_of(name))
             self.user_ids[name] = user_id
             received = self.events.setdefault(user_id, [])
@@ -49,13 +47,6 @@ class Env:
 
             self.connections.register(user_id, f"sink-{name}", send)
         return self.user_ids[name]
-
-
-@functools.cache
-def _password_hash(password: str) -> str:
-    """A contract's users never log in: one pbkdf2 hash per password per process, not one per user
-    per example (100,000 iterations each would be most of a contract's run time)."""
-    return hash_password(password)
 
 
 def _responder(scripts: dict[str, Sequence[dict]] | Sequence[dict]):
