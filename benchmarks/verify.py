@@ -6,11 +6,13 @@ REV (default: the last commit before verify was made fast) is checked out into a
 worktree; `verify` then runs there and in this checkout, alternately, `--rounds` times each, with
 this venv's Python and each tree importing its own harness, agent_platform and contracts
 (PYTHONPATH; the check below refuses a tree that would import the other's). Both must pass and must
-report the same accepted divergences (family, member, contract) in their equivalence matrix, and
-the same count of tests per outcome: a speed-up that lost a divergence is not one. Prints a markdown
-table of medians: wall seconds, CPU seconds (user + system of verify and everything it started), and
-the after/before ratio. The mutants are benchmarks/mutation.py's business (run it with
-SSOT_HYPOTHESIS_PROFILE=ssot-ci for the profile verify uses)."""
+report the same accepted divergences (family, member, contract) in their equivalence matrix, the
+three seeded in agent_platform among them: a speed-up that lost a divergence is not one. Prints a
+markdown table of medians: wall seconds, CPU seconds (user + system of verify and everything it
+started), the tests per outcome, and the after/before ratios. Runs use Python's default of writing
+bytecode (PYTHONDONTWRITEBYTECODE is dropped; the first round compiles, the median hides it) and no
+$CI. The mutants are benchmarks/mutation.py's business (run it with SSOT_HYPOTHESIS_PROFILE=ssot-ci
+for the profile verify uses)."""
 
 from __future__ import annotations
 
@@ -36,6 +38,15 @@ SEEDED = {  # the three defects seeded in agent_platform, and a contract that mu
     "create_for_user bypasses the per-user limit": (
         "ExecutionEngine.create_for_user", "test_the_per_user_concurrency_limit_holds"),
 }  # fmt: skip
+
+
+def machine_speed() -> float:
+    """Seconds a fixed pure-Python loop takes: shared machines drift, and the absolute figures
+    (not the ratio) are only comparable between runs with a similar figure here."""
+    started, total = time.perf_counter(), 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - started
 
 
 def children_cpu() -> float:
@@ -79,6 +90,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="runs of each tree, alternating (default 3)")
     parser.add_argument("-n", "--workers", default=None, help="verify's pytest-xdist workers (default: each tree's own default)")
     args = parser.parse_args()
+    speed = [machine_speed()]
     with tempfile.TemporaryDirectory() as tmp:
         before = Path(tmp) / "before"
         subprocess.run(["git", "worktree", "add", "--detach", "-q", str(before), args.before], cwd=ROOT, check=True)
@@ -92,6 +104,7 @@ def main() -> int:
                     print(f"{name}: {wall:.1f} s wall, {cpu:.1f} s CPU", file=sys.stderr, flush=True)
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(before)], cwd=ROOT, check=False)
+    speed.append(machine_speed())
     if found["before"]["divergences"] != found["after"]["divergences"]:
         lost = sorted(set(found["before"]["divergences"]) - set(found["after"]["divergences"]))
         new = sorted(set(found["after"]["divergences"]) - set(found["before"]["divergences"]))
@@ -107,7 +120,9 @@ def main() -> int:
     cpu = {k: statistics.median(c for _, c in v) for k, v in times.items()}
     with open("/proc/loadavg", encoding="ascii") as f:
         load = " ".join(f.read().split()[:3])
-    print(f"verify on the bundled target, -n {args.workers or 'as each tree defaults'}; {os.cpu_count()} cores; median of {args.rounds}; load average at the end {load}")
+    print(f"verify on the bundled target, -n {args.workers or 'as each tree defaults'}; {os.cpu_count()} cores; "
+          f"median of {args.rounds}; load average at the end {load}; a 10-million-step Python loop took "
+          f"{speed[0]:.2f} s before the runs and {speed[1]:.2f} s after")  # fmt: skip
     print("| verify | wall seconds | CPU seconds | tests |")
     print("| --- | --- | --- | --- |")
     for name, rev in (("before", args.before), ("after", "this checkout")):
