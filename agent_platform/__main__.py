@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import secrets
@@ -23,15 +22,13 @@ def _create_user(args: argparse.Namespace) -> int:
 
 
 def _fake_llm(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from agent_platform.fake_llm import ScriptedLLM, create_fake_llm_app
+    from agent_platform.fake_llm import ScriptedLLM, serve
 
     script = ScriptedLLM.default()
     if args.script:
         with open(args.script, encoding="utf-8") as f:
             script = ScriptedLLM.from_steps(json.load(f))
-    uvicorn.run(create_fake_llm_app(script), host=args.host, port=args.port, log_level="warning")
+    serve(script, args.host, args.port)
     return 0
 
 
@@ -73,6 +70,8 @@ def _run_once(args: argparse.Namespace) -> int:
         async with factory.scope(UserExecutionContext.new(args.user_id, websocket_client_id="run-once")) as engine:
             result = await engine.run(args.message)
         return 0 if result.status == "completed" else 1
+
+    import asyncio
 
     return asyncio.run(run())
 

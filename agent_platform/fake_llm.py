@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
-
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
 
 
 @dataclass(frozen=True)
@@ -151,6 +146,8 @@ class ScriptedLLM:
     async def answer(self, body: dict[str, Any]) -> ScriptedAnswer:
         answer = self.plan(body)
         if answer.delay:
+            import asyncio  # here: the fake-LLM server (threads) starts without it
+
             await asyncio.sleep(answer.delay)
         return answer
 
@@ -172,30 +169,57 @@ class ScriptedLLM:
         return _completion(f"{agent}: here is my answer to {user!r}.")
 
 
-def create_fake_llm_app(script: ScriptedLLM | None = None) -> Starlette:
-    script = script or ScriptedLLM.default()
+def serve(script: ScriptedLLM, host: str, port: int) -> None:
+    """Serves `script` over HTTP/1.1 until the process ends: POST /v1/chat/completions, GET /health,
+    GET /v1/_requests (the request bodies so far, for test recorders). One thread per connection,
+    so a scripted delay holds only its own request. The standard library only: it is started once
+    per live test, and starts in a fraction of the time an ASGI server takes."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    async def completions(request: Request) -> JSONResponse:
-        try:
-            body = await request.json()
-        except ValueError:
-            return JSONResponse({"error": {"message": "body must be JSON"}}, status_code=400)
-        answer = await script.answer(body)
-        return JSONResponse(answer.body, status_code=answer.status)
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as the service's client expects
 
-    async def health(request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok"})
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
 
-    async def recorded(request: Request) -> JSONResponse:
-        """The request bodies received so far, for test recorders."""
-        return JSONResponse(script.requests)
+        def _send(self, status: int, payload: Any) -> None:
+            data = json.dumps(payload).encode()
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client gave up waiting (its timeout)
 
-    app = Starlette(
-        routes=[
-            Route("/v1/chat/completions", completions, methods=["POST"]),
-            Route("/health", health, methods=["GET"]),
-            Route("/v1/_requests", recorded, methods=["GET"]),
-        ]
-    )
-    app.state.script = script
-    return app
+        def do_GET(self) -> None:
+            if self.path == "/health":
+                self._send(200, {"status": "ok"})
+            elif self.path == "/v1/_requests":
+                with script._lock:
+                    self._send(200, list(script.requests))
+            else:
+                self._send(404, {"error": {"message": f"no route {self.path}"}})
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length)
+            if self.path != "/v1/chat/completions":
+                self._send(404, {"error": {"message": f"no route {self.path}"}})
+                return
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                body = None
+            if not isinstance(body, dict):
+                self._send(400, {"error": {"message": "body must be a JSON object"}})
+                return
+            answer = script.plan(body)
+            if answer.delay:
+                time.sleep(answer.delay)
+            self._send(answer.status, answer.body)
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    server.serve_forever()
