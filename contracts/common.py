@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from harness.prove.differential import assert_equivalent
+from harness.prove.memo import CanonicalMemo
 
 TLS = ssl.create_default_context()
 """One TLS context for every LLM client a contract builds: building one per client (httpx's default)
@@ -35,7 +36,7 @@ def assert_same_as_canonical(
     *,
     trace: Callable[[Any, Any], str],
     describe: Callable[[Any], str],
-    memo: dict[str, str],
+    memo: CanonicalMemo,
 ) -> None:
     """`trace(adapter, case)` of the member must equal the canonical's; on a difference hypothesis
     shrinks `case` and the failure shows it (described) and the diff."""

@@ -15,6 +15,7 @@ _PUBLIC = {
     "assert_within_baseline": "harness.pin.pytest_part",
     # prove
     "assert_equivalent": "harness.prove.differential",
+    "CanonicalMemo": "harness.prove.memo",
     "DivergenceFound": "harness.prove.differential",
     "equivalence_settings": "harness.prove.differential",
     # characterize

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from contracts.common import Unsupported, assert_same_as_canonical
 from harness.prove.differential import equivalence_settings
+from harness.prove.memo import CanonicalMemo
 
 pytestmark = pytest.mark.contract
 NAMES = ["alpha", "data", "report", "triage", "zeta"]  # defaults and new names
@@ -62,7 +63,7 @@ def trace(adapter, case: list[tuple[str, int, str]]) -> str:
     return "\n".join(lines)
 
 
-_CANONICAL: dict[str, str] = {}
+_CANONICAL = CanonicalMemo("agent-registry.trace")  # the canonical's trace per case
 
 
 @equivalence_settings()

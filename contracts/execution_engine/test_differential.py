@@ -17,6 +17,7 @@ from harness.characterize.scenario import Scenario
 from harness.characterize.snapshot import as_text
 from harness.characterize.steps import Say
 from harness.prove.differential import assert_equivalent, equivalence_settings
+from harness.prove.memo import CanonicalMemo
 
 pytestmark = pytest.mark.contract
 NAMES = ["alice", "bob", "carol"]
@@ -55,10 +56,10 @@ def describe(case: tuple[Scenario, dict]) -> str:
     return "\n".join(lines)
 
 
-_CANONICAL_TRANSCRIPTS: dict[str, str] = {}  # the canonical's transcript per scenario, run once per session
+_CANONICAL_TRANSCRIPTS = CanonicalMemo("execution-engine.transcript")  # the canonical's, once per scenario
 
 
-def transcript_of(adapter, *, memo: dict[str, str] | None = None):
+def transcript_of(adapter, *, memo: CanonicalMemo | None = None):
     def run(_member: str, case: tuple[Scenario, dict]) -> str:
         key = describe(case)
         if memo is not None and key in memo:

@@ -14,6 +14,7 @@ from contracts.common import assert_same_as_canonical
 from contracts.supervisor.play import llm_env, supervise
 from contracts.target import TARGET
 from harness.prove.differential import equivalence_settings
+from harness.prove.memo import CanonicalMemo
 
 pytestmark = pytest.mark.contract
 MESSAGES = ["hello", "please optimize my costs"]
@@ -55,7 +56,7 @@ def trace(adapter, case) -> str:
         return "\n".join([*lines, f"plan {run.plan}", outcome])
 
 
-_CANONICAL: dict[str, str] = {}
+_CANONICAL = CanonicalMemo("supervisor.trace")  # the canonical's trace per case
 
 
 @equivalence_settings()

@@ -14,6 +14,7 @@ from agent_platform.events import EVENT_TYPES
 from contracts.common import assert_same_as_canonical
 from contracts.websocket_notifier.sinks import context_of, tabs
 from harness.prove.differential import equivalence_settings
+from harness.prove.memo import CanonicalMemo
 
 pytestmark = pytest.mark.contract
 USERS = ["alice", "bob"]
@@ -57,7 +58,7 @@ def trace(adapter, case) -> str:
     return "\n".join(lines)
 
 
-_CANONICAL: dict[str, str] = {}
+_CANONICAL = CanonicalMemo("websocket-notifier.trace")  # the canonical's trace per case
 
 
 @equivalence_settings()

@@ -10,11 +10,13 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from harness.config import find_pyproject, load_config
 from harness.errors import ConfigError
 from harness.pin.audit import run_audit
+from harness.prove.memo import MEMO_ENV
 
 MARKERS = "golden_path or contract or ssot"
 
@@ -108,7 +110,8 @@ def run(args: argparse.Namespace) -> int:
         "--ssot-reports", str(reports), *workers, *args.pytest_args, *config.verify_selection(args.pytest_args),
     ]  # fmt: skip
     print(f"== ssot-harness verify: pytest {' '.join(command[3:])}", flush=True)
-    tests_rc = subprocess.call(command, cwd=root)
+    with tempfile.TemporaryDirectory(prefix="ssot-memo-") as memo:  # shared by the xdist workers
+        tests_rc = subprocess.call(command, cwd=root, env={**os.environ, MEMO_ENV: memo})
     print()
     matrix_md, matrix_json = reports / "equivalence-matrix.md", reports / "equivalence-matrix.json"
     ran: set[str] = set()

@@ -5,6 +5,7 @@ into one verdict with the member count before -> after."""
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 import tarfile
@@ -19,6 +20,7 @@ from harness.finish.plan import divergences_path
 from harness.model import Config
 from harness.pin.audit import AuditReport, FamilyAudit, run_audit
 from harness.prove.divergences import load_divergences
+from harness.prove.memo import MEMO_ENV
 
 MARKERS = "golden_path or contract or ssot"
 _SITES = ("alias", "reexport", "import", "reference")
@@ -150,13 +152,22 @@ def snapshots_unchanged(config: Config, rev: str) -> Check:
 
 
 def tests_green(config: Config, pyproject: Path, workers: str, extra: list[str]) -> Check:
-    with tempfile.TemporaryDirectory(prefix="ssot-step-reports-") as reports:
+    with (
+        tempfile.TemporaryDirectory(prefix="ssot-step-reports-") as reports,
+        tempfile.TemporaryDirectory(prefix="ssot-memo-") as memo,
+    ):
         command = [
             sys.executable, "-m", "pytest", "-m", MARKERS, "-p", "no:randomly", "-q", "--no-header", "-rfE",
             "--ssot-config", str(pyproject), "--ssot-hypothesis-profile", "ssot-ci", "--ssot-reports", reports,
             *(["-n", workers] if workers != "0" else ["-p", "no:xdist"]), *extra, *config.verify_selection(extra),
         ]  # fmt: skip
-        done = subprocess.run(command, cwd=config.root, capture_output=True, text=True)
+        done = subprocess.run(
+            command,
+            cwd=config.root,
+            capture_output=True,
+            text=True,
+            env={**os.environ, MEMO_ENV: memo},
+        )
     tail = (
         done.stdout.strip().splitlines()[-1:]
         if done.stdout.strip()
