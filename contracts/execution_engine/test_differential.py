@@ -11,12 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from contracts.common import assert_same_as_canonical
 from contracts.execution_engine.play import play
 from contracts.target import description
 from harness.characterize.scenario import Scenario
 from harness.characterize.snapshot import as_text
 from harness.characterize.steps import Say
-from harness.prove.differential import assert_equivalent, equivalence_settings
+from harness.prove.differential import equivalence_settings
 from harness.prove.memo import CanonicalMemo
 
 pytestmark = pytest.mark.contract
@@ -59,31 +60,15 @@ def describe(case: tuple[Scenario, dict]) -> str:
 _CANONICAL_TRANSCRIPTS = CanonicalMemo("execution-engine.transcript")  # the canonical's, once per scenario
 
 
-def transcript_of(adapter, *, memo: CanonicalMemo | None = None):
-    def run(_member: str, case: tuple[Scenario, dict]) -> str:
-        key = describe(case)
-        if memo is not None and key in memo:
-            return memo[key]
-        with tempfile.TemporaryDirectory() as tmp:  # fresh database and engines for every example
-            transcript = asyncio.run(play(adapter, case[0], Path(tmp), script=case[1]))
-        text = as_text(transcript, description())
-        if memo is not None:
-            memo[key] = text
-        return text
-
-    return run
+def transcript(adapter, case: tuple[Scenario, dict]) -> str:
+    with tempfile.TemporaryDirectory() as tmp:  # fresh database and engines for every example
+        played = asyncio.run(play(adapter, case[0], Path(tmp), script=case[1]))
+    return as_text(played, description())
 
 
 @equivalence_settings()
 @given(case=scenarios())
 def test_same_transcript_as_the_canonical(ssot_implementation, ssot_canonical, case) -> None:
-    if ssot_implementation is ssot_canonical:
-        pytest.skip("the canonical is the reference")
-    runners = {"canonical": transcript_of(ssot_canonical, memo=_CANONICAL_TRANSCRIPTS), "member": transcript_of(ssot_implementation)}
-    assert_equivalent(
-        case,
-        member=ssot_implementation.member.partition(":")[2],
-        canonical=ssot_canonical.member.partition(":")[2],
-        transcript_of=lambda who, c: runners["canonical" if who == ssot_canonical.member.partition(":")[2] else "member"](who, c),
-        describe=describe,
+    assert_same_as_canonical(
+        ssot_implementation, ssot_canonical, case, trace=transcript, describe=describe, memo=_CANONICAL_TRANSCRIPTS
     )
