@@ -91,13 +91,12 @@ def test_the_differential_runner_catches_a_broken_member_with_scenario_and_diff(
 
     case = (Scenario("generated", "", ("alice",), ({"user": "alice", "say": "please optimize (alice)"},
             {"user": "alice", "wait": "terminal"}), rows=("messages", "runs")), {})  # fmt: skip
-    runners = {"canonical": differential.transcript_of(PRODUCTION), "broken": differential.transcript_of(
-        Broken("drops tool_completed", rewrite=drop("tool_completed")))}  # fmt: skip
+    adapters = {"canonical": PRODUCTION, "broken": Broken("drops tool_completed", rewrite=drop("tool_completed"))}
     with pytest.raises(DivergenceFound) as caught:
         assert_equivalent(case, member="broken", canonical="canonical",
-                          transcript_of=lambda who, c: runners[who](who, c), describe=differential.describe)  # fmt: skip
+                          transcript_of=lambda who, c: differential.transcript(adapters[who], c), describe=differential.describe)  # fmt: skip
     message = str(caught.value)
     assert message.index("Minimal scenario:") < message.index("Diff (canonical -> broken)")
     assert "-<- tool_completed" in message and "+<- tool_completed" not in message
     assert_equivalent(case, member="canonical", canonical="canonical",
-                      transcript_of=lambda who, c: runners[who](who, c), describe=differential.describe)  # fmt: skip
+                      transcript_of=lambda who, c: differential.transcript(adapters[who], c), describe=differential.describe)  # fmt: skip
