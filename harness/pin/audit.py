@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from harness.model import Config, Family, Finding
@@ -49,16 +50,21 @@ class FamilyAudit:
         """Non-canonical places (identities) present today and absent from the baseline."""
         return self.judgement.added
 
-    @property
+    # the properties below are computed once (the fields are frozen): the reports read them per
+    # family and per finding, over hundreds of thousands of findings for `names = ["*"]`
+    @cached_property
     def offenders(self) -> tuple[Finding, ...]:
         """Non-canonical places, except those a live declared shim covers."""
-        return tuple(f for f in self.findings if not f.canonical and f not in self.covered)
+        covered = self.covered
+        if not covered:
+            return tuple(f for f in self.findings if not f.canonical)
+        return tuple(f for f in self.findings if not f.canonical and f not in covered)
 
-    @property
+    @cached_property
     def shim_problems(self) -> tuple[ShimStatus, ...]:
         return tuple(s for s in self.shims if s.problem)
 
-    @property
+    @cached_property
     def members(self) -> tuple[str, ...]:
         return tuple(sorted({f.member for f in self.findings if f.kind in ("definition", "alias")}))
 
@@ -66,7 +72,7 @@ class FamilyAudit:
     def pinned_violation(self) -> bool:
         return self.family.stage == "pinned" and bool(self.offenders)
 
-    @property
+    @cached_property
     def failed(self) -> bool:
         return (
             self.pinned_violation
@@ -76,7 +82,7 @@ class FamilyAudit:
             or bool(self.shim_problems)
         )
 
-    @property
+    @cached_property
     def verdict(self) -> str:
         fam = self.family
         members = self.members

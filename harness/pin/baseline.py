@@ -63,9 +63,16 @@ def identity(finding: Finding) -> str:
 
 def places_of(findings: Iterable[Finding]) -> FamilyBaseline:
     """The baseline entry today's findings of one family would record."""
-    places = [f for f in findings if not f.canonical]
-    counts = {k: sum(1 for f in places if f.kind == k) for k in KINDS}
-    return FamilyBaseline(counts, frozenset(identity(f) for f in places))
+    counts = dict.fromkeys(KINDS, 0)
+    entries: set[str] = set()
+    for f in findings:  # one pass (a family of every definition has 700,000 places)
+        if f.canonical:
+            continue
+        kind = f.kind
+        if kind in counts:
+            counts[kind] += 1
+        entries.add(identity(f))
+    return FamilyBaseline(counts, frozenset(entries))
 
 
 def judge(family: str, old: FamilyBaseline, new: FamilyBaseline) -> Judgement:

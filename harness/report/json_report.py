@@ -47,7 +47,7 @@ def as_data(report: AuditReport) -> dict[str, Any]:
                         "canonical": f.canonical,
                         "detail": f.detail,
                         "fix": f.fix,
-                        "shim": f in fa.covered,
+                        "shim": bool(fa.covered) and f in fa.covered,
                     }
                     for f in fa.findings
                 ],

@@ -30,7 +30,7 @@ def render(report: AuditReport) -> str:
             "| --- | --- | --- | --- | --- |",
         ]
         for f in fa.findings:
-            fix = "declared shim" if f in fa.covered else f.fix
+            fix = "declared shim" if fa.covered and f in fa.covered else f.fix
             lines.append(
                 f"| `{f.location}` | {f.kind} | `{f.member}` | {'yes' if f.canonical else 'no'} | {_cell(fix)} |"
             )

@@ -8,6 +8,7 @@ from typing import Any
 
 from harness import __version__
 from harness.pin.audit import AuditReport
+from harness.pin.members import FINDING_ORDER
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -37,19 +38,22 @@ def as_data(report: AuditReport) -> dict[str, Any]:
             }
         )
         shim_of = {f: st for st in fa.shims for f in st.places}
-        for f in sorted((*fa.offenders, *fa.covered)):
+        covered = fa.covered
+        # the order of Finding, as a key compared in C (its generated __lt__ takes seconds)
+        for f in sorted((*fa.offenders, *covered), key=FINDING_ORDER):
             fingerprint = hashlib.sha256(
                 f"{f.family}|{f.path}|{f.kind}|{f.member}|{f.detail}".encode()
             ).hexdigest()
             text = f"{f.kind} of {f.member} ({f.detail}): {f.fix}"
-            if f in fa.covered:
+            shim = bool(covered) and f in covered
+            if shim:
                 st = shim_of[f].shim
                 text = f"{f.kind} of {f.member}: declared shim until {st.expires.isoformat()} ({st.reason})"
             results.append(
                 {
                     "ruleId": f"ssot/{fam.name}",
                     "ruleIndex": index,
-                    "level": "note" if f in fa.covered else level,
+                    "level": "note" if shim else level,
                     "message": {"text": text},
                     "locations": [
                         {

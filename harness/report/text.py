@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.model import KINDS
+from harness.model import KINDS, Finding
 from harness.pin.audit import AuditReport
 
 _PLURAL = {
@@ -27,16 +27,24 @@ def render(report: AuditReport) -> str:
             lines.append(f"  {fam.description}")
         members = [m + (" (canonical)" if m == fam.canonical.id else "") for m in fa.members]
         lines.append(f"  members: {', '.join(members) or 'none found'}")
-        for kind in KINDS:
-            group = [f for f in fa.findings if f.kind == kind]
+        groups: dict[str, list[Finding]] = {kind: [] for kind in KINDS}
+        for f in fa.findings:  # one pass; a kind outside KINDS is not listed
+            group = groups.get(f.kind)
+            if group is not None:
+                group.append(f)
+        covered = fa.covered
+        for kind, group in groups.items():
             if not group:
                 continue
             old = "" if fa.baseline is None else f", baseline {fa.baseline.counts.get(kind, 0)}"
             lines.append(f"  {_PLURAL[kind]}: {fa.counts[kind]} non-canonical of {len(group)}{old}")
             for f in group:
-                mark = "ok " if f.canonical else "SHIM" if f in fa.covered else "FIX"
-                tail = "" if f.canonical or f in fa.covered else f"  -> {f.fix}"
-                lines.append(f"    {mark} {f.location}  {f.member}  ({f.detail}){tail}")
+                if f.canonical:
+                    lines.append(f"    ok  {f.path}:{f.line}  {f.member}  ({f.detail})")
+                elif covered and f in covered:
+                    lines.append(f"    SHIM {f.path}:{f.line}  {f.member}  ({f.detail})")
+                else:
+                    lines.append(f"    FIX {f.path}:{f.line}  {f.member}  ({f.detail})  -> {f.fix}")
         if fam.shims:
             lines.append(f"  shims: {len(fam.shims)} declared")
             for status in fa.shims:
