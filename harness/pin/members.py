@@ -21,6 +21,7 @@ Row = tuple[str, str, int, str, str, bool, str, str, str]
 
 # The order of Finding (a dataclass with order=True compares its fields in turn), as one key
 # compared in C: sorting 200,000 findings through the generated __lt__ costs seconds.
+_FIRST = operator.itemgetter(0)
 FINDING_ORDER = operator.attrgetter(
     "family", "path", "line", "kind", "member", "canonical", "detail", "fix", "site"
 )
@@ -95,12 +96,15 @@ class Universe:
         self.may_reach = (
             (lambda _attr: True) if rx is None else (lambda attr: rx.search(attr) is not None)
         )
-        self._by_name: dict[str, list[tuple[str, str]]] = {}
-        everything = compile_patterns(patterns)
+        by_name: dict[str, list[tuple[str, str]]] = {}
         for key in (*self.defs, *sorted(self.bindings)):
-            own = key[1].rpartition(".")[2]
-            if everything is None or everything.match(own):
-                self._by_name.setdefault(own, []).append(key)
+            by_name.setdefault(key[1].rpartition(".")[2], []).append(key)
+        everything = compile_patterns(patterns)  # run once per distinct name
+        self._by_name = (
+            by_name
+            if everything is None
+            else {name: keys for name, keys in by_name.items() if everything.match(name)}
+        )
 
     def text(self, facts: FileFacts) -> str:
         """Every identifier the file's facts hold, one string (what a family's needles are searched in)."""
@@ -167,6 +171,9 @@ class FamilyResolver:
                     "scanned tree; remove it"
                 )
         self.members -= set(family.ignore)
+        # the same sets as plain (module, qualname) keys, hashed in C, for every definition
+        self._member_keys = {(m.module, m.qualname) for m in self.members}
+        self._canonical_keys = {(m.module, m.qualname) for m in self.canonical_refs}
 
     # membership rules -----------------------------------------------------------------------
     def _rule_members(self) -> set[MemberRef]:
@@ -303,13 +310,19 @@ class FamilyResolver:
         """Every place of the family, from the files that mention one of its needles (or a name
         learned by the scan): the others cannot hold one, so they are not walked at all."""
         rx = self.u.relevance(needles_for(self.family))
-        rows: set[Row] = set()
-        for facts in self.u.files.values():
+        by_file: list[tuple[str, list[Row]]] = []
+        for facts in self.u.files.values():  # in this order: alias lookups memoize along it
             if rx is None or rx.search(self.u.text(facts)):
-                rows.update(self._file_findings(facts))
-        # plain tuples in the order of Finding's fields: hashed and sorted in C (FINDING_ORDER),
-        # and each Finding is built once, for the places that remain
-        return list(map(Finding.from_row, sorted(rows)))
+                rows = set(self._file_findings(facts))
+                if rows:
+                    by_file.append((facts.path, sorted(rows)))
+        # Rows are plain tuples in the order of Finding's fields (FINDING_ORDER), hashed and
+        # sorted in C; a file's rows all hold its path (and the family), so sorting each file's
+        # few rows and the files by their (distinct) paths is the sort of them all. Each Finding
+        # is built once, for the places that remain.
+        by_file.sort(key=_FIRST)
+        make = Finding.from_row
+        return [make(row) for _path, rows in by_file for row in rows]
 
     def _finding(
         self,
@@ -326,10 +339,24 @@ class FamilyResolver:
         return (self.family.name, f.path, line, kind, member.id, canonical, detail, fix, f.module)
 
     def _file_findings(self, f: FileFacts) -> Iterable[Row]:
-        for d in f.definitions:
-            ref = MemberRef(f.module, d.qualname)
-            if ref in self.members:
-                yield self._finding(f, d.line, "definition", ref, d.kind)
+        family, path, module = self.family.name, f.path, f.module
+        keys, canonical = self._member_keys, self._canonical_keys
+        for d in f.definitions:  # _finding, inline: every definition is a member of `["*"]`
+            key = (module, d.qualname)
+            if key in keys:
+                own = key in canonical
+                fix = "" if own else self._fix
+                yield (
+                    family,
+                    path,
+                    d.line,
+                    "definition",
+                    f"{module}:{d.qualname}",
+                    own,
+                    d.kind,
+                    fix,
+                    module,
+                )
         for a in f.assignments:
             target = self.resolve_dotted(f.module, a.value)
             ref = MemberRef(f.module, a.target)
