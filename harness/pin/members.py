@@ -150,6 +150,8 @@ class FamilyResolver:
     def __init__(self, family: Family, universe: Universe) -> None:
         self.family = family
         self.u = universe
+        # members as (module, qualname) keys: hashed in C, and no MemberRef is built for each
+        # of the 700,000 definitions a `names = ["*"]` family holds
         self.members = self._rule_members()
         self._memo: dict[tuple[str, str], Symbol] = {}
         self._busy: set[tuple[str, str]] = set()
@@ -160,36 +162,34 @@ class FamilyResolver:
         origins = {ref: self._check_exists(ref, "members") for ref in family.members}
         origin = self._check_exists(family.canonical, "canonical")
         self.canonical_refs = {family.canonical, origin}
-        grown = {o for o in (*origins.values(), origin) if o not in self.members}
+        grown = {_key(o) for o in (*origins.values(), origin)} - self.members
         if grown:
             self.members |= grown
             self._memo.clear()
         for ref in family.ignore:
-            if ref not in self.members and (ref.module, ref.qualname) not in self.u.defs:
+            if _key(ref) not in self.members and _key(ref) not in self.u.defs:
                 raise ConfigError(
                     f"[tool.ssot-harness.families.{family.name}] ignore: {ref} matches no definition in the "
                     "scanned tree; remove it"
                 )
-        self.members -= set(family.ignore)
-        # the same sets as plain (module, qualname) keys, hashed in C, for every definition
-        self._member_keys = {(m.module, m.qualname) for m in self.members}
-        self._canonical_keys = {(m.module, m.qualname) for m in self.canonical_refs}
+        self.members -= {_key(ref) for ref in family.ignore}
+        self._canonical_keys = {_key(ref) for ref in self.canonical_refs}
 
     # membership rules -----------------------------------------------------------------------
-    def _rule_members(self) -> set[MemberRef]:
+    def _rule_members(self) -> set[tuple[str, str]]:
         fam = self.family
-        found: set[MemberRef] = {fam.canonical, *fam.members}
+        found = {_key(fam.canonical), *map(_key, fam.members)}
         bases = {b.rpartition(".")[2] for b in fam.bases}
-        found.update(MemberRef(module, qual) for module, qual in self.u.matching(fam.names))
+        found.update(self.u.matching(fam.names))
         while bases:  # subclasses of members found through `bases`, transitively
             grown = {
-                MemberRef(module, qual)
-                for (module, qual), (_f, d) in self.u.defs.items()
+                key
+                for key, (_f, d) in self.u.defs.items()
                 if d.kind == "class" and any(b.rpartition(".")[2] in bases for b in d.bases)
             }
             new = grown - found
             found |= grown
-            bases = {m.qualname.rpartition(".")[2] for m in new}
+            bases = {qual.rpartition(".")[2] for _module, qual in new}
         return found
 
     def _check_exists(self, ref: MemberRef, key: str) -> MemberRef:
@@ -251,14 +251,14 @@ class FamilyResolver:
         sym = self._resolve(module, name)
         if (sym is None or sym[0] != "member") and (module, name) in self.u.bindings:
             ref = MemberRef(module, name)
-            if ref in self.members:
+            if (module, name) in self.members:
                 return ("member", ref)  # the family's name bound to something else: a member too
         return sym
 
     def _resolve(self, module: str, name: str) -> Symbol:
         ref = MemberRef(module, name)
         if (module, name) in self.u.defs:
-            return ("member", ref) if ref in self.members else ("def", ref)
+            return ("member", ref) if (module, name) in self.members else ("def", ref)
         facts = self.u.files.get(module)
         if facts is not None:
             for a in reversed(facts.assignments):
@@ -302,7 +302,7 @@ class FamilyResolver:
         ref: MemberRef = sym[1]  # type: ignore[assignment]
         inner = MemberRef(ref.module, f"{ref.qualname}.{attr}")
         if (inner.module, inner.qualname) in self.u.defs:
-            return ("member", inner) if inner in self.members else ("def", inner)
+            return ("member", inner) if _key(inner) in self.members else ("def", inner)
         return None
 
     # findings -------------------------------------------------------------------------------
@@ -340,7 +340,7 @@ class FamilyResolver:
 
     def _file_findings(self, f: FileFacts) -> Iterable[Row]:
         family, path, module = self.family.name, f.path, f.module
-        keys, canonical = self._member_keys, self._canonical_keys
+        keys, canonical = self.members, self._canonical_keys
         for d in f.definitions:  # _finding, inline: every definition is a member of `["*"]`
             key = (module, d.qualname)
             if key in keys:
@@ -365,7 +365,7 @@ class FamilyResolver:
                     self.lookup(f.module, a.target)  # registers the alias as a member
                 detail = f"{a.target} = {a.value} (alias of {target[1]})"
                 yield self._finding(f, a.line, "alias", ref, detail, canonical=False)
-            elif ref in self.members and (f.module, a.target) not in self.u.defs:
+            elif (f.module, a.target) in self.members and (f.module, a.target) not in self.u.defs:
                 detail = f"{a.target} = {a.value} ({_bound_detail(target)})"
                 yield self._finding(f, a.line, "alias", ref, detail, canonical=False)
         modules: dict[str, str] = {}  # local name -> module, for `name.Member` references
@@ -377,7 +377,7 @@ class FamilyResolver:
             if (
                 imp.asname != imp.name
                 and imp.scope != "function"
-                and bound_ref in self.members
+                and (f.module, imp.asname) in self.members
                 and (sym is None or sym[0] != "member")
             ):
                 detail = (
@@ -441,6 +441,10 @@ class FamilyResolver:
         for part in [*middle, attr]:
             sym = self._attr(sym, part)
         return sym
+
+
+def _key(ref: MemberRef) -> tuple[str, str]:
+    return (ref.module, ref.qualname)
 
 
 def _bound_detail(target: Symbol) -> str:
