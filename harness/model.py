@@ -116,7 +116,7 @@ class Config:
 KINDS: tuple[str, ...] = ("definition", "alias", "reexport", "import", "reference")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Finding:
     """One place in the tree where a family member is defined, renamed, re-exported, imported or reached.
 
@@ -137,26 +137,3 @@ class Finding:
     @property
     def location(self) -> str:
         return f"{self.path}:{self.line}"
-
-    @classmethod
-    def from_row(cls, row: tuple[Any, ...]) -> Finding:
-        """The Finding whose fields, in order, are `row` (what FamilyResolver collects): equal to
-        `Finding(*row)`, built without the frozen __init__'s per-field __setattr__, a quarter of
-        the cost over the 700,000 places of a `names = ["*"]` family."""
-        made = _new(cls)
-        d = made.__dict__
-        (
-            d["family"],
-            d["path"],
-            d["line"],
-            d["kind"],
-            d["member"],
-            d["canonical"],
-            d["detail"],
-            d["fix"],
-            d["site"],
-        ) = row
-        return made
-
-
-_new = object.__new__

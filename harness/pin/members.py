@@ -16,7 +16,7 @@ from harness.scan.skip import Skipped
 # ("module", name) a module; None when the name leads outside the scanned facts.
 Symbol = tuple[str, MemberRef] | tuple[str, str] | None
 
-# A finding as a plain tuple of Finding's fields, in order (see Finding.from_row).
+# A finding as a plain tuple of Finding's fields, in order.
 Row = tuple[str, str, int, str, str, bool, str, str, str]
 
 # The order of Finding (a dataclass with order=True compares its fields in turn), as one key
@@ -321,8 +321,7 @@ class FamilyResolver:
         # few rows and the files by their (distinct) paths is the sort of them all. Each Finding
         # is built once, for the places that remain.
         by_file.sort(key=_FIRST)
-        make = Finding.from_row
-        return [make(row) for _path, rows in by_file for row in rows]
+        return [Finding(*row) for _path, rows in by_file for row in rows]
 
     def _finding(
         self,

@@ -69,64 +69,14 @@ def facts_from_data(data: dict[str, Any]) -> FileFacts:
         path=str(data["path"]),
         module=str(data["module"]),
         is_package=bool(data["is_package"]),
-        definitions=tuple(
-            [_definition(q, k, int(n), tuple(b)) for q, k, n, b in data["definitions"]]
-        ),
+        definitions=tuple(Definition(q, k, int(n), tuple(b)) for q, k, n, b in data["definitions"]),
         name_imports=tuple(
-            [_name_import(m, a, s, int(n), sc) for m, a, s, n, sc in data["name_imports"]]
+            NameImport(m, a, s, int(n), sc) for m, a, s, n, sc in data["name_imports"]
         ),
         module_imports=tuple(
-            [_module_import(m, b, int(n), sc, bool(d)) for m, b, n, sc, d in data["module_imports"]]
+            ModuleImport(m, b, int(n), sc, bool(d)) for m, b, n, sc, d in data["module_imports"]
         ),
-        assignments=tuple([_assignment(t, v, int(n)) for t, v, n in data["assignments"]]),
-        references=tuple([_reference(b, a, int(n)) for b, a, n in data["references"]]),
+        assignments=tuple(Assignment(t, v, int(n)) for t, v, n in data["assignments"]),
+        references=tuple(Reference(b, a, int(n)) for b, a, n in data["references"]),
         all_names=None if all_names is None else tuple(all_names),
     )
-
-
-# The facts' value objects built field by field into their __dict__, equal to calling the class:
-# a warm run decodes every fact of the tree (700,000 definitions on a big one), and the frozen
-# dataclasses' __init__ (one object.__setattr__ per field) is three times slower. The round trip
-# through facts_to_data is tested against facts_from_bytes, so a field added to a class fails there.
-_new = object.__new__
-
-
-def _definition(qualname: str, kind: str, line: int, bases: tuple[str, ...]) -> Definition:
-    made = _new(Definition)
-    v = made.__dict__
-    v["qualname"], v["kind"], v["line"], v["bases"] = qualname, kind, line, bases
-    return made
-
-
-def _name_import(module: str, name: str, asname: str, line: int, scope: Any) -> NameImport:
-    made = _new(NameImport)
-    v = made.__dict__
-    v["module"], v["name"], v["asname"], v["line"], v["scope"] = module, name, asname, line, scope
-    return made
-
-
-def _module_import(module: str, binding: str, line: int, scope: Any, dynamic: bool) -> ModuleImport:
-    made = _new(ModuleImport)
-    v = made.__dict__
-    v["module"], v["binding"], v["line"], v["scope"], v["dynamic"] = (
-        module,
-        binding,
-        line,
-        scope,
-        dynamic,
-    )
-    return made
-
-
-def _assignment(target: str, value: str, line: int) -> Assignment:
-    made = _new(Assignment)
-    v = made.__dict__
-    v["target"], v["value"], v["line"] = target, value, line
-    return made
-
-
-def _reference(base: str, attr: str, line: int) -> Reference:
-    made = _new(Reference)
-    v = made.__dict__
-    v["base"], v["attr"], v["line"] = base, attr, line
-    return made
