@@ -181,16 +181,17 @@ def scan_for(config: Config, *, use_cache: bool = True, jobs: int | None = None)
             }
         return names
 
-    return scan(
-        root,
-        config.roots,
-        needles,
-        exclude=config.exclude,
-        cache_dir=(root / config.cache_dir) if use_cache else None,
-        jobs=jobs,
-        import_roots=config.import_roots,
-        expand=aliases,
-    )
+    with gc_paused():  # a warm scan decodes the cached facts of every file: no cycles among them
+        return scan(
+            root,
+            config.roots,
+            needles,
+            exclude=config.exclude,
+            cache_dir=(root / config.cache_dir) if use_cache else None,
+            jobs=jobs,
+            import_roots=config.import_roots,
+            expand=aliases,
+        )
 
 
 def audit(

@@ -17,6 +17,7 @@ from pathlib import Path
 from harness.errors import ConfigError
 from harness.model import KINDS, Finding
 from harness.scan.atomic import write_text_atomic
+from harness.scan.index import gc_paused
 
 _VERSION = 2
 
@@ -97,7 +98,8 @@ def judge(family: str, old: FamilyBaseline, new: FamilyBaseline) -> Judgement:
 def load_baseline(path: Path) -> Baseline | None:
     """The recorded baseline, or None when the file does not exist."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with gc_paused():  # hundreds of thousands of entries, no cycles
+            data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
     except UnicodeDecodeError as exc:

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from harness.pin.audit import AuditReport
+from harness.scan.index import gc_paused
 
 
 def as_data(report: AuditReport) -> dict[str, Any]:
@@ -59,4 +60,6 @@ def as_data(report: AuditReport) -> dict[str, Any]:
 
 
 def render(report: AuditReport) -> str:
-    return json.dumps(as_data(report), indent=2, sort_keys=True) + "\n"
+    with gc_paused():  # a dict per finding, no cycles
+        data = as_data(report)
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"

@@ -9,6 +9,7 @@ from typing import Any
 from harness import __version__
 from harness.pin.audit import AuditReport
 from harness.pin.members import FINDING_ORDER
+from harness.scan.index import gc_paused
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -112,4 +113,6 @@ def as_data(report: AuditReport) -> dict[str, Any]:
 
 
 def render(report: AuditReport) -> str:
-    return json.dumps(as_data(report), indent=2, sort_keys=True) + "\n"
+    with gc_paused():  # a dict per finding, no cycles
+        data = as_data(report)
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"

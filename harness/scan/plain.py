@@ -69,14 +69,16 @@ def facts_from_data(data: dict[str, Any]) -> FileFacts:
         path=str(data["path"]),
         module=str(data["module"]),
         is_package=bool(data["is_package"]),
-        definitions=tuple(Definition(q, k, int(n), tuple(b)) for q, k, n, b in data["definitions"]),
+        definitions=tuple(
+            [Definition(q, k, int(n), tuple(b)) for q, k, n, b in data["definitions"]]
+        ),
         name_imports=tuple(
-            NameImport(m, a, s, int(n), sc) for m, a, s, n, sc in data["name_imports"]
+            [NameImport(m, a, s, int(n), sc) for m, a, s, n, sc in data["name_imports"]]
         ),
         module_imports=tuple(
-            ModuleImport(m, b, int(n), sc, bool(d)) for m, b, n, sc, d in data["module_imports"]
+            [ModuleImport(m, b, int(n), sc, bool(d)) for m, b, n, sc, d in data["module_imports"]]
         ),
-        assignments=tuple(Assignment(t, v, int(n)) for t, v, n in data["assignments"]),
-        references=tuple(Reference(b, a, int(n)) for b, a, n in data["references"]),
+        assignments=tuple([Assignment(t, v, int(n)) for t, v, n in data["assignments"]]),
+        references=tuple([Reference(b, a, int(n)) for b, a, n in data["references"]]),
         all_names=None if all_names is None else tuple(all_names),
     )
