@@ -25,7 +25,8 @@ def render(report: AuditReport) -> str:
         lines += ["", f"{fam.name} [{fam.stage}]  canonical {fam.canonical}"]
         if fam.description:
             lines.append(f"  {fam.description}")
-        members = [m + (" (canonical)" if m == fam.canonical.id else "") for m in fa.members]
+        canonical = fam.canonical.id
+        members = [m + " (canonical)" if m == canonical else m for m in fa.members]
         lines.append(f"  members: {', '.join(members) or 'none found'}")
         groups: dict[str, list[Finding]] = {kind: [] for kind in KINDS}
         for f in fa.findings:  # one pass; a kind outside KINDS is not listed
