@@ -209,14 +209,13 @@ class _Reader:
                 if old.result is not None or old.needles == sig:
                     entries[rel] = old  # facts and skips do not depend on the needles
                     continue
-                check = self._rest.get(old.needles)  # once per old needle set, not per file
-                if check is None:
+                rest = self._rest.get(old.needles)  # once per old needle set, not per file
+                if rest is None:
                     seen = frozenset(old.needles.split("\0"))
                     # known not to mention the old needles: the new ones only
-                    check = (
-                        tuple(n for n in needles if n not in seen) if seen <= wanted else needles
-                    )
-                    self._rest[old.needles] = check
+                    rest = tuple(n for n in needles if n not in seen) if seen <= wanted else needles
+                    self._rest[old.needles] = rest
+                check = rest
             reuse = old if old is not None and old.result is not None else None
             stub = rel.endswith(".pyi") and rel[:-1] in self.stems
             todo.append((path, rel, key, reuse, stub, check))
