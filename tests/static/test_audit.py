@@ -201,3 +201,20 @@ def test_import_roots_name_modules_below_them(shop: Path) -> None:
     found = _index(_audit(shop), "engine-factory")
     assert found[("tools/shop/engines/factory.py:4", "definition", CANONICAL)].canonical
     assert ("tools/shop/app.py:5", "import", "shop.engines:ShopEngineFactory") in found
+
+
+def test_each_familys_findings_are_unique_and_in_finding_order(shop: Path) -> None:
+    """FamilyResolver sorts each file's places and then the files by path: that must be the
+    order of the dataclass (what every report lists), with no place twice, across files."""
+    report = _audit(shop)
+    for fa in report.families:
+        assert len(fa.findings) > 1, fa.family.name
+        assert len({f.path for f in fa.findings}) > 1, fa.family.name
+        assert list(fa.findings) == sorted(set(fa.findings)), fa.family.name
+        # the derived views, computed once, agree with the findings they come from
+        assert fa.offenders == tuple(
+            f for f in fa.findings if not f.canonical and f not in fa.covered
+        )
+        assert fa.members == tuple(
+            sorted({f.member for f in fa.findings if f.kind in ("definition", "alias")})
+        )
