@@ -231,6 +231,7 @@ def audit(
         findings = tuple(f for f in everything if only is None or _under(f.path, only))
         if only is not None:  # shims whose places all lie outside PATH are not this report's
             shims = tuple(s for s in shims if any(_under(f.path, only) for f in s.places))
+            covered = frozenset(f for f in covered if _under(f.path, only))  # nor those places
         now = places_of(findings)
         old = None if baseline is None else baseline.get(fam.name)
         judgement = Judgement() if old is None else judge(fam.name, old, now)

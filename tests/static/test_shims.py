@@ -141,3 +141,21 @@ def test_a_malformed_shim_is_a_config_error_naming_the_key(
     assert result.code == 2
     assert "[tool.ssot-harness.families.engine-factory] shims #1" in result.err
     assert message in result.err
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "sarif"])
+def test_narrowing_to_a_path_outside_every_shim_reports_without_its_places(
+    tmp_path: Path, cli, fmt: str
+) -> None:
+    """`audit plugins --format sarif` listed the live shims' places outside PATH, then failed
+    with a KeyError on them (their shims were dropped as outside PATH): now no format lists them."""
+    tree = _tree(tmp_path, cli)
+    (tree / "other").mkdir()
+    (tree / "other" / "__init__.py").write_text("", encoding="utf-8")
+    result = cli("audit", tree / "other", "--format", fmt)
+    assert result.code == 0, result.out + result.err
+    assert "Traceback" not in result.err
+    assert "pkg/stubs.py" not in result.out and "pkg/compat.py" not in result.out
+    narrowed = cli("audit", tree / "plugins", "--format", fmt)
+    assert narrowed.code == 0, narrowed.out + narrowed.err
+    assert "plugins/user.py" in narrowed.out and "pkg/stubs.py" not in narrowed.out
