@@ -1,6 +1,11 @@
 """Reads a tree for discover: a byte outline of every file, then the scanner's exact facts (cached
 by content) for the files that define something playing a role, from the bytes already read (each
-file is read once)."""
+file is read once).
+
+The outline pass runs in batches on both cores (see Batches): each batch's files are read and
+outlined by whichever process takes it, and the bytes of the files that define a class, getter or
+alias come back with their outlines, so the scanner parses the candidates from them.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from harness.discover.rank import (
     role_and_subject,
     words,
 )
+from harness.scan.batches import Batches
 from harness.scan.facts import FileFacts, module_name
 from harness.scan.index import HOLD_BYTES, read_file, scan
 from harness.scan.parse import MAX_BYTES
@@ -28,6 +34,13 @@ from harness.scan.walk import StatKey, walk_strings
 CACHE_NAME = "discover.json"
 _TEST_DIRS = {"tests", "test", "testing", "fixtures", "mocks"}
 _METHOD_KINDS = {"method", "classmethod", "staticmethod"}
+# Files are outlined in batches of about this many bytes: one batch per task of either process.
+OUTLINE_BATCH_BYTES = 256 * 1024
+
+# (path, path relative to the base, the walk's stat key)
+_File = tuple[str, str, "StatKey | None"]
+# an outline and the bytes when the file could play a role, or why the file was not read
+_Outlined = tuple[Outline, bytes | None] | str
 
 
 @dataclass(frozen=True)
@@ -60,16 +73,16 @@ def collect(
     held: dict[str, bytes] = {}
     budget = HOLD_BYTES
     outlines: list[Outline | str] = []
-    for p, rel in items:
-        found = _outline_file(p, rel, stats.get(p))
+    for found in _outline_all([(p, rel, stats.get(p)) for p, rel in items], jobs):
         if isinstance(found, str):
             outlines.append(found)
             continue
         outlines.append(found[0])
-        could_play = found[0].classes or found[0].getters or found[0].aliases
-        if could_play and len(found[1]) <= budget:  # the scanner parses candidates from these
-            held[rel] = found[1]
-            budget -= len(found[1])
+        rel = items[len(outlines) - 1][1]
+        data = found[1]
+        if data is not None and len(data) <= budget:  # the scanner parses candidates from these
+            held[rel] = data
+            budget -= len(data)
     evidence = Evidence()
     class_names: list[str] = []
     for o in outlines:
@@ -103,6 +116,38 @@ def collect(
     return Collected(
         defs, evidence, learned, sorted(set(skipped)), base, len(items), result.files_parsed
     )
+
+
+def _outline_all(files: list[_File], jobs: int | None) -> list[_Outlined]:
+    """What `_outline_batch` gives for each file, in order; batches go to a forked helper and this
+    process alike."""
+    batches: Batches[list[_File], list[_Outlined]] = Batches(_outline_batch, jobs)
+    batch: list[_File] = []
+    size = 0
+    for file in files:
+        batch.append(file)
+        key = file[2]
+        size += key[0] if isinstance(key, tuple) else 0
+        if size >= OUTLINE_BATCH_BYTES:
+            batches.add(batch)
+            batch, size = [], 0
+    if batch:
+        batches.add(batch, last=True)
+    return [found for done in batches.results() for found in done]
+
+
+def _outline_batch(batch: list[_File]) -> list[_Outlined]:
+    """Each file's outline, with its bytes when it defines a class, getter or alias (a candidate
+    for the scanner's parse: the others' bytes are not needed again), or why it was not read."""
+    out: list[_Outlined] = []
+    for path, rel, key in batch:
+        found = _outline_file(path, rel, key)
+        if isinstance(found, str):
+            out.append(found)
+        else:
+            o, data = found
+            out.append((o, data if o.classes or o.getters or o.aliases else None))
+    return out
 
 
 def _outline_file(path: str, rel: str, key: StatKey | None) -> tuple[Outline, bytes] | str:

@@ -191,7 +191,7 @@ def learn_roles(class_names: list[str], *, at_least: int = 3) -> set[str]:
 def rank(defs: list[Definition], evidence: Evidence, learned: Iterable[str]) -> list[Group]:
     """Groups of definitions sharing a role and subject, best first; names unique."""
     groups: list[Group] = []
-    roles = set(learned)
+    roles = frozenset(learned)  # hashed once: role_and_subject caches by it
     # classes found the groups, the most specific subjects first (ExecutionEngineFactory before
     # EngineFactory), so a group is not chained across subjects; aliases join after
     found = [(d, role_and_subject(d.name, roles)) for d in defs if d.kind in ("class", "alias")]
