@@ -86,7 +86,9 @@ def second_codebase(tree: Path, config: Path, repeat: int) -> int:
     roots = list(section.get("roots", ["."]))
     cache = tree / section.get("cache-dir", ".ssot-cache")
     tool = str(VENV_BIN / "ssot-harness")
-    ruff = [str(VENV_BIN / "ruff"), "check", "--no-cache", "--select", "F401", "--exit-zero", "-q"]
+    # --isolated: the project's own ruff settings (rules a newer ruff removed...) do not apply
+    ruff = [str(VENV_BIN / "ruff"), "check", "--isolated", "--no-cache", "--select", "F401",
+            "--exit-zero", "-q"]  # fmt: skip
     audit = [tool, "audit", ".", "--config", str(config.resolve())]
     subprocess.run([tool, "baseline", "--update", "--allow-increase", "--no-cache", ".", "--config",
                     str(config.resolve())], cwd=tree, capture_output=True, check=False)  # fmt: skip
@@ -179,6 +181,7 @@ def main() -> int:
                 [
                     str(VENV_BIN / "ruff"),
                     "check",
+                    "--isolated",
                     "--no-cache",
                     "--select",
                     "F401",

@@ -182,6 +182,11 @@ def dotted(node: ast.expr) -> str | None:
     return None
 
 
+def _generic(base: ast.expr) -> ast.expr:
+    """`Base` for a parametrized base `Base[T]` (a generic class: `Coordinator[dict[str, Any]]`)."""
+    return base.value if isinstance(base, ast.Subscript) else base
+
+
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 _INSTANCE = {"self", "cls"}
 _DYNAMIC = {"importlib.import_module", "import_module", "__import__"}
@@ -213,7 +218,7 @@ class _Visitor:
         if isinstance(node, ast.ClassDef):
             qual = f"{owner}.{node.name}" if owner else node.name
             if top:
-                bases = tuple(b for b in (dotted(x) for x in node.bases) if b)
+                bases = tuple(b for b in (dotted(_generic(x)) for x in node.bases) if b)
                 self.definitions.append(Definition(qual, "class", node.lineno, bases))
             self._exprs(
                 [*node.bases, *node.decorator_list, *(k.value for k in node.keywords)], scope

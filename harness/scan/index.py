@@ -180,7 +180,7 @@ class _Reader:
     looked: int = 0  # files whose bytes were looked at (read, or given as held)
     parsed: int = 0  # candidates parsed this run
     _matchers: dict[tuple[str, ...], NeedleMatcher] = field(default_factory=dict)
-    _seen: dict[str, frozenset[str]] = field(default_factory=dict)
+    _rest: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per run(): see there
 
     def run(
         self, files: list[tuple[str, str]], needles: tuple[str, ...], prior: dict[str, Entry]
@@ -189,6 +189,7 @@ class _Reader:
         read (or taken from the held bytes); returns the entries and how many files were looked at."""
         sig = "\0".join(needles)
         wanted = set(needles)
+        self._rest.clear()  # what is left to check, by the needles a file is known not to hold
         entries: dict[str, Entry] = {}
         todo: list[_Todo] = []
         for path, rel in files:
@@ -208,11 +209,13 @@ class _Reader:
                 if old.result is not None or old.needles == sig:
                     entries[rel] = old  # facts and skips do not depend on the needles
                     continue
-                seen = self._seen.get(old.needles)
-                if seen is None:
-                    seen = self._seen[old.needles] = frozenset(old.needles.split("\0"))
-                if seen <= wanted:  # known not to mention the old needles: the new ones only
-                    check = tuple(n for n in needles if n not in seen)
+                rest = self._rest.get(old.needles)  # once per old needle set, not per file
+                if rest is None:
+                    seen = frozenset(old.needles.split("\0"))
+                    # known not to mention the old needles: the new ones only
+                    rest = tuple(n for n in needles if n not in seen) if seen <= wanted else needles
+                    self._rest[old.needles] = rest
+                check = rest
             reuse = old if old is not None and old.result is not None else None
             stub = rel.endswith(".pyi") and rel[:-1] in self.stems
             todo.append((path, rel, key, reuse, stub, check))
@@ -278,9 +281,12 @@ class _Reader:
         return found
 
 
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+
+
 def read_file(path: str, size: int) -> bytes:
     """The bytes of `path`, whose stat said `size`: one read when that is still true."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    fd = os.open(path, _READ_FLAGS)
     try:
         data = os.read(fd, size + 1)
         if len(data) == size:

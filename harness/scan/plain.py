@@ -20,7 +20,7 @@ from harness.scan.skip import Skipped
 __all__ = ["FACTS_FORMAT", "facts_from_bytes", "facts_from_data", "facts_to_data"]
 
 # Bump when `extract` or the layout below changes: data of another format must not be read.
-FACTS_FORMAT = 2
+FACTS_FORMAT = 3  # 3: a parametrized base `Base[T]` is recorded as `Base`
 
 
 def facts_from_bytes(

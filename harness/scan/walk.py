@@ -173,10 +173,18 @@ def _walk_dir(
         ancestry = (*ancestry, key)
         try:
             with os.scandir(fd if _BY_FD else folder) as it:
-                entries = sorted(it, key=_NAME)
+                found = list(it)
         except OSError as exc:
             skipped.append((folder, _os_reason(folder, exc)))
             return
+        try:  # data, templates, locales (most entries of a real tree) are dropped unlooked at:
+            # their type is in the directory entry, so no stat and no exclusion match
+            found = [
+                e for e in found if e.name.endswith(PY_SUFFIXES) or e.is_dir() or e.is_symlink()
+            ]
+        except OSError:
+            pass  # an entry whose type needs a stat that fails: the loop below reports it
+        entries = sorted(found, key=_NAME)
         _walk_entries(base, folder, entries, rules, files, skipped, seen_dirs, ancestry, stats)
     finally:
         if fd >= 0:

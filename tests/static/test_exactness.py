@@ -255,6 +255,33 @@ def test_importers_of_a_member_found_through_bases_are_found_whatever_its_name(
     assert ("pkg/attr.py:1", "import") in places
 
 
+def test_a_subclass_of_a_parametrized_member_is_a_member_through_bases(tmp_path: Path) -> None:
+    """`class C(Base[T])` subclasses Base: Home Assistant's 260 `DataUpdateCoordinator[...]`
+    subclasses were 110 short before (a generic base was no base at all)."""
+    tree = plant(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/factory.py": "from typing import Generic, TypeVar\n\nT = TypeVar('T')\n\n\n"
+            "class EngineFactory(Generic[T]):\n    pass\n",
+            "pkg/odd.py": "from pkg import factory\nfrom pkg.factory import EngineFactory\n\n\n"
+            "class Maker(EngineFactory[dict[str, int]]):\n    pass\n\n\n"
+            "class Dotted(factory.EngineFactory[int]):\n    pass\n\n\n"
+            "class Grand(Maker):\n    pass\n",
+        },
+        extra='bases = ["EngineFactory"]\n',
+    )
+    report = run_audit(
+        load_config(tree / "pyproject.toml"), use_cache=False, require_baseline=False
+    )
+    assert set(report.family("engine-factory").members) == {
+        "pkg.factory:EngineFactory",
+        "pkg.odd:Maker",
+        "pkg.odd:Dotted",
+        "pkg.odd:Grand",
+    }
+
+
 def test_a_canonical_module_that_does_not_mention_the_name_defines_no_such_name(
     tmp_path: Path, cli
 ) -> None:

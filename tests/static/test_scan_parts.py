@@ -19,26 +19,29 @@ def _mentions(data: bytes, needles: list[str]) -> bool:
     return any(n.encode() in data for n in needles)
 
 
-def test_the_needle_matcher_answers_as_searching_each_needle_would() -> None:
+@pytest.mark.parametrize("automaton", [True, False], ids=["automaton", "one-by-one"])
+def test_the_needle_matcher_answers_as_searching_each_needle_would(automaton: bool) -> None:
     rnd = random.Random(7)
     subjects = ["PaymentGateway", "OrderEvent", "ExecutionEngine", "AgentRun", "UserSession"]
     roles = ["Factory", "Registry", "Notifier", "Supervisor", "Bridge"]
     needles = (
         [s + r for s in subjects for r in roles]
         + [f"core.{s.lower()}" for s in subjects]
-        + ["Maker", "x"]
+        + ["Maker", "x", "Ünïcode"]
     )
-    matcher = NeedleMatcher(needles)
-    assert len(matcher._groups) < len(needles)  # shared keys, not one search per needle
-    words = [*needles, *subjects, *roles, "core.", "Factor", "Regis", "ake", "plain", "\n"]
+    matcher = NeedleMatcher(needles, automaton=automaton)
+    assert (matcher._find is not None) == automaton  # the wheel is installed here
+    words = [*needles, *subjects, *roles, "core.", "Factor", "Regis", "ake", "plain", "\n", "Ün"]
     for _ in range(3000):
         data = " ".join(rnd.choice(words)[: rnd.randint(1, 30)] for _ in range(rnd.randint(0, 6)))
         assert matcher.search(data.encode()) == _mentions(data.encode(), needles), data
 
 
-def test_the_needle_matcher_without_needles_matches_nothing() -> None:
-    assert not NeedleMatcher([]).search(b"anything")
-    assert NeedleMatcher(["", "abc"]).search(b"xxabcxx")
+@pytest.mark.parametrize("automaton", [True, False], ids=["automaton", "one-by-one"])
+def test_the_needle_matcher_without_needles_matches_nothing(automaton: bool) -> None:
+    assert not NeedleMatcher([], automaton=automaton).search(b"anything")
+    assert NeedleMatcher(["", "abc"], automaton=automaton).search(b"xxabcxx")
+    assert not NeedleMatcher(["", "abc"], automaton=automaton).search(b"xxabxcx")
 
 
 def _square_all(batch: list[int]) -> list[int]:
