@@ -3,8 +3,9 @@ by content) for the files that define something playing a role, from the bytes a
 file is read once).
 
 The outline pass runs in batches on both cores (see Batches): each batch's files are read and
-outlined by whichever process takes it, and the bytes of the files that define a class, getter or
-alias come back with their outlines, so the scanner parses the candidates from them.
+outlined by whichever process takes it, and the bytes of the files that may be candidates whatever
+role words the tree teaches come back with their outlines, so the scanner parses the candidates
+from them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from harness.discover.rank import (
     Evidence,
     is_double_name,
     learn_roles,
+    may_play_a_role,
     role_and_subject,
     words,
 )
@@ -35,7 +37,7 @@ CACHE_NAME = "discover.json"
 _TEST_DIRS = {"tests", "test", "testing", "fixtures", "mocks"}
 _METHOD_KINDS = {"method", "classmethod", "staticmethod"}
 # Files are outlined in batches of about this many bytes: one batch per task of either process.
-OUTLINE_BATCH_BYTES = 256 * 1024
+OUTLINE_BATCH_BYTES = 1024 * 1024
 
 # (path, path relative to the base, the walk's stat key)
 _File = tuple[str, str, "StatKey | None"]
@@ -137,8 +139,9 @@ def _outline_all(files: list[_File], jobs: int | None) -> list[_Outlined]:
 
 
 def _outline_batch(batch: list[_File]) -> list[_Outlined]:
-    """Each file's outline, with its bytes when it defines a class, getter or alias (a candidate
-    for the scanner's parse: the others' bytes are not needed again), or why it was not read."""
+    """Each file's outline, with its bytes when it may be a candidate for the scanner's parse
+    whatever role words are learned (the others' bytes are not needed again, and are not sent
+    back from a helper), or why it was not read."""
     out: list[_Outlined] = []
     for path, rel, key in batch:
         found = _outline_file(path, rel, key)
@@ -146,7 +149,7 @@ def _outline_batch(batch: list[_File]) -> list[_Outlined]:
             out.append(found)
         else:
             o, data = found
-            out.append((o, data if o.classes or o.getters or o.aliases else None))
+            out.append((o, data if _may_play_a_role(o) else None))
     return out
 
 
@@ -166,12 +169,23 @@ def _outline_file(path: str, rel: str, key: StatKey | None) -> tuple[Outline, by
     return outline(data, module if is_package else module.rpartition(".")[0], module), data
 
 
+def _may_play_a_role(o: Outline) -> bool:
+    """True whenever `_plays_a_role(o, learned)` is, for any learned role words."""
+    if any(may_play_a_role(c) for c in (*o.classes, *o.aliases)):
+        return True
+    return _has_a_role_getter(o)
+
+
+def _has_a_role_getter(o: Outline) -> bool:
+    return any(words(g)[-1:] and words(g)[-1] in ROLE_SYNONYMS for g in o.getters)
+
+
 def _plays_a_role(o: Outline | str, learned: frozenset[str]) -> bool:
     if not isinstance(o, Outline):
         return False
     if any(role_and_subject(c, learned) for c in (*o.classes, *o.aliases)):
         return True
-    return any(words(g)[-1:] and words(g)[-1] in ROLE_SYNONYMS for g in o.getters)
+    return _has_a_role_getter(o)
 
 
 def _definitions(facts: FileFacts) -> list[Definition]:

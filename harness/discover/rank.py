@@ -43,6 +43,8 @@ CONSTRUCTOR_PREFIXES = ("create_for_", "for_user", "from_context")
 
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z]+")
+# the last of _WORD's words of a name without "_" or "WebSocket", unless a capital precedes it
+_LAST_WORD = re.compile(r"(?:[A-Z]?[a-z0-9]+|[A-Z]+)$")
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -164,6 +166,34 @@ def mean_similarity(sets: list[frozenset[str]]) -> float:
     pairs = len(sets) * (len(sets) - 1) // 2 - empty * (empty - 1) // 2
     rows = (map(table[k].__getitem__, ids[i + 1 :]) for i, k in enumerate(ids))
     return sum(chain.from_iterable(rows)) / pairs if pairs else 0.0
+
+
+def may_play_a_role(name: str) -> bool:
+    """Whether `name` plays a role with some role words learned from some tree: true whenever
+    `role_and_subject(name, learn_roles(names))` is not None, whatever the names (learned words are
+    longer than three letters and never in NOT_ROLES), so it can be decided before learning.
+
+    Most names are decided by their last word alone, found without splitting the whole name.
+    """
+    last = None if "_" in name or "WebSocket" in name else _LAST_WORD.search(name)
+    # after a capital, _WORD may have taken this word's first letter into a run of capitals
+    if last is not None and not (last.start() and name[last.start() - 1].isupper()):
+        word = last.group().lower()
+        if word in ROLE_SYNONYMS or (len(word) > 3 and word not in NOT_ROLES):
+            return True
+        if word not in _ROLE_TAILS:
+            return False
+    return _may_play_by_words(name)
+
+
+def _may_play_by_words(name: str) -> bool:
+    ws = _words(name)
+    for i in range(len(ws) - 1, -1, -1):
+        if ws[i] in ROLE_SYNONYMS or (len(ws[i]) > 3 and ws[i] not in NOT_ROLES):
+            return True
+        if ws[i] not in _ROLE_TAILS:
+            return False  # a role word must be followed by tails only
+    return False
 
 
 def _modifier(word: str) -> bool:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import random
 
-from harness.discover.rank import mean_similarity, similarities
+from harness.discover.rank import (
+    _may_play_by_words,
+    learn_roles,
+    may_play_a_role,
+    mean_similarity,
+    role_and_subject,
+    similarities,
+)
 
 
 def _naive_mean(sets: list[frozenset[str]]) -> float:
@@ -31,3 +38,34 @@ def test_the_mean_similarity_of_groups_without_pairs_with_methods_is_zero() -> N
     assert mean_similarity([frozenset(), frozenset()]) == 0.0
     assert mean_similarity([frozenset({"a"}), frozenset()]) == 0.0
     assert mean_similarity([frozenset({"a", "b"}), frozenset({"b"})]) == 0.5
+
+
+def test_a_name_that_plays_a_role_with_some_learned_words_may_play_one_before_learning() -> None:
+    rng = random.Random(11)
+    heads = ["Payment", "Order", "Legacy", "User", "Ws", "Item", "Data", "Mock", "V2", "Base"]
+    tails = ["Factory", "Registry", "Calculator", "Config", "Impl", "Agent", "Entity", "Item",
+             "Row", "Flow", "Handle", "Io", "Class", "Sensor", "Test", "Description", "Base"]  # fmt: skip
+    names = [
+        "".join(rng.sample(heads, rng.randint(0, 2)) + rng.sample(tails, rng.randint(1, 3)))
+        for _ in range(400)
+    ]
+    names += ["X", "FactoryImpl", "RowImpl", "get_thing", "SensorEntityDescription", "IoRow"]
+    played = 0
+    for _ in range(30):
+        learned = frozenset(learn_roles(rng.sample(names, 120), at_least=rng.choice([1, 2, 3])))
+        for name in names:
+            if role_and_subject(name, learned) is not None:
+                played += 1
+                assert may_play_a_role(name), (name, sorted(learned))
+    assert played > 1000  # the property was put to the test
+    assert not may_play_a_role("PaymentConfig") and not may_play_a_role("OrderRowV2")
+    assert may_play_a_role("PaymentCalculator") and may_play_a_role("FactoryImpl")
+
+
+def test_deciding_by_the_last_word_decides_as_the_words_do() -> None:
+    rng = random.Random(5)
+    parts = ["A", "B", "X", "Io", "HTTP", "Http", "2", "v2", "V2", "url", "Factory", "Impl",
+             "Agent", "Config", "Row", "_", "Web", "Socket", "WebSocket", "Flow", "ABCd", "x9"]  # fmt: skip
+    for _ in range(100_000):
+        name = "".join(rng.choice(parts) for _ in range(rng.randint(1, 5)))
+        assert may_play_a_role(name) == _may_play_by_words(name), name
