@@ -75,15 +75,13 @@ def collect(
     held: dict[str, bytes] = {}
     budget = HOLD_BYTES
     outlines: list[Outline | str] = []
+    may_play: list[bool] = []  # whether the file may be a candidate, whatever roles are learned
     for found in _outline_all([(p, rel, stats.get(p)) for p, rel in items], jobs):
-        if isinstance(found, str):
-            outlines.append(found)
-            continue
-        outlines.append(found[0])
-        rel = items[len(outlines) - 1][1]
-        data = found[1]
+        outlines.append(found if isinstance(found, str) else found[0])
+        data = None if isinstance(found, str) else found[1]
+        may_play.append(data is not None)
         if data is not None and len(data) <= budget:  # the scanner parses candidates from these
-            held[rel] = data
+            held[items[len(outlines) - 1][1]] = data
             budget -= len(data)
     evidence = Evidence()
     class_names: list[str] = []
@@ -94,7 +92,9 @@ def collect(
             evidence.constructed.update(o.constructed)
     learned = frozenset(learn_roles(class_names))
     candidates = [
-        rel for (_, rel), o in zip(items, outlines, strict=True) if _plays_a_role(o, learned)
+        rel
+        for (_, rel), o, may in zip(items, outlines, may_play, strict=True)
+        if may and _plays_a_role(o, learned)
     ]
     result = scan(
         base,

@@ -43,7 +43,7 @@ CONSTRUCTOR_PREFIXES = ("create_for_", "for_user", "from_context")
 
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z]+")
-# the last of _WORD's words of a name without "_" or "WebSocket", unless a capital precedes it
+# the last of _WORD's words of a name (after its last "_"), unless a capital precedes it
 _LAST_WORD = re.compile(r"(?:[A-Z]?[a-z0-9]+|[A-Z]+)$")
 
 
@@ -175,15 +175,26 @@ def may_play_a_role(name: str) -> bool:
 
     Most names are decided by their last word alone, found without splitting the whole name.
     """
-    last = None if "_" in name or "WebSocket" in name else _LAST_WORD.search(name)
-    # after a capital, _WORD may have taken this word's first letter into a run of capitals
-    if last is not None and not (last.start() and name[last.start() - 1].isupper()):
-        word = last.group().lower()
+    word = last_word(name)
+    if word is not None:
         if word in ROLE_SYNONYMS or (len(word) > 3 and word not in NOT_ROLES):
             return True
         if word not in _ROLE_TAILS:
             return False
     return _may_play_by_words(name)
+
+
+def last_word(name: str) -> str | None:
+    """`words(name)[-1]` found without splitting the whole name (its last word is in what follows
+    the last "_"), or None when that takes the split (a name with "WebSocket", or a last word right
+    after a capital, which _WORD may have taken into a run of capitals)."""
+    if "WebSocket" in name:
+        return None
+    tail = name.rpartition("_")[2]
+    last = _LAST_WORD.search(tail)
+    if last is None or (last.start() and tail[last.start() - 1].isupper()):
+        return None
+    return last.group().lower()
 
 
 def _may_play_by_words(name: str) -> bool:
@@ -205,17 +216,20 @@ def learn_roles(class_names: list[str], *, at_least: int = 3) -> set[str]:
     """Suffix words shared by `at_least` distinct class names with distinct subjects (`*Calculator`)."""
     subjects: dict[str, set[frozenset[str]]] = {}
     for name in set(class_names):
+        last = last_word(name)
+        if last is not None and not _learnable(last):
+            continue  # its last word is never learned: no need to split the rest
         ws = words(name)
         if len(ws) < 2 or is_double_name(name):
             continue
         subject = frozenset(w for w in ws[:-1] if not _modifier(w))
         if subject:
             subjects.setdefault(ws[-1], set()).add(subject)
-    return {
-        w
-        for w, s in subjects.items()
-        if len(s) >= at_least and w not in NOT_ROLES and w not in ROLE_SYNONYMS and len(w) > 3
-    }
+    return {w for w, s in subjects.items() if len(s) >= at_least and _learnable(w)}
+
+
+def _learnable(word: str) -> bool:
+    return word not in NOT_ROLES and word not in ROLE_SYNONYMS and len(word) > 3
 
 
 def rank(defs: list[Definition], evidence: Evidence, learned: Iterable[str]) -> list[Group]:

@@ -6,11 +6,13 @@ import random
 
 from harness.discover.rank import (
     _may_play_by_words,
+    last_word,
     learn_roles,
     may_play_a_role,
     mean_similarity,
     role_and_subject,
     similarities,
+    words,
 )
 
 
@@ -65,7 +67,8 @@ def test_a_name_that_plays_a_role_with_some_learned_words_may_play_one_before_le
 def test_deciding_by_the_last_word_decides_as_the_words_do() -> None:
     rng = random.Random(5)
     parts = ["A", "B", "X", "Io", "HTTP", "Http", "2", "v2", "V2", "url", "Factory", "Impl",
-             "Agent", "Config", "Row", "_", "Web", "Socket", "WebSocket", "Flow", "ABCd", "x9"]  # fmt: skip
+             "Agent", "Config", "Row", "_", "Web", "Socket", "WebSocket", "Flow", "ABCd", "x9", "é", "Ä"]  # fmt: skip
     for _ in range(100_000):
         name = "".join(rng.choice(parts) for _ in range(rng.randint(1, 5)))
         assert may_play_a_role(name) == _may_play_by_words(name), name
+        assert last_word(name) is None or [last_word(name)] == words(name)[-1:], name
