@@ -150,11 +150,12 @@ def similarities(sets: list[frozenset[str]]) -> tuple[list[int], list[list[float
             bits.setdefault(name, 1 << len(bits))
     masks = [functools.reduce(operator.or_, (bits[n] for n in s), 0) for s in distinct]
     sizes = [len(s) for s in distinct]
-    table = []
-    for mask, size in zip(masks, sizes, strict=True):
-        common = list(map(int.bit_count, map(mask.__and__, masks)))
-        union = map(max, map(operator.sub, map(size.__add__, sizes), common), repeat(1))
-        table.append(list(map(operator.truediv, common, union)))
+    table: list[list[float]] = []
+    for i, (mask, size) in enumerate(zip(masks, sizes, strict=True)):
+        # from the diagonal on; before it, the rows above hold the same values (symmetry)
+        common = list(map(int.bit_count, map(mask.__and__, masks[i:])))
+        union = map(max, map(operator.sub, map(size.__add__, sizes[i:]), common), repeat(1))
+        table.append([*map(operator.itemgetter(i), table), *map(operator.truediv, common, union)])
     return [index[s] for s in sets], table
 
 
@@ -329,6 +330,11 @@ def canonical_guess(group: Group, evidence: Evidence) -> Definition:
     old, compat...) count against a member. Never decided by alphabetical order of names.
     """
     candidates = [m for m in group.members if m.kind == "class"] or group.members
+    weights = [evidence.weight(m) for m in candidates]
+    most = max(weights)
+    leaders = [m for m, w in zip(candidates, weights, strict=True) if w == most]
+    if len(leaders) == 1:
+        return leaders[0]  # the rest only breaks ties of the evidence
     ids, table = similarities([m.methods for m in candidates])
     at = {id(m): i for i, m in enumerate(candidates)}
 
@@ -340,10 +346,8 @@ def canonical_guess(group: Group, evidence: Evidence) -> Definition:
     def modifiers(m: Definition) -> int:
         return sum(1 for w in words(m.name) if _modifier(w))
 
-    return max(
-        candidates,
-        key=lambda m: (evidence.weight(m), closeness(m), -modifiers(m), -m.path.count("/")),
-    )
+    # the first of the most imported and constructed, by (closeness, fewer modifiers, shallower)
+    return max(leaders, key=lambda m: (closeness(m), -modifiers(m), -m.path.count("/")))
 
 
 def toml_block(group: Group, evidence: Evidence) -> str:

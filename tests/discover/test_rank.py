@@ -5,7 +5,12 @@ from __future__ import annotations
 import random
 
 from harness.discover.rank import (
+    Definition,
+    Evidence,
+    Group,
     _may_play_by_words,
+    _modifier,
+    canonical_guess,
     last_word,
     learn_roles,
     may_play_a_role,
@@ -72,3 +77,48 @@ def test_deciding_by_the_last_word_decides_as_the_words_do() -> None:
         name = "".join(rng.choice(parts) for _ in range(rng.randint(1, 5)))
         assert may_play_a_role(name) == _may_play_by_words(name), name
         assert last_word(name) is None or [last_word(name)] == words(name)[-1:], name
+
+
+def _naive_canonical(group: Group, evidence: Evidence) -> Definition:
+    """The canonical guess as first written: every key in full, set operations per pair."""
+    candidates = [m for m in group.members if m.kind == "class"] or group.members
+
+    def closeness(m: Definition) -> float:
+        others = [o for o in candidates if o is not m and (o.methods or m.methods)]
+        return sum(len(m.methods & o.methods) / len(m.methods | o.methods) for o in others)
+
+    def modifiers(m: Definition) -> int:
+        return sum(1 for w in words(m.name) if _modifier(w))
+
+    return max(
+        candidates,
+        key=lambda m: (evidence.weight(m), closeness(m), -modifiers(m), -m.path.count("/")),
+    )
+
+
+def test_the_canonical_guess_is_the_full_key_s_first_maximum() -> None:
+    rng = random.Random(3)
+    methods = ["create", "close", "emit", "send", "get", "run"]
+    names = ["OrderFactory", "LegacyOrderFactory", "OldOrderFactory", "OrderFactoryV2"]
+    decided_by_closeness = 0
+    for _ in range(300):
+        members = [
+            Definition(
+                rng.choice(names),
+                rng.choice(["a", "b", "c.d"]),
+                "/".join(["p"] * rng.randint(1, 3)) + ".py",
+                rng.randint(1, 9),
+                rng.choice(["class", "class", "class", "getter"]),
+                frozenset(rng.sample(methods, rng.randint(0, 4))),
+            )
+            for _ in range(rng.randint(1, 7))
+        ]
+        evidence = Evidence()
+        for m in members:
+            evidence.imported[(m.module, m.name)] = rng.choice([0, 0, 1, 2])
+        group = Group("factory", frozenset({"order"}), members)
+        expected = _naive_canonical(group, evidence)
+        assert canonical_guess(group, evidence) is expected
+        weights = [evidence.weight(m) for m in members if m.kind == "class"]
+        decided_by_closeness += len(weights) > 1 and weights.count(max(weights)) > 1
+    assert decided_by_closeness > 50  # ties of the evidence were put to the test
