@@ -198,6 +198,8 @@ def _definitions(facts: FileFacts) -> list[Definition]:
             methods.setdefault(owner, set()).add(own)
     out: list[Definition] = []
     for d in facts.definitions:
+        if d.kind in _METHOD_KINDS and d.kind != "classmethod":
+            continue  # a method is only ever part of its class's method set (above)
         head, _, own = d.qualname.partition(".")
         double = in_tests or is_double_name(head)
         if d.kind == "class" and not own:
