@@ -41,7 +41,7 @@ OUTLINE_BATCH_BYTES = 1024 * 1024
 
 # (path, path relative to the base, the walk's stat key)
 _File = tuple[str, str, "StatKey | None"]
-# an outline and the bytes when the file could play a role, or why the file was not read
+# an outline and the bytes when the file may be a candidate, or why the file was not read
 _Outlined = tuple[Outline, bytes | None] | str
 
 

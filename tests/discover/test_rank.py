@@ -14,11 +14,10 @@ from harness.discover.rank import (
     last_word,
     learn_roles,
     may_play_a_role,
-    mean_similarity,
     role_and_subject,
-    similarities,
     words,
 )
+from harness.discover.similarity import mean_similarity, similarities
 
 
 def _naive_mean(sets: list[frozenset[str]]) -> float:
