@@ -11,6 +11,7 @@ from harness.config import find_pyproject, load_config
 from harness.discover.collect import collect
 from harness.discover.rank import Definition, Evidence, Group, rank, toml_block
 from harness.errors import UsageError
+from harness.scan.index import gc_paused
 
 DESCRIPTION = """\
 Rank likely SSOT families in a tree with no config yet, best first, each with a config block
@@ -80,8 +81,9 @@ def run(args: argparse.Namespace) -> int:
     root = Path(args.path)
     if not root.exists():
         raise UsageError(f"PATH {args.path!r} does not exist")
-    found = collect(root, exclude=_project_exclude(root), use_cache=not args.no_cache)
-    groups = rank(found.defs, found.evidence, found.learned)
+    with gc_paused():  # outlines, facts and groups are many objects and no cycles
+        found = collect(root, exclude=_project_exclude(root), use_cache=not args.no_cache)
+        groups = rank(found.defs, found.evidence, found.learned)
     shown = [g for g in groups if g.score > 0][: args.top]
     skipped = [{"path": _shown(s.path, found.base), "reason": s.reason} for s in found.skipped]
     if args.format == "json":

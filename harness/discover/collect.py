@@ -1,6 +1,12 @@
 """Reads a tree for discover: a byte outline of every file, then the scanner's exact facts (cached
 by content) for the files that define something playing a role, from the bytes already read (each
-file is read once)."""
+file is read once).
+
+The outline pass runs in batches on both cores (see Batches): each batch's files are read and
+outlined by whichever process takes it, and the bytes of the files that may be candidates whatever
+role words the tree teaches come back with their outlines, so the scanner parses the candidates
+from them.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +22,11 @@ from harness.discover.rank import (
     Evidence,
     is_double_name,
     learn_roles,
+    may_play_a_role,
     role_and_subject,
     words,
 )
+from harness.scan.batches import Batches
 from harness.scan.facts import FileFacts, module_name
 from harness.scan.index import HOLD_BYTES, read_file, scan
 from harness.scan.parse import MAX_BYTES
@@ -28,6 +36,13 @@ from harness.scan.walk import StatKey, walk_strings
 CACHE_NAME = "discover.json"
 _TEST_DIRS = {"tests", "test", "testing", "fixtures", "mocks"}
 _METHOD_KINDS = {"method", "classmethod", "staticmethod"}
+# Files are outlined in batches of about this many bytes: one batch per task of either process.
+OUTLINE_BATCH_BYTES = 1024 * 1024
+
+# (path, path relative to the base, the walk's stat key)
+_File = tuple[str, str, "StatKey | None"]
+# an outline and the bytes when the file may be a candidate, or why the file was not read
+_Outlined = tuple[Outline, bytes | None] | str
 
 
 @dataclass(frozen=True)
@@ -60,16 +75,14 @@ def collect(
     held: dict[str, bytes] = {}
     budget = HOLD_BYTES
     outlines: list[Outline | str] = []
-    for p, rel in items:
-        found = _outline_file(p, rel, stats.get(p))
-        if isinstance(found, str):
-            outlines.append(found)
-            continue
-        outlines.append(found[0])
-        could_play = found[0].classes or found[0].getters or found[0].aliases
-        if could_play and len(found[1]) <= budget:  # the scanner parses candidates from these
-            held[rel] = found[1]
-            budget -= len(found[1])
+    may_play: list[bool] = []  # whether the file may be a candidate, whatever roles are learned
+    for found in _outline_all([(p, rel, stats.get(p)) for p, rel in items], jobs):
+        outlines.append(found if isinstance(found, str) else found[0])
+        data = None if isinstance(found, str) else found[1]
+        may_play.append(data is not None)
+        if data is not None and len(data) <= budget:  # the scanner parses candidates from these
+            held[items[len(outlines) - 1][1]] = data
+            budget -= len(data)
     evidence = Evidence()
     class_names: list[str] = []
     for o in outlines:
@@ -79,7 +92,9 @@ def collect(
             evidence.constructed.update(o.constructed)
     learned = frozenset(learn_roles(class_names))
     candidates = [
-        rel for (_, rel), o in zip(items, outlines, strict=True) if _plays_a_role(o, learned)
+        rel
+        for (_, rel), o, may in zip(items, outlines, may_play, strict=True)
+        if may and _plays_a_role(o, learned)
     ]
     result = scan(
         base,
@@ -105,6 +120,39 @@ def collect(
     )
 
 
+def _outline_all(files: list[_File], jobs: int | None) -> list[_Outlined]:
+    """What `_outline_batch` gives for each file, in order; batches go to a forked helper and this
+    process alike."""
+    batches: Batches[list[_File], list[_Outlined]] = Batches(_outline_batch, jobs)
+    batch: list[_File] = []
+    size = 0
+    for file in files:
+        batch.append(file)
+        key = file[2]
+        size += key[0] if isinstance(key, tuple) else 0
+        if size >= OUTLINE_BATCH_BYTES:
+            batches.add(batch)
+            batch, size = [], 0
+    if batch:
+        batches.add(batch, last=True)
+    return [found for done in batches.results() for found in done]
+
+
+def _outline_batch(batch: list[_File]) -> list[_Outlined]:
+    """Each file's outline, with its bytes when it may be a candidate for the scanner's parse
+    whatever role words are learned (the others' bytes are not needed again, and are not sent
+    back from a helper), or why it was not read."""
+    out: list[_Outlined] = []
+    for path, rel, key in batch:
+        found = _outline_file(path, rel, key)
+        if isinstance(found, str):
+            out.append(found)
+        else:
+            o, data = found
+            out.append((o, data if _may_play_a_role(o) else None))
+    return out
+
+
 def _outline_file(path: str, rel: str, key: StatKey | None) -> tuple[Outline, bytes] | str:
     """The outline of one file and its bytes, or why it was not read."""
     try:
@@ -121,12 +169,23 @@ def _outline_file(path: str, rel: str, key: StatKey | None) -> tuple[Outline, by
     return outline(data, module if is_package else module.rpartition(".")[0], module), data
 
 
+def _may_play_a_role(o: Outline) -> bool:
+    """True whenever `_plays_a_role(o, learned)` is, for any learned role words."""
+    if any(may_play_a_role(c) for c in (*o.classes, *o.aliases)):
+        return True
+    return _has_a_role_getter(o)
+
+
+def _has_a_role_getter(o: Outline) -> bool:
+    return any(words(g)[-1:] and words(g)[-1] in ROLE_SYNONYMS for g in o.getters)
+
+
 def _plays_a_role(o: Outline | str, learned: frozenset[str]) -> bool:
     if not isinstance(o, Outline):
         return False
     if any(role_and_subject(c, learned) for c in (*o.classes, *o.aliases)):
         return True
-    return any(words(g)[-1:] and words(g)[-1] in ROLE_SYNONYMS for g in o.getters)
+    return _has_a_role_getter(o)
 
 
 def _definitions(facts: FileFacts) -> list[Definition]:
@@ -139,6 +198,8 @@ def _definitions(facts: FileFacts) -> list[Definition]:
             methods.setdefault(owner, set()).add(own)
     out: list[Definition] = []
     for d in facts.definitions:
+        if d.kind in _METHOD_KINDS and d.kind != "classmethod":
+            continue  # a method is only ever part of its class's method set (above)
         head, _, own = d.qualname.partition(".")
         double = in_tests or is_double_name(head)
         if d.kind == "class" and not own:

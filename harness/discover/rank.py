@@ -14,6 +14,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
+
+from harness.discover.similarity import mean_similarity, similarities
 
 ROLE_SYNONYMS = {
     "notifier": "notifier", "bridge": "notifier", "emitter": "notifier", "broadcaster": "notifier",
@@ -41,6 +44,8 @@ CONSTRUCTOR_PREFIXES = ("create_for_", "for_user", "from_context")
 
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z]+")
+# the last of _WORD's words of a name (after its last "_"), unless a capital precedes it
+_LAST_WORD = re.compile(r"(?:[A-Z]?[a-z0-9]+|[A-Z]+)$")
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -130,6 +135,45 @@ def _role_and_subject(name: str, roles: frozenset[str]) -> tuple[str, frozenset[
     return None
 
 
+def may_play_a_role(name: str) -> bool:
+    """Whether `name` plays a role with some role words learned from some tree: true whenever
+    `role_and_subject(name, learn_roles(names))` is not None, whatever the names (learned words are
+    longer than three letters and never in NOT_ROLES), so it can be decided before learning.
+
+    Most names are decided by their last word alone, found without splitting the whole name.
+    """
+    word = last_word(name)
+    if word is not None:
+        if word in ROLE_SYNONYMS or (len(word) > 3 and word not in NOT_ROLES):
+            return True
+        if word not in _ROLE_TAILS:
+            return False
+    return _may_play_by_words(name)
+
+
+def last_word(name: str) -> str | None:
+    """`words(name)[-1]` found without splitting the whole name (its last word is in what follows
+    the last "_"), or None when that takes the split (a name with "WebSocket", or a last word right
+    after a capital, which _WORD may have taken into a run of capitals)."""
+    if "WebSocket" in name:
+        return None
+    tail = name.rpartition("_")[2]
+    last = _LAST_WORD.search(tail)
+    if last is None or (last.start() and tail[last.start() - 1].isupper()):
+        return None
+    return last.group().lower()
+
+
+def _may_play_by_words(name: str) -> bool:
+    ws = _words(name)
+    for i in range(len(ws) - 1, -1, -1):
+        if ws[i] in ROLE_SYNONYMS or (len(ws[i]) > 3 and ws[i] not in NOT_ROLES):
+            return True
+        if ws[i] not in _ROLE_TAILS:
+            return False  # a role word must be followed by tails only
+    return False
+
+
 def _modifier(word: str) -> bool:
     """legacy, old, v2... (digits dropped: `Legacy2Factory` is a legacy factory)."""
     return word.rstrip("0123456789") in MODIFIERS or word.isdigit()
@@ -139,23 +183,26 @@ def learn_roles(class_names: list[str], *, at_least: int = 3) -> set[str]:
     """Suffix words shared by `at_least` distinct class names with distinct subjects (`*Calculator`)."""
     subjects: dict[str, set[frozenset[str]]] = {}
     for name in set(class_names):
+        last = last_word(name)
+        if last is not None and not _learnable(last):
+            continue  # its last word is never learned: no need to split the rest
         ws = words(name)
         if len(ws) < 2 or is_double_name(name):
             continue
         subject = frozenset(w for w in ws[:-1] if not _modifier(w))
         if subject:
             subjects.setdefault(ws[-1], set()).add(subject)
-    return {
-        w
-        for w, s in subjects.items()
-        if len(s) >= at_least and w not in NOT_ROLES and w not in ROLE_SYNONYMS and len(w) > 3
-    }
+    return {w for w, s in subjects.items() if len(s) >= at_least and _learnable(w)}
+
+
+def _learnable(word: str) -> bool:
+    return word not in NOT_ROLES and word not in ROLE_SYNONYMS and len(word) > 3
 
 
 def rank(defs: list[Definition], evidence: Evidence, learned: Iterable[str]) -> list[Group]:
     """Groups of definitions sharing a role and subject, best first; names unique."""
     groups: list[Group] = []
-    roles = set(learned)
+    roles = frozenset(learned)  # hashed once: role_and_subject caches by it
     # classes found the groups, the most specific subjects first (ExecutionEngineFactory before
     # EngineFactory), so a group is not chained across subjects; aliases join after
     found = [(d, role_and_subject(d.name, roles)) for d in defs if d.kind in ("class", "alias")]
@@ -216,14 +263,7 @@ def _score(g: Group) -> None:
         g.score = 0.0
         g.why = ["a single definition: noise"] if real else ["test doubles only: noise"]
         return
-    pairs = [
-        (a, b) for i, a in enumerate(classes) for b in classes[i + 1 :] if a.methods or b.methods
-    ]
-    similarity = (
-        sum(len(a.methods & b.methods) / len(a.methods | b.methods) for a, b in pairs) / len(pairs)
-        if pairs
-        else 0.0
-    )
+    similarity = mean_similarity([m.methods for m in classes])
     behaving = [m for m in real if m.kind != "class" or m.methods]  # value classes count little
     extra = [m for m in real if m.kind != "class"]
     weight = 0.6 if g.learned else 1.0
@@ -256,18 +296,24 @@ def canonical_guess(group: Group, evidence: Evidence) -> Definition:
     old, compat...) count against a member. Never decided by alphabetical order of names.
     """
     candidates = [m for m in group.members if m.kind == "class"] or group.members
+    weights = [evidence.weight(m) for m in candidates]
+    most = max(weights)
+    leaders = [m for m, w in zip(candidates, weights, strict=True) if w == most]
+    if len(leaders) == 1:
+        return leaders[0]  # the rest only breaks ties of the evidence
+    ids, table = similarities([m.methods for m in candidates])
+    at = {id(m): i for i, m in enumerate(candidates)}
 
     def closeness(m: Definition) -> float:
-        others = [o for o in candidates if o is not m and (o.methods or m.methods)]
-        return sum(len(m.methods & o.methods) / len(m.methods | o.methods) for o in others)
+        i = at[id(m)]  # its similarity to each other candidate, in order (0.0 when both are empty)
+        row = table[ids[i]].__getitem__
+        return sum(chain(map(row, ids[:i]), map(row, ids[i + 1 :])))
 
     def modifiers(m: Definition) -> int:
         return sum(1 for w in words(m.name) if _modifier(w))
 
-    return max(
-        candidates,
-        key=lambda m: (evidence.weight(m), closeness(m), -modifiers(m), -m.path.count("/")),
-    )
+    # the first of the most imported and constructed, by (closeness, fewer modifiers, shallower)
+    return max(leaders, key=lambda m: (closeness(m), -modifiers(m), -m.path.count("/")))
 
 
 def toml_block(group: Group, evidence: Evidence) -> str:

@@ -204,3 +204,30 @@ def test_discover_s_cache_learns_a_changed_file_from_bytes_it_was_handed(tmp_pat
     target.write_text(target.read_text() + "\n\ndef get_extra_factory():\n    return None\n")
     assert collect(tree, jobs=1).parsed == 1
     assert collect(tree, jobs=1).parsed == 0  # the cache took the new facts
+
+
+def test_the_outline_pass_on_two_cores_collects_what_one_core_does(tmp_path, monkeypatch) -> None:
+    from harness.discover import collect as module
+
+    tree = platform_tree.build(tmp_path)
+    one = module.collect(tree, use_cache=False, jobs=1)
+    readers = tmp_path / "readers"
+    real = module.read_file
+
+    def noted(path: str, size: int) -> bytes:  # runs in whichever process reads (fork inherits it)
+        with open(readers, "a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(path, size)
+
+    monkeypatch.setattr(module, "read_file", noted)
+    monkeypatch.setattr(module, "OUTLINE_BATCH_BYTES", 1)  # a batch per file: the helper takes many
+    two = module.collect(tree, use_cache=False, jobs=2)
+    assert len(set(readers.read_text().split())) == 2  # this process and the helper read files
+    assert len(readers.read_text().split()) == two.files  # each file once, by one of them
+    assert (two.defs, two.learned, two.skipped, two.files) == (
+        one.defs,
+        one.learned,
+        one.skipped,
+        one.files,
+    )
+    assert two.evidence == one.evidence and two.parsed == one.parsed > 0
