@@ -230,10 +230,10 @@ class _Visitor:
                 self.definitions.append(
                     Definition(qual, _function_kind(node, in_class), node.lineno)
                 )
-            self._exprs([*node.decorator_list, *_defaults(node.args)], scope)
-            if node.returns is not None:
-                self._exprs([node.returns], scope)
-            if not self.definitions_only:
+            if not self.definitions_only:  # (_exprs would drop them: not even built)
+                self._exprs([*node.decorator_list, *_defaults(node.args)], scope)
+                if node.returns is not None:
+                    self._exprs([node.returns], scope)
                 self.visit_body(node.body, scope="function", owner=f"{qual}.<locals>")
         elif isinstance(node, ast.Import):
             for alias in node.names:

@@ -6,6 +6,7 @@ import fnmatch
 import operator
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,12 +122,13 @@ def walk_strings(
         except OSError as exc:
             skipped.append((root, _os_reason(root, exc)))
             continue
-        if os.path.isdir(root):
+        if stat.S_ISDIR(st.st_mode):
             base = os.fspath(relative_to) if relative_to is not None else root
             _walk_dir(base, root, rules, files, skipped, seen_dirs, (), stats)
-        elif root.endswith(PY_SUFFIXES):
-            if os.path.realpath(root) not in files:
-                files[os.path.realpath(root)] = root
+        elif root.endswith(PY_SUFFIXES):  # (discover hands thousands of file roots over)
+            real = os.path.realpath(root)
+            if real not in files:
+                files[real] = root
                 if stats is not None:
                     stats[root] = (st.st_size, st.st_mtime_ns, st.st_ino)
         else:
