@@ -117,6 +117,7 @@ class Universe:
             parts += [m.module for m in facts.module_imports]
             parts += [f"{a.target} {a.value}" for a in facts.assignments]
             parts += [f"{r.base}.{r.attr}" for r in facts.references]
+            parts += [d.path for d in facts.dotted_strings]
             found = self._texts[facts.path] = "\n".join(parts)
         return found
 
@@ -434,6 +435,28 @@ class FamilyResolver:
             if sym and sym[0] == "member" and (line, sym[1]) not in seen:  # type: ignore[comparison-overlap]
                 seen.add((line, sym[1]))  # type: ignore[arg-type]
                 yield self._finding(f, line, kind, sym[1], detail)  # type: ignore[arg-type]
+        for s in f.dotted_strings:  # "pkg.mod.Name" in settings, import_string, mock.patch...
+            sym = self.resolve_path_string(s.path)
+            if sym and sym[0] == "member" and (s.line, sym[1]) not in seen:  # type: ignore[comparison-overlap]
+                seen.add((s.line, sym[1]))  # type: ignore[arg-type]
+                detail = f"{s.path!r} (the dotted path of a member in a string)"
+                yield self._finding(f, s.line, "reference", sym[1], detail)  # type: ignore[arg-type]
+
+    def resolve_path_string(self, text: str) -> Symbol:
+        """What `pkg.mod.Name` or `pkg.mod:Name` names: the longest prefix that is a scanned module
+        (or the part before the colon), then attributes; None when it names nothing scanned."""
+        module, colon, qual = text.partition(":")
+        if colon:
+            if module not in self.u.modules:
+                return None
+            *middle, attr = qual.split(".")
+            return self.resolve_dotted_module(module, middle, attr)
+        parts = text.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            head = ".".join(parts[:i])
+            if head in self.u.modules:
+                return self.resolve_dotted_module(head, parts[i:-1], parts[-1])
+        return None
 
     def resolve_dotted_module(self, module: str, middle: list[str], attr: str) -> Symbol:
         sym: Symbol = ("module", module)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -67,6 +68,15 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class DottedString:
+    """A string literal that is a whole dotted path, `pkg.mod.Name` or `pkg.mod:Name`: how settings,
+    `import_string`, entry points and `mock.patch` name an object without importing it."""
+
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
 class FileFacts:
     """Everything the audit needs from one file; plain data, cached by content."""
 
@@ -79,6 +89,7 @@ class FileFacts:
     assignments: tuple[Assignment, ...] = ()
     references: tuple[Reference, ...] = ()
     all_names: tuple[str, ...] | None = None
+    dotted_strings: tuple[DottedString, ...] = ()
 
     @property
     def package(self) -> str:
@@ -167,6 +178,7 @@ def extract(
         assignments=tuple(visitor.assignments),
         references=tuple(visitor.references),
         all_names=tuple(visitor.all_names) if visitor.all_names is not None else None,
+        dotted_strings=tuple(visitor.dotted_strings),
     )
 
 
@@ -203,6 +215,7 @@ class _Visitor:
         self.module_imports: list[ModuleImport] = []
         self.assignments: list[Assignment] = []
         self.references: list[Reference] = []
+        self.dotted_strings: list[DottedString] = []
         self.all_names: list[str] | None = None
         self.definitions_only = False  # no expressions, no function bodies
 
@@ -323,7 +336,7 @@ class _Visitor:
         without its generic field iteration: the child fields of each node type are looked up once)."""
         if self.definitions_only:
             return
-        attribute, call = ast.Attribute, ast.Call
+        attribute, call, constant = ast.Attribute, ast.Call, ast.Constant
         for root in nodes:
             queue: list[Any] = [root]
             i = 0
@@ -342,6 +355,14 @@ class _Visitor:
                         self.module_imports.append(
                             ModuleImport(dynamic, "", node.lineno, scope, dynamic=True)
                         )
+                elif cls is constant:
+                    text = node.value
+                    if (
+                        type(text) is str
+                        and _DOTTED_PATH(text)
+                        and self.interesting(text.rpartition(".")[2].rpartition(":")[2])
+                    ):
+                        self.dotted_strings.append(DottedString(text, node.lineno))
                 singles, lists = _CHILDREN.get(cls) or _children(node)
                 for name in singles:
                     child = getattr(node, name)
@@ -351,6 +372,10 @@ class _Visitor:
                     queue += [child for child in getattr(node, name) if child is not None]
 
 
+# `pkg.mod.Name`, `pkg.mod:Name`, `pkg.mod:Cls.attr`: at least two parts, nothing else in the string
+_DOTTED_PATH = re.compile(
+    r"[^\W\d]\w*(?:(?:\.[^\W\d]\w*)+(?::[^\W\d]\w*(?:\.[^\W\d]\w*)*)?|:[^\W\d]\w*(?:\.[^\W\d]\w*)*)"
+).fullmatch
 # Fields that never hold a node worth walking (names, operators, contexts, flags).
 _SCALAR_FIELDS = frozenset(
     ("ctx", "op", "ops", "id", "attr", "arg", "kind", "conversion", "is_async", "type_comment")

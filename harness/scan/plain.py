@@ -8,6 +8,7 @@ from typing import Any
 from harness.scan.facts import (
     Assignment,
     Definition,
+    DottedString,
     FileFacts,
     ModuleImport,
     NameImport,
@@ -20,7 +21,8 @@ from harness.scan.skip import Skipped
 __all__ = ["FACTS_FORMAT", "facts_from_bytes", "facts_from_data", "facts_to_data"]
 
 # Bump when `extract` or the layout below changes: data of another format must not be read.
-FACTS_FORMAT = 3  # 3: a parametrized base `Base[T]` is recorded as `Base`
+# 3: a parametrized base `Base[T]` is recorded as `Base`; 4: strings holding a dotted path
+FACTS_FORMAT = 4
 
 
 def facts_from_bytes(
@@ -59,6 +61,7 @@ def facts_to_data(facts: FileFacts) -> dict[str, Any]:
         "assignments": [[a.target, a.value, a.line] for a in facts.assignments],
         "references": [[r.base, r.attr, r.line] for r in facts.references],
         "all_names": None if facts.all_names is None else list(facts.all_names),
+        "dotted_strings": [[d.path, d.line] for d in facts.dotted_strings],
     }
 
 
@@ -81,4 +84,5 @@ def facts_from_data(data: dict[str, Any]) -> FileFacts:
         assignments=tuple([Assignment(t, v, int(n)) for t, v, n in data["assignments"]]),
         references=tuple([Reference(b, a, int(n)) for b, a, n in data["references"]]),
         all_names=None if all_names is None else tuple(all_names),
+        dotted_strings=tuple([DottedString(p, int(n)) for p, n in data["dotted_strings"]]),
     )

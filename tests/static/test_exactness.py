@@ -308,3 +308,46 @@ def test_a_file_naming_only_another_module_of_the_same_tail_is_not_parsed(tmp_pa
     result = scan_for(load_config(tree / "pyproject.toml"), use_cache=False)
     assert "other/cache.py" not in {f.path for f in result.facts}
     assert {f.path for f in result.facts} == {"pkg/factory.py", "pkg/old.py", "other/use.py"}
+
+
+def test_a_dotted_path_in_a_string_is_a_reference_to_the_member_it_names(tmp_path: Path) -> None:
+    """Settings, `import_string`, entry points and `mock.patch` name a member by its dotted path in a
+    string: Django configures its email backends so, and a pinned family passed with such uses."""
+    tree = plant(
+        tmp_path,
+        {
+            **BASIC,
+            "conf/__init__.py": "",
+            "conf/settings.py": (
+                'ENGINE = "pkg.old.OldEngineFactory"\n'
+                'ENTRY = "pkg.old:OldEngineFactory"\n'
+                'CANONICAL = "pkg.factory.EngineFactory"\n'
+                'OTHER = "pkg.old.OldEngineFactoryConfig"\n'
+                'PROSE = "see pkg.old.OldEngineFactory for details"\n'
+                'OUTSIDE = "elsewhere.OldEngineFactory"\n'
+            ),
+            "conf/test_it.py": (
+                "from unittest import mock\n\n\n"
+                "def test_x():\n"
+                '    with mock.patch("pkg.old.OldEngineFactory.build"):\n'
+                "        pass\n"
+            ),
+        },
+    )
+    report = run_audit(
+        load_config(tree / "pyproject.toml"), use_cache=False, require_baseline=False
+    )
+    found = {
+        (f.location, f.kind, f.member, f.canonical)
+        for f in report.family("engine-factory").findings
+        if f.path.startswith("conf/")
+    }
+    assert found == {
+        ("conf/settings.py:1", "reference", "pkg.old:OldEngineFactory", False),
+        ("conf/settings.py:2", "reference", "pkg.old:OldEngineFactory", False),
+        ("conf/settings.py:3", "reference", "pkg.factory:EngineFactory", True),
+    }  # the method patched is no member (its class is): nothing for conf/test_it.py
+    detail = next(
+        f.detail for f in report.family("engine-factory").findings if f.location == "conf/settings.py:1"
+    )
+    assert detail == "'pkg.old.OldEngineFactory' (the dotted path of a member in a string)"

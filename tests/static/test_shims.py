@@ -88,9 +88,17 @@ def test_a_vanished_shim_fails(tmp_path: Path, cli) -> None:
     ) in result.out
 
 
-def test_a_shim_with_new_callers_fails_naming_them(tmp_path: Path, cli) -> None:
+@pytest.mark.parametrize(
+    "use",
+    [
+        "from pkg.stubs import MakeEngineFactory\n",
+        'FACTORY = "pkg.stubs.MakeEngineFactory"  # as settings name it\n',
+    ],
+    ids=["import", "dotted-path-string"],
+)
+def test_a_shim_with_new_callers_fails_naming_them(tmp_path: Path, cli, use: str) -> None:
     tree = _tree(tmp_path, cli)
-    (tree / "plugins" / "other.py").write_text("from pkg.stubs import MakeEngineFactory\n")
+    (tree / "plugins" / "other.py").write_text(use)
     result = cli("audit", tree)
     assert result.code == 1
     assert "shim pkg.stubs:MakeEngineFactory grown callers: used by plugins.other" in result.out
