@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from monorepo import records  # noqa: E402
 from static_audit import measure  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,27 +60,7 @@ def module_text(rnd: random.Random, index: int, packages: int, lines_target: int
             f"from mono.pkg{rnd.randrange(packages):03d}.mod{rnd.randrange(40):03d} import helper_{rnd.randrange(50)}"
         )
     out.append("")
-    n = 0
-    while len(out) < lines_target:
-        n += 1
-        out += [
-            "@dataclass",
-            f"class Record{index}_{n}:",
-            '    """A record."""',
-            "    name: str",
-            "    size: int = 0",
-            "",
-        ]
-        out += [f"    def total_{k}(self, values):" + "\n        acc = 0\n        for v in values:\n            acc += v * "
-                f"{k}\n        return acc + self.size\n" for k in range(rnd.randint(2, 5))]  # fmt: skip
-        out += [
-            f"def helper_{n}(x, y=None):",
-            "    if y is None:",
-            "        return x",
-            "    return [x, y]",
-            "",
-        ]
-    return "\n".join(out) + "\n"
+    return "\n".join(records(rnd, index, out, lines_target)) + "\n"
 
 
 def member_text(i: int) -> str:

@@ -58,11 +58,9 @@ def pyproject(families: tuple[tuple[str, str], ...], *, star: bool = False, tag:
     return "\n".join(lines)
 
 
-def _filler(rnd: random.Random, index: int, lines_target: int, imports: list[str]) -> list[str]:
-    out = ["import os", "import sys", "from dataclasses import dataclass", *imports, ""]
-    values = rnd.sample(VALUE_NAMES, 2)
-    for name in values:  # value classes with common names, defined over and over
-        out += ["@dataclass", f"class {name}:", "    key: str = ''", "    size: int = 0", ""]
+def records(rnd: random.Random, index: int, out: list[str], lines_target: int) -> list[str]:
+    """`out` filled up to `lines_target` lines with record classes and helpers (the bulk of a
+    generated module; history.py grows its modules from it too)."""
     n = 0
     while len(out) < lines_target:
         n += 1
@@ -84,6 +82,14 @@ def _filler(rnd: random.Random, index: int, lines_target: int, imports: list[str
             "",
         ]
     return out
+
+
+def _filler(rnd: random.Random, index: int, lines_target: int, imports: list[str]) -> list[str]:
+    out = ["import os", "import sys", "from dataclasses import dataclass", *imports, ""]
+    values = rnd.sample(VALUE_NAMES, 2)
+    for name in values:  # value classes with common names, defined over and over
+        out += ["@dataclass", f"class {name}:", "    key: str = ''", "    size: int = 0", ""]
+    return records(rnd, index, out, lines_target)
 
 
 def _generated_module(rnd: random.Random, megabytes: float) -> str:
