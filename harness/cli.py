@@ -23,6 +23,8 @@ SUBCOMMANDS: dict[str, str] = {
     "rewrite": "harness.commands.rewrite:add_parser",
     "step": "harness.commands.step:add_parser",
     "replay": "harness.commands.replay:add_parser",
+    "report": "harness.commands.report:add_parser",
+    "merge": "harness.commands.merge:add_parser",
 }
 
 

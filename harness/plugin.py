@@ -12,6 +12,8 @@ from harness import pytest_session
 pytest_plugins = [
     "harness.characterize.pytest_part",
     "harness.prove.pytest_part",
+    "harness.prove.outcomes",
+    "harness.prove.shards",
     "harness.pin.pytest_part",
     "harness.pin.runtime",
 ]
@@ -54,6 +56,11 @@ OPTIONS: tuple[tuple[str, str, str], ...] = (
         "--ssot-hypothesis-profile",
         "ssot_hypothesis_profile",
         "hypothesis profile of the contract and differential tests (config key: hypothesis-profile)",
+    ),
+    (
+        "--ssot-shard",
+        "ssot_shard",
+        "run only shard K/N of the collected tests, by test id (`verify --shard`, `inventory --shard`)",
     ),
     (
         "--ssot-staging-url",

@@ -8,7 +8,10 @@ import sys
 from pathlib import Path
 
 from harness.commands import front
+from harness.errors import UsageError
+from harness.finish import shard_data
 from harness.finish.inventory import FamilyInventory, Inventory, run_inventory
+from harness.prove.shards import parse_shard
 
 HELP = """\
 Which tests exercise each member of a family, measured with coverage.py (one dynamic context per
@@ -49,6 +52,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         "--output", metavar="FILE", help="write the report to FILE instead of standard output"
     )
     parser.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="measure only shard K of N (by test id) and write the shard's result file to --output "
+        "(coverage data with its contexts) for `ssot-harness merge`",
+    )
+    parser.add_argument(
         "pytest_args",
         nargs="*",
         metavar="PATH_OR_PYTEST_ARG",
@@ -59,17 +68,38 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 def run(args: argparse.Namespace) -> int:
     config = front.load_project(args)
+    shard = parse_shard(args.shard) if args.shard else None
+    if shard and not args.output:
+        raise UsageError("inventory --shard: name the shard's result file with --output FILE")
     selection = [
         *(["-m", args.markers] if args.markers else []),
         *(["-n", args.workers] if args.workers else []),
         *args.pytest_args,
     ]
-    inventory = run_inventory(config, args.family, selection, quiet=args.output is None)
+    inventory, data = run_inventory(
+        config,
+        args.family,
+        selection,
+        quiet=args.output is None,
+        shard=str(shard) if shard else None,
+    )
+    if shard:
+        families = [f.family for f in inventory.families]
+        root = Path(config.root).resolve()
+        _write(
+            args.output,
+            shard_data.dump(str(shard), families, selection, inventory.pytest_exit, data, root),
+        )
+        print(f"wrote inventory shard {shard} to {args.output}", file=sys.stderr)
+        return 1 if inventory.pytest_exit else 0
+    return emit(args, inventory)
+
+
+def emit(args: argparse.Namespace, inventory: Inventory) -> int:
+    """The inventory in `--format`, to `--output` or standard output; the exit status."""
     text = RENDER[args.format](inventory)
     if args.output:
-        out = Path(args.output)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8", newline="\n")
+        _write(args.output, text)
         print(f"wrote {args.format} inventory to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -79,6 +109,12 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 1 if inventory.pytest_exit else 0
+
+
+def _write(path: str, text: str) -> None:
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8", newline="\n")
 
 
 def to_json(inv: Inventory) -> str:

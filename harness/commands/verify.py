@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from harness.commands import outputs, results
 from harness.config import find_pyproject, load_config
 from harness.errors import ConfigError
 from harness.pin.audit import run_audit
+from harness.prove import matrix
 from harness.prove.memo import MEMO_ENV
+from harness.prove.outcomes import FILE as TESTS_FILE
+from harness.prove.shards import parse_shard
+from harness.report.json_report import as_data
 
 MARKERS = "golden_path or contract or ssot"
 
@@ -53,6 +57,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         "-n", "--workers", default=None,
         help=f"pytest-xdist workers (default: one more than the cores, at most {MAX_WORKERS}, when pytest-xdist is installed, else a serial run; 0 for serial)",
     )  # fmt: skip
+    outputs.add_arguments(parser)
     parser.add_argument(
         "pytest_args", nargs="*", metavar="PYTEST_ARG", help="extra pytest arguments, after --"
     )
@@ -101,39 +106,34 @@ def run(args: argparse.Namespace) -> int:
         print(f"- {family.verdict}")
     print(flush=True)
 
-    for stale in ("equivalence-matrix.md", "equivalence-matrix.json"):
+    shard = parse_shard(args.shard) if args.shard else None
+    outputs.check(args)
+    for stale in (*matrix.FILES, matrix.CELLS_FILE, TESTS_FILE):
         (reports / stale).unlink(missing_ok=True)
     workers = _workers(args.workers if args.workers is not None else default_workers())
     command = [
         sys.executable, "-m", "pytest", "-m", MARKERS, "-p", "no:randomly", "-p", "no:ssot-harness-matrix-summary",
         "-q", "--no-header", "-rfE", "--ssot-config", str(pyproject), "--ssot-hypothesis-profile", "ssot-ci",
-        "--ssot-reports", str(reports), *workers, *args.pytest_args, *config.verify_selection(args.pytest_args),
+        "--ssot-reports", str(reports), *workers, *outputs.junit(args.pytest_args, reports, shard),
+        *([f"--ssot-shard={shard}"] if shard else []), *args.pytest_args, *config.verify_selection(args.pytest_args),
     ]  # fmt: skip
     print(f"== ssot-harness verify: pytest {' '.join(command[3:])}", flush=True)
     with tempfile.TemporaryDirectory(prefix="ssot-memo-") as memo:  # shared by the xdist workers
         tests_rc = subprocess.call(command, cwd=root, env={**os.environ, MEMO_ENV: memo})
     print()
-    matrix_md, matrix_json = reports / "equivalence-matrix.md", reports / "equivalence-matrix.json"
-    ran: set[str] = set()
+    matrix_md = reports / "equivalence-matrix.md"
     if matrix_md.is_file():
+        if shard:
+            print(
+                f"(shard {shard}: this shard's part of the matrix; `ssot-harness merge` makes the whole)\n"
+            )
         print(matrix_md.read_text(encoding="utf-8"))
-        ran = {
-            cell["family"] for cell in json.loads(matrix_json.read_text(encoding="utf-8"))["cells"]
-        }
     else:
         print("(no equivalence matrix was written: no contract ran)")
-    problems = []
-    if tests_rc != 0:
-        problems.append(f"pytest exited {tests_rc}")
-    not_run = sorted(f.name for f in config.families if f.adapters and f.name not in ran)
-    if not_run:
-        problems.append(
-            f"no contract test ran for {', '.join(not_run)} (their adapters packages hold no contract-marked test, or the selection excluded them)"
-        )
-    if report.failed:
-        problems.append("the audit failed")
-    if problems:
-        print(f"verify: FAILED ({'; '.join(problems)})")
-        return 1
-    print("verify: OK (everything passed; every divergence is an accepted, declared one)")
-    return 0
+    found = results.build(as_data(report), reports, shard, tests_rc, outputs.today())
+    written = results.write(found, reports / results.file_name(shard))
+    if shard:  # a shard's matrix is a part: only the merge writes the matrix files
+        for part in (*matrix.FILES, matrix.CELLS_FILE, TESTS_FILE):
+            (reports / part).unlink(missing_ok=True)
+    print(f"results: {written.relative_to(root) if written.is_relative_to(root) else written}")
+    return outputs.finish(args, config, found, report)

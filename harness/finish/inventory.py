@@ -80,14 +80,19 @@ def pytest_command(args: Sequence[str]) -> list[str]:
 
 
 def run_inventory(
-    config: Config, families: Sequence[str], pytest_args: Sequence[str], *, quiet: bool = False
-) -> Inventory:
-    """Measure `pytest_args` (a selection: -m, paths, -n) over the members of `families` (all: empty)."""
+    config: Config,
+    families: Sequence[str],
+    pytest_args: Sequence[str],
+    *,
+    quiet: bool = False,
+    shard: str | None = None,
+) -> tuple[Inventory, bytes]:
+    """Measure `pytest_args` (a selection: -m, paths, -n) over the members of `families` (all: empty);
+    with `shard` ("K/N"), only that shard's tests. Also gives the combined coverage data (contexts
+    kept) as coverage.py's own serialization, for `merge` to combine with other shards'."""
     need("coverage", "inventory", "inventory")
     root = Path(config.root).resolve()
-    report = run_audit(config, require_baseline=False)
-    chosen = [report.family(n) for n in families] if families else list(report.families)
-    spans = {fa.family.name: member_spans(root, fa) for fa in chosen}
+    chosen, spans = spans_of(config, families)
     files = sorted({str(root / s.path) for ss in spans.values() for s in ss if s.lines})
     if not files:
         raise ConfigError("no member of the chosen families has a function body to measure")
@@ -98,28 +103,60 @@ def run_inventory(
         env[DATA_ENV] = folder
         env[INCLUDE_ENV] = os.pathsep.join(files)
         out = subprocess.DEVNULL if quiet else None
-        rc = subprocess.call(pytest_command(pytest_args), cwd=root, env=env, stdout=out)
-        if rc not in (0, 1):
+        command = pytest_command([*pytest_args, *([f"--ssot-shard={shard}"] if shard else [])])
+        rc = subprocess.call(command, cwd=root, env=env, stdout=out)
+        if rc == NO_TESTS and shard:
+            rc = 0  # a shard may hold no test of the selection
+        elif rc not in (0, 1):
             what = {5: "collected no tests", 4: "was a usage error", 2: "was interrupted"}
             raise UsageError(
                 f"the measured pytest run {what.get(rc, f'exited {rc}')} "
                 f"(pytest {' '.join(pytest_args) or '(no arguments)'}); fix the selection"
             )
-        executed = _executed(folder)
+        executed, data = executed_lines(folder, serialize=shard is not None)
+    return inventory_of(root, chosen, spans, executed, tuple(pytest_args), rc), data
+
+
+NO_TESTS = 5
+
+
+def spans_of(
+    config: Config, families: Sequence[str]
+) -> tuple[list[tuple[str, str]], dict[str, tuple[MemberSpan, ...]]]:
+    """The chosen families (name, canonical) and their members' measured lines, from the audit."""
+    root = Path(config.root).resolve()
+    report = run_audit(config, require_baseline=False)
+    chosen = [report.family(n) for n in families] if families else list(report.families)
+    return [(fa.family.name, fa.family.canonical.id) for fa in chosen], {
+        fa.family.name: member_spans(root, fa) for fa in chosen
+    }
+
+
+def inventory_of(
+    root: Path,
+    chosen: list[tuple[str, str]],
+    spans: dict[str, tuple[MemberSpan, ...]],
+    executed: dict[str, dict[int, set[str]]],
+    selection: tuple[str, ...],
+    rc: int,
+) -> Inventory:
     fams = tuple(
-        FamilyInventory(
-            fa.family.name, fa.family.canonical.id, _tests(root, spans[fa.family.name], executed)
-        )
-        for fa in chosen
+        FamilyInventory(name, canonical, _tests(root, spans[name], executed))
+        for name, canonical in chosen
     )
-    return Inventory(tuple(pytest_args), fams, rc)
+    return Inventory(selection, fams, rc)
 
 
-def _executed(folder: str) -> dict[str, dict[int, set[str]]]:
-    """realpath -> line -> test node ids, from every process's data file combined."""
+def executed_lines(
+    folder: str, aliases: Sequence[str] = (), *, serialize: bool = False
+) -> tuple[dict[str, dict[int, set[str]]], bytes]:
+    """realpath -> line -> test node ids, from every data file in `folder` combined by coverage.py
+    (`aliases`: the project roots of other machines, mapped onto the first); and the combined data."""
     import coverage
 
     cov = coverage.Coverage(data_file=os.path.join(folder, ".coverage"), config_file=False)
+    if len(aliases) > 1:
+        cov.set_option("paths", {"source": list(aliases)})
     cov.combine([folder], keep=True)
     data = cov.get_data()
     out: dict[str, dict[int, set[str]]] = {}
@@ -128,7 +165,7 @@ def _executed(folder: str) -> dict[str, dict[int, set[str]]]:
         out[os.path.realpath(filename)] = {
             line: {c for c in ctxs if c} for line, ctxs in by_line.items()
         }
-    return out
+    return out, data.dumps() if serialize else b""
 
 
 def _tests(

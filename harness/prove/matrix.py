@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -146,9 +146,26 @@ def _mark(cell: dict | None) -> str:
     return mark
 
 
+FILES = ("equivalence-matrix.md", "equivalence-matrix.json")
+CELLS_FILE = "equivalence-cells.json"
+
+
+def cells_json(cells: list[Cell], stale: list[str]) -> str:
+    """Every cell of the run (one per test) and the stale declarations: what shards merge by union."""
+    rows = sorted((asdict(c) for c in cells), key=lambda r: tuple(str(v) for v in r.values()))
+    return (
+        json.dumps({"version": 1, "cells": rows, "stale": stale}, indent=2, sort_keys=True) + "\n"
+    )
+
+
+def load_cells(path: Path) -> tuple[list[Cell], list[str]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [Cell(**row) for row in data["cells"]], list(data["stale"])
+
+
 def write(cells: list[Cell], folder: Path) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    paths = (folder / "equivalence-matrix.md", folder / "equivalence-matrix.json")
+    paths = (folder / FILES[0], folder / FILES[1])
     for path, text in zip(paths, (to_markdown(cells), to_json(cells)), strict=True):
         tmp = path.with_suffix(path.suffix + ".tmp")
         tmp.write_text(text, encoding="utf-8")

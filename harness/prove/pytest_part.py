@@ -106,7 +106,11 @@ class _State:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
         folder = pytest_session.setting(self.config, "ssot_reports", None)
         if folder:
-            self.written = matrix.write(cells, pytest_session.project_path(self.config, folder))
+            out = pytest_session.project_path(self.config, folder)
+            self.written = matrix.write(cells, out)
+            (out / matrix.CELLS_FILE).write_text(
+                matrix.cells_json(cells, self.stale), encoding="utf-8"
+            )
 
     def cases(self, family: Family) -> list[MemberCase]:
         return self.declarations.cases(family, only=self.only)

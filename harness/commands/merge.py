@@ -1,0 +1,89 @@
+"""`ssot-harness merge RESULTS…`: the shards of one `verify --shard K/N` (or `inventory --shard K/N`)
+run combined into what one machine would have produced: the equivalence matrix, the verdict and
+the result file (or the inventory, its coverage data combined by coverage.py). Every shard 1..N
+must be given exactly once: a missing or duplicated one is an error, never a partial matrix."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from harness.commands import front, inventory, outputs, results
+from harness.errors import UsageError
+from harness.finish import shard_data
+from harness.prove import matrix
+
+EPILOG = """\
+exit status (verify shards): as verify's: 0 everything passed or failed only as an accepted
+  divergence, 1 anything else; (inventory shards): 0 written, 1 a measured run had failing tests;
+  2 usage error: a shard missing or given twice, files of different runs or kinds
+"""
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "merge",
+        help="combine the result files of `verify --shard K/N` (or `inventory --shard K/N`) runs",
+        description=__doc__,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("files", nargs="+", metavar="RESULTS", help="every shard's result file")
+    parser.add_argument(
+        "--config", metavar="PYPROJECT", help="pyproject.toml holding [tool.ssot-harness]"
+    )
+    parser.add_argument(
+        "--reports",
+        metavar="DIR",
+        help="verify shards: where the merged matrix and result file go (default: config key reports)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="inventory shards: the inventory's format (default: text)",
+    )
+    parser.add_argument(
+        "--output", metavar="FILE", help="inventory shards: write the inventory to FILE"
+    )
+    outputs.add_arguments(parser, shard=False)
+    parser.set_defaults(run=run)
+
+
+def _kind(path: Path) -> str:
+    try:
+        return str(json.loads(path.read_text(encoding="utf-8")).get("kind", ""))
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError) as exc:
+        raise UsageError(f"{path}: not a shard's result file ({exc})") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    outputs.check(args)
+    config = front.load_project(args)
+    paths = [Path(f) for f in args.files]
+    kinds = {_kind(p) for p in paths}
+    if kinds == {shard_data.KIND}:
+        inv = shard_data.merge(config, [(str(p), shard_data.load(p)) for p in paths])
+        return inventory.emit(args, inv)
+    if kinds != {results.KIND}:
+        raise UsageError(
+            "merge: give the result files of one kind: verify-shard-K-of-N.json of `verify --shard`, "
+            "or the --output files of `inventory --shard`"
+        )
+    found = results.merge([(str(p), results.load(p)) for p in paths])
+    reports = (Path(config.root) / (args.reports or config.reports)).resolve()
+    cells = results.cells_of(found)
+    if cells:
+        matrix.write(cells, reports)
+        (reports / matrix.CELLS_FILE).write_text(
+            matrix.cells_json(cells, found["stale"]), encoding="utf-8"
+        )
+        print(matrix.to_markdown(cells))
+    else:
+        print("(no equivalence matrix: no contract ran in any shard)")
+    written = results.write(found, reports / results.file_name(None))
+    print(f"merged {found['merged']} shards into {written}")
+    return outputs.finish(args, config, found, None)
