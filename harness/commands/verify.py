@@ -39,7 +39,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
             "     a family with adapters whose contracts did not run\n"
             "  2  usage or config error\n\n"
             f"The pytest run is: pytest -m '{MARKERS}' -p no:randomly --ssot-hypothesis-profile ssot-ci\n"
-            "  --ssot-reports DIR [-n WORKERS when pytest-xdist is installed] [PYTEST_ARG...] [verify-paths...]"
+            "  --ssot-reports DIR [-n WORKERS when pytest-xdist is installed] --junitxml DIR/junit.xml\n"
+            "  [--ssot-shard K/N] [PYTEST_ARG...] [verify-paths...]\n\n"
+            "Written into DIR: equivalence-matrix.md/.json, junit.xml, verify-results.json (for\n"
+            "`ssot-harness report --html`); with --shard K/N only verify-shard-K-of-N.json and\n"
+            "junit-K-of-N.xml, for `ssot-harness merge`. Under GitHub Actions (GITHUB_ACTIONS=true)\n"
+            "it prints ::error annotations for a failed family's places and for failed tests."
         ),
     )
     parser.add_argument(

@@ -30,8 +30,9 @@ h2{font-size:18px;margin:12px 0 4px}h3{font-size:15px;margin:14px 0 6px}
 .ok{background:#d5f5dd;color:#125c26}.bad{background:#fde0e0;color:#8a1010}
 table{border-collapse:collapse}th,td{border:1px solid #d8dde3;padding:3px 8px;text-align:left;vertical-align:top}
 th{background:#f0f2f5;font-weight:600}code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}
-table.grid td.cell{padding:0;min-width:84px}
-table.grid th.contract{font:12px ui-monospace,monospace;max-width:150px;word-break:break-word}
+table.grid td.cell{padding:0;min-width:56px}
+table.grid th.contract{font:11px ui-monospace,monospace;max-width:96px;vertical-align:bottom}
+details:target>summary{outline:3px solid #0969da}
 td.cell details{position:relative}td.cell summary{padding:4px 8px;cursor:pointer;list-style:none;font-weight:600}
 td.cell summary::-webkit-details-marker{display:none}
 td.cell .pop{position:absolute;z-index:5;left:0;top:100%;width:min(72vw,760px);background:#fff;border:1px solid #8b949e;
@@ -98,7 +99,10 @@ def _matrix(fam: dict[str, Any]) -> list[str]:
     if not m["cells"]:
         return ['<p class="muted">No contract of this family ran.</p>']
     out = ['<table class="grid"><thead><tr><th>member</th>']
-    out += [f'<th class="contract">{_e(c)}</th>' for c in m["contracts"]]
+    out += [
+        f'<th class="contract" title="{_e(c)}">{_e(c).replace("_", "_<wbr>")}</th>'
+        for c in m["contracts"]
+    ]
     out.append("</tr></thead><tbody>")
     for member in m["members"]:
         row = [m["cells"].get((member, c)) for c in m["contracts"]]
@@ -120,7 +124,8 @@ def _matrix(fam: dict[str, Any]) -> list[str]:
         out.append('<h3>Divergences and failures</h3><ul class="tight divergences">')
         for member, contract, v in notes:
             label = OUTCOMES[v["outcome"]][0]
-            reason = f" — {_e(v['reason'])}" if v["reason"] else ""
+            said = v["reason"].removeprefix("accepted divergence: ")
+            reason = f" — {_e(said)}" if said else ""
             cases = f" (cases: {_e(', '.join(v['failing_cases']))})" if v["failing_cases"] else ""
             out.append(
                 f'<li class="divergence"><a href="#{_e(slug("cell", fam["name"], member, contract))}">'
