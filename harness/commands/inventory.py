@@ -12,6 +12,7 @@ from harness.errors import UsageError
 from harness.finish import shard_data
 from harness.finish.inventory import FamilyInventory, Inventory, run_inventory
 from harness.prove.shards import parse_shard
+from harness.scan.atomic import write_text_atomic
 
 HELP = """\
 Which tests exercise each member of a family, measured with coverage.py (one dynamic context per
@@ -114,7 +115,7 @@ def emit(args: argparse.Namespace, inventory: Inventory) -> int:
 def _write(path: str, text: str) -> None:
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8", newline="\n")
+    write_text_atomic(out, text)
 
 
 def to_json(inv: Inventory) -> str:

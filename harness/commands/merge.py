@@ -78,9 +78,7 @@ def run(args: argparse.Namespace) -> int:
     cells = results.cells_of(found)
     if cells:
         matrix.write(cells, reports)
-        (reports / matrix.CELLS_FILE).write_text(
-            matrix.cells_json(cells, found["stale"]), encoding="utf-8"
-        )
+        matrix.write_cells(cells, found["stale"], reports)
         print(matrix.to_markdown(cells))
     else:
         print("(no equivalence matrix: no contract ran in any shard)")

@@ -16,6 +16,7 @@ from harness.model import Config
 from harness.pin.audit import AuditReport
 from harness.prove.shards import Shard
 from harness.report import github
+from harness.scan.atomic import write_text_atomic
 
 
 def add_arguments(parser: argparse.ArgumentParser, *, shard: bool = True) -> None:
@@ -70,7 +71,7 @@ def finish(
         text = page.render(found, config, report, history)
         out = Path(args.html)
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8", newline="\n")
+        write_text_atomic(out, text)
         print(f"page: {out}")
     problems = results.problems(found, [f.name for f in config.families if f.adapters])
     what = f"{args.command} of shard {found['shard']}" if found["shard"] else args.command

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from harness.commands import front, outputs, page, results
 from harness.errors import UsageError
+from harness.scan.atomic import write_text_atomic
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -45,6 +46,6 @@ def run(args: argparse.Namespace) -> int:
     history = page.load_history(Path(args.history)) if args.history else None
     out = Path(args.html)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(page.render(found, config, None, history), encoding="utf-8", newline="\n")
+    write_text_atomic(out, page.render(found, config, None, history))
     print(f"page: {out}")
     return 0

@@ -12,6 +12,7 @@ from harness.errors import UsageError
 from harness.prove import matrix
 from harness.prove.outcomes import FILE as TESTS_FILE
 from harness.prove.shards import Shard, check_shards
+from harness.scan.atomic import write_text_atomic
 
 KIND = "ssot-harness verify results"
 VERSION = 1
@@ -50,9 +51,7 @@ def dump(results: dict[str, Any]) -> str:
 
 def write(results: dict[str, Any], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(dump(results), encoding="utf-8")
-    tmp.replace(path)
+    write_text_atomic(path, dump(results))
     return path
 
 

@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.scan.atomic import write_text_atomic
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -158,6 +160,12 @@ def cells_json(cells: list[Cell], stale: list[str]) -> str:
     )
 
 
+def write_cells(cells: list[Cell], stale: list[str], folder: Path) -> Path:
+    path = folder / CELLS_FILE
+    write_text_atomic(path, cells_json(cells, stale))
+    return path
+
+
 def load_cells(path: Path) -> tuple[list[Cell], list[str]]:
     data = json.loads(path.read_text(encoding="utf-8"))
     return [Cell(**row) for row in data["cells"]], list(data["stale"])
@@ -167,7 +175,5 @@ def write(cells: list[Cell], folder: Path) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = (folder / FILES[0], folder / FILES[1])
     for path, text in zip(paths, (to_markdown(cells), to_json(cells)), strict=True):
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        write_text_atomic(path, text)
     return paths

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from harness import pytest_session
+from harness.scan.atomic import write_text_atomic
 
 FILE = "tests.json"
 MARKED = ("golden_path", "contract", "ssot", "staging")
@@ -54,9 +55,7 @@ class _Outcomes:
         out = pytest_session.project_path(self.config, folder)
         out.mkdir(parents=True, exist_ok=True)
         body = {"version": 1, "tests": [self.tests[k] for k in sorted(self.tests)]}
-        tmp = out / (FILE + ".tmp")
-        tmp.write_text(json.dumps(body, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        tmp.replace(out / FILE)
+        write_text_atomic(out / FILE, json.dumps(body, indent=2, sort_keys=True) + "\n")
 
 
 def _outcome(report: pytest.TestReport) -> str | None:

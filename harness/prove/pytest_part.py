@@ -108,9 +108,7 @@ class _State:
         if folder:
             out = pytest_session.project_path(self.config, folder)
             self.written = matrix.write(cells, out)
-            (out / matrix.CELLS_FILE).write_text(
-                matrix.cells_json(cells, self.stale), encoding="utf-8"
-            )
+            matrix.write_cells(cells, self.stale, out)
 
     def cases(self, family: Family) -> list[MemberCase]:
         return self.declarations.cases(family, only=self.only)
