@@ -105,14 +105,14 @@ def run(args: argparse.Namespace) -> int:
     root = Path(config.root)
     reports = (root / (args.reports or config.reports)).resolve()
 
+    shard = parse_shard(args.shard) if args.shard else None
+    outputs.check(args)
     report = run_audit(config)
     print("# Audit\n")
     for family in report.families:
         print(f"- {family.verdict}")
     print(flush=True)
 
-    shard = parse_shard(args.shard) if args.shard else None
-    outputs.check(args)
     for stale in (*matrix.FILES, matrix.CELLS_FILE, TESTS_FILE):
         (reports / stale).unlink(missing_ok=True)
     workers = _workers(args.workers if args.workers is not None else default_workers())

@@ -5,6 +5,7 @@ screenshot README shows (docs/verify-report.png: regenerated when missing or SSO
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.report.browser import chromium, executable, open_page
+from tests.report.once import once
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = ROOT / "docs" / "verify-report.png"
@@ -28,18 +30,20 @@ def ssot(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """verify --html of the bundled target: every contract and the in-process golden path."""
     if executable() is None:
         pytest.skip("no Chromium installed (`apt-get install -y chromium`; .ci/run installs it)")
-    out = tmp_path_factory.mktemp("page")
-    run = ssot(
-        ROOT, "verify", "-n", "2", "--reports", str(out), "--html", str(out / "page.html"),
-        "--", "contracts", "tests/golden_path/test_golden_path.py",
-    )  # fmt: skip
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr
-    return out
+
+    def build(out: Path) -> None:
+        run = ssot(
+            ROOT, "verify", "-n", "2", "--reports", str(out), "--html", str(out / "page.html"),
+            "--", "contracts", "tests/golden_path/test_golden_path.py",
+        )  # fmt: skip
+        assert run.returncode == 0, run.stdout[-3000:] + run.stderr
+
+    return once(tmp_path_factory, "bundled-page", build)
 
 
 def test_every_family_member_and_divergence_of_the_bundled_target_is_on_the_page(bundled: Path) -> None:
@@ -109,6 +113,9 @@ def test_the_page_is_self_contained_and_the_same_results_give_the_same_bytes(bun
 def test_report_renders_the_burndown_from_history_and_rejects_what_is_not_a_result(tmp_path: Path) -> None:
     toy = tmp_path / "toy"
     shutil.copytree(TOY, toy)
+    with (toy / "pyproject.toml").open("a") as f:
+        f.write('\n[[tool.ssot-harness.families.greeter.shims]]\nmember = "toy.greeters:OldGreeter"\n'
+                'reason = "old callers"\nexpires = 2099-01-01\n')
     assert ssot(toy, "baseline", "--update").returncode == 0
     assert ssot(toy, "verify", "-n", "0", "--", "-k", "greets_by_name").returncode == 1
     for git in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "one"]):
@@ -120,6 +127,9 @@ def test_report_renders_the_burndown_from_history_and_rejects_what_is_not_a_resu
     text = (toy / "page.html").read_text()
     assert '<section id="burndown">' in text and "<svg" in text and "family-greeter" in text
     assert "accepted divergence" in text and "LoudGreeter" in text
+    left = (dt.date(2099, 1, 1) - dt.date.fromisoformat(json.loads((toy / "reports" / "verify-results.json").read_text())["date"])).days
+    assert f"{left} days left" in text and "old callers" in text
+    assert "Next steps" in text and "Move the" in text
     not_results = ssot(toy, "report", "history.json", "--html", "x.html")
     assert not_results.returncode == 2 and "not a result file of `ssot-harness verify`" in not_results.stderr
     no_history = ssot(toy, "report", "--html", "x.html", "--history", "missing.json")

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.report.once import once
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MATRIX = ("equivalence-matrix.md", "equivalence-matrix.json", "equivalence-cells.json")
 
@@ -25,27 +27,29 @@ def ssot(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess[s
     )  # fmt: skip
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def toy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The toy family (one accepted divergence, one real failure, a member without adapter), run
     once unsharded (under GitHub Actions) and once in 3 shards, each shard its own process."""
-    project = tmp_path_factory.mktemp("shards") / "toy"
-    shutil.copytree(FIXTURES / "prove" / "toy_project", project)
-    # a third contract, so that the shards are not just the two functions
-    with (project / "toycontracts" / "test_greet.py").open("a") as f:
-        f.write("\n\ndef test_greeting_is_a_string(ssot_implementation):\n    assert isinstance(ssot_implementation.make().greet('x'), str)\n")
-    assert ssot(project, "baseline", "--update").returncode == 0
-    whole = ssot(project, "verify", "-n", "0", "--reports", "whole", GITHUB_ACTIONS="true")
-    (project / "whole.out").write_text(whole.stdout + whole.stderr)
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "harness.cli", "verify", "-n", "0", "--shard", f"{k}/3", "--reports", f"shard{k}"],
-            cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        for k in (1, 2, 3)
-    ]
-    assert all(p.wait(timeout=300) in (0, 1) for p in procs)
-    return project
+    def build(folder: Path) -> None:
+        project = folder / "toy"
+        shutil.copytree(FIXTURES / "prove" / "toy_project", project)
+        # a third contract, so that the shards are not just the two functions
+        with (project / "toycontracts" / "test_greet.py").open("a") as f:
+            f.write("\n\ndef test_greeting_is_a_string(ssot_implementation):\n    assert isinstance(ssot_implementation.make().greet('x'), str)\n")
+        assert ssot(project, "baseline", "--update").returncode == 0
+        whole = ssot(project, "verify", "-n", "0", "--reports", "whole", GITHUB_ACTIONS="true")
+        (project / "whole.out").write_text(whole.stdout + whole.stderr)
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "harness.cli", "verify", "-n", "0", "--shard", f"{k}/3", "--reports", f"shard{k}"],
+                cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            for k in (1, 2, 3)
+        ]
+        assert all(p.wait(timeout=300) in (0, 1) for p in procs)
+
+    return once(tmp_path_factory, "toy-shards", build) / "toy"
 
 
 def shard_files(project: Path) -> list[str]:
