@@ -21,6 +21,7 @@ MARKERS = {
     "contract": "a contract run against every implementation of a family",
     "ssot": "pins a family to its single source of truth (static and run time)",
     "staging": "smoke test against a deployed instance (needs --ssot-staging-url or SSOT_STAGING_URL)",
+    "live": "starts the service as a real process on 127.0.0.1 (deselect with -m 'not live')",
 }
 
 # (flag, dest, help); every value overrides the `[tool.ssot-harness]` key of the same name
