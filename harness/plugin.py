@@ -7,6 +7,10 @@ import pytest
 
 from harness import pytest_session
 
+# the ready tests live in the harness, not in a test module: their asserts are rewritten all the
+# same, so a failing one shows its diff (registered before anything imports them)
+pytest.register_assert_rewrite("harness.characterize.suite")
+
 # Each wing keeps its own hooks and fixtures in `pytest_part`; every hook there checks that the
 # project is configured, and every fixture is namespaced `ssot_…`.
 pytest_plugins = [

@@ -24,7 +24,7 @@ from harness.characterize.scenario import Scenario
 from harness.characterize.snapshot import as_text, stray_and_missing
 from harness.characterize.staging import StagingClient, ids_of_runs, shape_problems
 from harness.characterize.target import Target
-from harness.errors import StagingError
+from harness.errors import HarnessError, StagingError
 
 __all__ = [
     "test_every_snapshot_file_belongs_to_a_scenario_and_back",
@@ -36,8 +36,14 @@ __all__ = [
 
 
 def _recorded(scenario: Scenario, target: Target, workdir: Path, driver: str) -> Any:
+    """The scenario's transcript; what the harness reports (a scenario the service did not follow,
+    events out of order, a missing hook) fails the test with its message alone."""
     workdir.mkdir(parents=True, exist_ok=True)
-    return asyncio.run(record(scenario, target, workdir, driver=driver))
+    try:
+        return asyncio.run(record(scenario, target, workdir, driver=driver))
+    except HarnessError as exc:
+        problem = f"{driver}: {exc}"
+    pytest.fail(problem, pytrace=False)
 
 
 @pytest.mark.golden_path
