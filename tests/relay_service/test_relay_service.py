@@ -107,3 +107,14 @@ def test_staging_against_an_unreachable_url_says_so_once() -> None:
     failures = result.stdout.split("short test summary info")[0]
     assert failures.count(message) == 2  # once in each of the two tests' failure sections
     assert "During handling of the above exception" not in result.stdout
+
+
+def test_the_guide_shows_the_relay_as_it_is() -> None:
+    """docs/describing-your-service.md embeds the relay's description and Python half verbatim."""
+    guide = (RELAY.parents[3] / "docs" / "describing-your-service.md").read_text(encoding="utf-8")
+    toml = (RELAY / "pyproject.toml").read_text(encoding="utf-8")
+    assert toml[toml.index("[tool.ssot-harness]") :] in guide
+    assert (RELAY / "relay_target.py").read_text(encoding="utf-8") in guide
+    for module in (RELAY / "tests").glob("*.py"):
+        imported = module.read_text(encoding="utf-8").split('"""', 2)[2].strip()
+        assert imported in guide, module.name
