@@ -49,13 +49,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.add_argument(
         "--config",
         metavar="PYPROJECT",
-        help="pyproject.toml holding [tool.ssot-harness] (default: found at or above .)",
+        help="a pyproject.toml holding [tool.ssot-harness] to use instead of the project's own; the "
+        "project stays the folder of the nearest pyproject.toml at or above .",
     )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    config = front.load_project(args)
+    args.path = "."  # with --config, the project stays the one the current folder lies in
+    config, _ = front.load(args)
     family = config.family(args.family)
     p = plan(config, family, Path(args.into) if args.into else None)
     outcome = write(p, force=args.force)

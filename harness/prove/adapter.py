@@ -84,7 +84,8 @@ class MemberAdapter:
                 restore()
 
     def call(self, obj: Any, method: str, arguments: Mapping[str, Any]) -> Any:
-        """The protocol's `method` on `obj`, with `arguments` by keyword."""
+        """The protocol's `method` on `obj`: `arguments` in order, positionally (members name their
+        parameters differently: `messages`, `email_messages`), those keyed `*name` by keyword."""
         try:
             mapped = self.methods[method]
         except KeyError:
@@ -93,9 +94,11 @@ class MemberAdapter:
                 f"(it maps: {', '.join(sorted(self.methods)) or 'none'})",
                 where=f"the ADAPTER of {self.member}",
             ) from None
+        positional = [v for k, v in arguments.items() if not k.startswith("*")]
+        keywords = {k[1:]: v for k, v in arguments.items() if k.startswith("*")}
         if isinstance(mapped, str):
-            return getattr(obj, mapped)(**arguments)
-        return mapped(obj, **arguments)
+            return getattr(obj, mapped)(*positional, **keywords)
+        return mapped(obj, *positional, **keywords)
 
 
 def unsupported(adapter_member: str, operation: str) -> Unsupported:

@@ -264,7 +264,8 @@ def strategies(family: str, canonical_class: str, methods: tuple[Method, ...]) -
         for p in drawn:
             text = _argument(owner, method, p)
             uses_todo = uses_todo or text.startswith("todo(")
-            rows.append(f"        {q(p.name)}: {text}" + ("," if text.startswith("todo(") else ""))
+            key = f"*{p.name}" if p.kind == "keyword" else p.name  # keyword-only: passed by name
+            rows.append(f"        {q(key)}: {text}" + ("," if text.startswith("todo(") else ""))
         entries.append(f"    {q(method.name)}: {{{note}\n" + "\n".join(rows) + "\n    },")
     names = "hinted, todo" if uses_todo else "hinted"
     module, _, qualname = canonical_class.partition(":")

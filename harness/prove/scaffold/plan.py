@@ -81,19 +81,21 @@ def package_name(folder: Path, made: tuple[Path, ...] = ()) -> str:
 
 
 def _file_names(shapes: tuple[Shape, ...]) -> dict[str, str]:
-    """member -> adapter module name: its qualname in snake case, with its module's last part
-    where two members share a qualname."""
-    plain = {s.member: code.snake(s.qualname) for s in shapes}
-    counts: dict[str, int] = {}
-    for name in plain.values():
-        counts[name] = counts.get(name, 0) + 1
-    out = {}
-    for s in shapes:
-        name = plain[s.member]
-        if counts[name] > 1:
-            name = f"{code.snake(s.module.rpartition('.')[2])}_{name}"
-        out[s.member] = name if not name[:1].isdigit() else f"m_{name}"
-    return out
+    """member -> adapter module name: its qualname in snake case, led by as many of its module's
+    last parts as it takes to tell apart members that share a name (smtp_email_backend)."""
+    out: dict[str, str] = {}
+    for depth in range(0, 1 + max(len(s.module.split(".")) for s in shapes)):
+        out = {}
+        for s in shapes:
+            lead = s.module.split(".")[len(s.module.split(".")) - depth :] if depth else []
+            name = code.snake("_".join([*lead, s.qualname]))
+            out[s.member] = name if not name[:1].isdigit() else f"m_{name}"
+        if len(set(out.values())) == len(out):
+            return out
+    return {
+        s.member: f"{name}_{i}"
+        for i, (s, name) in enumerate(zip(shapes, out.values(), strict=True))
+    }
 
 
 def plan(config: Config, family: Family, folder: Path | None = None) -> Plan:
