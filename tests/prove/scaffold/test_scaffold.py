@@ -198,3 +198,19 @@ def test_the_written_code_is_clean_python(shop, capsys) -> None:
         capture_output=True, text=True,
     )  # fmt: skip
     assert lint.returncode == 0, lint.stdout
+
+
+def test_verify_shows_the_new_familys_matrix(shop, capsys) -> None:
+    scaffold(capsys, "store")
+    pyproject = shop / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\nadapters = "contracts.store"\n')
+    assert main(["baseline", "--update"]) == 0
+    capsys.readouterr()
+    run = subprocess.run(
+        [sys.executable, "-m", "harness.cli", "verify", "-n", "0"],
+        cwd=shop, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 1  # the planted divergences and the TODO
+    assert "## store" in run.stdout
+    for row in ("| make_store | pass | pass | pass | pass |", "| MemoryStore | pass | pass | pass | skip |"):
+        assert row in run.stdout
