@@ -25,6 +25,14 @@ class StagingError(HarnessError):
     """The staging instance cannot be reached or answers nonsense."""
 
 
+class WriteError(HarnessError, OSError):
+    """A file could not be written (a full disk, a size limit, no permission); the file named
+    keeps its previous content. An OSError too, so callers that tolerate I/O failures still do."""
+
+    def __str__(self) -> str:
+        return self.strerror or super().__str__()
+
+
 class ScaffoldTODO(HarnessError):
     """A part of a scaffolded family suite still to be filled in by hand; the message names the
     file and line to edit (the place that raised it, unless `where` says otherwise)."""
