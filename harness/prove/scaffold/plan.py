@@ -11,6 +11,7 @@ from harness.errors import UsageError
 from harness.model import Config, Family
 from harness.prove.scaffold import code, suite
 from harness.prove.scaffold.shapes import Method, Shape, Source
+from harness.scan.atomic import write_text_atomic
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ def write(p: Plan, *, force: bool) -> Outcome:
     written, unchanged, kept = [], [], []
     for parent in sorted(p.parents):
         parent.mkdir(parents=True, exist_ok=True)
-        (parent / "__init__.py").write_text("", encoding="utf-8")
+        write_text_atomic(parent / "__init__.py", "")
         written.append(os.path.relpath(parent / "__init__.py", p.folder))
     for rel, text in p.files:
         path = p.folder / rel
@@ -164,9 +165,7 @@ def write(p: Plan, *, force: bool) -> Outcome:
                 kept.append(rel)
                 continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(temporary, path)
+        write_text_atomic(path, text)
         written.append(rel)
     return Outcome(tuple(written), tuple(unchanged), tuple(kept))
 
