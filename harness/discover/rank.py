@@ -219,51 +219,61 @@ def rank(defs: list[Definition], evidence: Evidence, learned: Iterable[str]) -> 
         ((d, rs) for d, rs in found if rs is not None),
         key=lambda x: (x[0].kind != "class", x[0].double, -len(x[1][1]), x[0].path, x[0].line),
     )
+    of_role: dict[str, list[Group]] = {}  # each role's groups, in the order they were founded
     for d, (role, subject) in ordered:
         home = next(
             (
                 g
-                for g in groups
-                if g.role == role
-                and (not subject or not g.subject or subject & g.subject or g.learned)
+                for g in of_role.get(role, ())
+                if not subject or not g.subject or subject & g.subject or g.learned
             ),
             None,
         )
         if home is None:
             home = Group(role, subject, learned=role in roles and role not in ROLE_SYNONYMS)
             groups.append(home)
+            of_role.setdefault(role, []).append(home)
         elif not home.subject and not d.double:
             home.subject = subject  # a group keeps the subject it was founded on: no chaining
         (home.doubles if d.double else home.members).append(d)
-    _join_ways_in(defs, groups)
+    _join_ways_in(defs, of_role)
     groups = _place_name_families(defs, groups)
     for g in groups:
         score_group(g)
-    groups.sort(key=lambda g: (-g.score, g.base_name()))
-    _unique_names(groups)
+    names = {id(g): g.base_name() for g in groups}  # each computed once
+    groups.sort(key=lambda g: (-g.score, names[id(g)]))
+    _unique_names(groups, names)
     for g in groups:
         g.members.sort(key=lambda m: (-evidence.weight(m), m.path, m.line))
         g.doubles.sort(key=lambda m: (m.path, m.line))
     return groups
 
 
-def _join_ways_in(defs: list[Definition], groups: list[Group]) -> None:
-    """Getters (`get_<subject>_<role>`) and classmethod constructors join the group of their subject."""
+def _join_ways_in(defs: list[Definition], of_role: dict[str, list[Group]]) -> None:
+    """Getters (`get_<subject>_<role>`) and classmethod constructors join the group of their
+    subject (the first founded of their role's groups)."""
     for d in defs:
         if d.kind == "getter":
             ws = words(d.name[4:])
             subject = {w for w in ws[:-1] if not _modifier(w)}
             role = ROLE_SYNONYMS.get(ws[-1], ws[-1]) if ws else ""
-            for g in groups:
-                if g.role == role and subject and subject <= g.subject:
+            for g in of_role.get(role, ()):
+                if subject and subject <= g.subject:
                     (g.doubles if d.double else g.members).append(d)
                     break
         elif d.kind == "constructor":
             owner = set(words(d.name.split(".")[0]))
-            for g in groups:
-                if g.role == "factory" and g.subject and g.subject <= owner:
+            for g in of_role.get("factory", ()):
+                if g.subject and g.subject <= owner:
                     (g.doubles if d.double else g.members).append(d)
                     break
+
+
+def _alike(group: Group, known: dict[int, bool]) -> bool:
+    if id(group) not in known:
+        sets = [m.methods for m in group.members if m.kind == "class"]
+        known[id(group)] = mean_similarity(sets) >= ALIKE
+    return known[id(group)]
 
 
 def _place_name_families(defs: list[Definition], groups: list[Group]) -> list[Group]:
@@ -271,6 +281,7 @@ def _place_name_families(defs: list[Definition], groups: list[Group]) -> list[Gr
     built in and its members behave alike (or the family is half of it); otherwise its classes
     leave their role groups and found a group of their own."""
     home_of = {id(m): g for g in groups for m in g.members}
+    alike: dict[int, bool] = {}  # by group: whether its classes' public methods are alike
     founded: list[Group] = []
     for family in name_families(defs):
         homes = {id(g): g for m in family.members if (g := home_of.get(id(m))) is not None}
@@ -278,14 +289,14 @@ def _place_name_families(defs: list[Definition], groups: list[Group]) -> list[Gr
         if home is not None and len(family.members) == sum(
             id(m) in home_of for m in family.members
         ):
-            classes = [m for m in home.members if m.kind == "class"]
-            alike = mean_similarity([m.methods for m in classes]) >= ALIKE
-            if not home.learned and (alike or 2 * len(family.members) >= len(classes)):
+            classes = sum(1 for m in home.members if m.kind == "class")
+            if not home.learned and (2 * len(family.members) >= classes or _alike(home, alike)):
                 home.families.append(family)
                 continue
         ids = {id(m) for m in family.members}
         for g in homes.values():
             g.members = [m for m in g.members if id(m) not in ids]
+            alike.pop(id(g), None)
         ws = words(stem(family.names[0]))
         group = Group(ws[-1] if ws else "", frozenset(ws[:-1]), list(family.members))
         group.families.append(family)
@@ -295,10 +306,10 @@ def _place_name_families(defs: list[Definition], groups: list[Group]) -> list[Gr
     return [g for g in groups if g.members or g.doubles] + founded
 
 
-def _unique_names(groups: list[Group]) -> None:
+def _unique_names(groups: list[Group], names: dict[int, str] | None = None) -> None:
     seen: Counter[str] = Counter()
     for g in groups:
-        base = g.base_name()
+        base = g.base_name() if names is None else names[id(g)]
         seen[base] += 1
         g.name = base if seen[base] == 1 else f"{base}-{seen[base]}"
 
