@@ -1,6 +1,7 @@
 """How well discover's ranking leads to what a reviewer would consolidate, on real projects.
 
     .venv/bin/python benchmarks/discover_ranking.py [NAME ...]   # default: every labelled project
+        [--source DIR]   # run DIR/harness instead (e.g. `git archive main harness | tar -x -C DIR`)
 
 The labelled groups are in benchmarks/discover_labels.toml (found by hand, the reasoning beside
 each). For each project, `discover ROOT --no-cache --format json` runs on its code root (the first
@@ -43,6 +44,12 @@ def main() -> int:
     )
     labelled = tomllib.loads(LABELS.read_text(encoding="utf-8"))
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"of {', '.join(labelled)}")
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=HERE.parent,
+        help="the folder whose harness/ runs (default: this checkout), e.g. another ref exported",
+    )
     args = parser.parse_args()
     for name in args.names or list(labelled):
         labels = labelled[name]
@@ -51,7 +58,7 @@ def main() -> int:
             [sys.executable, "-m", "harness.cli", "discover", root, "--no-cache", "--format",
              "json", "--top", "100000"],  # fmt: skip
             cwd=tree(name), capture_output=True, text=True, check=True,
-            env={"PYTHONPATH": str(HERE.parent), "PATH": ""},
+            env={"PYTHONPATH": str(args.source.resolve()), "PATH": ""},
         )  # fmt: skip
         families = json.loads(out.stdout)["families"]
         exact = [lab for lab in labels if lab["kind"] == "exact"]

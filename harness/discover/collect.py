@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.discover.names import repeated_names, shape
+from harness.discover.names import in_snapshots, repeated_names, shape
 from harness.discover.outline import Outline, outline
 from harness.discover.rank import (
     CONSTRUCTOR_PREFIXES,
@@ -92,16 +92,22 @@ def collect(
             evidence.imported.update(o.imports)
             evidence.constructed.update(o.constructed)
     learned = frozenset(learn_roles(class_names))
-    twice = repeated_names(
-        o.top
+    # the files whose module-level classes may found a family of names (see names.py)
+    named = [
+        isinstance(o, Outline) and bool(o.top) and not in_tests(rel) and not in_snapshots(rel)
         for (_, rel), o in zip(items, outlines, strict=True)
-        if isinstance(o, Outline) and not in_tests(rel)
+    ]
+    twice = repeated_names(
+        o.top for o, n in zip(outlines, named, strict=True) if n and isinstance(o, Outline)
     )
     candidates = [
         rel
-        for (_, rel), o, may in zip(items, outlines, may_play, strict=True)
+        for (_, rel), o, may, n in zip(items, outlines, may_play, named, strict=True)
         if may
-        and (_plays_a_role(o, learned) or (isinstance(o, Outline) and not twice.isdisjoint(o.top)))
+        and (
+            _plays_a_role(o, learned)
+            or (n and isinstance(o, Outline) and not twice.isdisjoint(o.top))
+        )
     ]
     result = scan(
         base,

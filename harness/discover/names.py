@@ -123,6 +123,11 @@ def shape(bases: Iterable[str], methods: Iterable[str]) -> frozenset[str]:
     return out or frozenset({""})
 
 
+def in_snapshots(path: str) -> bool:
+    """Whether a file (posix, relative) is under a folder of historical snapshots (migrations)."""
+    return not _SNAPSHOT_DIRS.isdisjoint(path.split("/")[:-1])
+
+
 def marked_path(path: str) -> bool:
     """Whether a module's path says it is a copy kept for a migration (`legacy/`, `old_x.py`)."""
     return any(
@@ -156,7 +161,7 @@ def name_families(defs: Iterable[Definition]) -> list[NameFamily]:
             and not d.double
             and "." not in d.name
             and not is_value_name(d.name)
-            and _SNAPSHOT_DIRS.isdisjoint(d.path.split("/")[:-1])
+            and not in_snapshots(d.path)
         ):
             by_stem[stem(d.name)].append(d)
     singles: defaultdict[frozenset[str], list[Definition]] = defaultdict(list)
