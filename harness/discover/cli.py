@@ -15,11 +15,16 @@ from harness.scan.index import gc_paused
 
 DESCRIPTION = """\
 Rank likely SSOT families in a tree with no config yet, best first, each with a config block
-ready to paste. A family is a group of definitions playing one role: the same role word at the end
-of the name (Factory, Registry, Supervisor, Notifier/Bridge/Emitter..., and words the tree itself
-uses for three or more subjects, e.g. *Calculator), a shared subject, similar public methods;
-getters (`get_*`, async too) and classmethod constructors of that subject join it. Classes defined
-in try/except or if blocks count. Test doubles (under test folders, or named Fake/Mock/Stub/Test...)
+ready to paste and the evidence that put it there. Strongest first: one class name defined in
+several non-test modules, or names that differ by a migration word (Legacy..., Unified..., ...V2,
+...Async, a module under legacy/ or named old_...), whose classes are alike (bases and methods);
+then the same laid out as plugins (one class per module of a folder), homonyms with nothing in
+common, or subclasses of their own name; then a role word shared (Factory, Registry,
+Supervisor, Notifier/Bridge/Emitter..., and words the tree itself uses for three or more
+subjects, e.g. *Calculator) with similar public methods. A role group whose methods hardly
+overlap is low confidence and ranks below all of those. Getters (`get_*`, async too), aliases
+and classmethod constructors of a subject join its group as ways in. Classes defined in
+try/except or if blocks count. Test doubles (under test folders, or named Fake/Mock/Stub/Test...)
 are listed apart and never counted. The canonical guess is the member the tree imports and calls
 most. The project's [tool.ssot-harness] exclude is honoured.
 """

@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.discover.names import in_snapshots, repeated_names, shape
 from harness.discover.outline import Outline, outline
 from harness.discover.rank import (
     CONSTRUCTOR_PREFIXES,
@@ -91,10 +92,22 @@ def collect(
             evidence.imported.update(o.imports)
             evidence.constructed.update(o.constructed)
     learned = frozenset(learn_roles(class_names))
+    # the files whose module-level classes may found a family of names (see names.py)
+    named = [
+        isinstance(o, Outline) and bool(o.top) and not in_tests(rel) and not in_snapshots(rel)
+        for (_, rel), o in zip(items, outlines, strict=True)
+    ]
+    twice = repeated_names(
+        o.top for o, n in zip(outlines, named, strict=True) if n and isinstance(o, Outline)
+    )
     candidates = [
         rel
-        for (_, rel), o, may in zip(items, outlines, may_play, strict=True)
-        if may and _plays_a_role(o, learned)
+        for (_, rel), o, may, n in zip(items, outlines, may_play, named, strict=True)
+        if may
+        and (
+            _plays_a_role(o, learned)
+            or (n and isinstance(o, Outline) and not twice.isdisjoint(o.top))
+        )
     ]
     result = scan(
         base,
@@ -170,8 +183,9 @@ def _outline_file(path: str, rel: str, key: StatKey | None) -> tuple[Outline, by
 
 
 def _may_play_a_role(o: Outline) -> bool:
-    """True whenever `_plays_a_role(o, learned)` is, for any learned role words."""
-    if any(may_play_a_role(c) for c in (*o.classes, *o.aliases)):
+    """True whenever `_plays_a_role(o, learned)` is, for any learned role words, or the file
+    defines a module-level class (whose name another module may define too)."""
+    if o.top or any(may_play_a_role(c) for c in (*o.classes, *o.aliases)):
         return True
     return _has_a_role_getter(o)
 
@@ -188,20 +202,28 @@ def _plays_a_role(o: Outline | str, learned: frozenset[str]) -> bool:
     return _has_a_role_getter(o)
 
 
+def in_tests(path: str) -> bool:
+    """Whether a file (posix, relative) is a test module or under a test folder."""
+    parts = path.split("/")
+    return bool(_TEST_DIRS & set(parts[:-1])) or parts[-1].startswith(("test_", "conftest"))
+
+
 def _definitions(facts: FileFacts) -> list[Definition]:
-    parts = facts.path.split("/")
-    in_tests = bool(_TEST_DIRS & set(parts[:-1])) or parts[-1].startswith(("test_", "conftest"))
+    tests = in_tests(facts.path)
     methods: dict[str, set[str]] = {}
+    every: dict[str, set[str]] = {}  # private and dunder methods too: a class's shape
     for d in facts.definitions:
         owner, _, own = d.qualname.partition(".")
-        if own and "." not in own and d.kind in _METHOD_KINDS and not own.startswith("_"):
-            methods.setdefault(owner, set()).add(own)
+        if own and "." not in own and d.kind in _METHOD_KINDS:
+            every.setdefault(owner, set()).add(own)
+            if not own.startswith("_"):
+                methods.setdefault(owner, set()).add(own)
     out: list[Definition] = []
     for d in facts.definitions:
         if d.kind in _METHOD_KINDS and d.kind != "classmethod":
             continue  # a method is only ever part of its class's method set (above)
         head, _, own = d.qualname.partition(".")
-        double = in_tests or is_double_name(head)
+        double = tests or is_double_name(head)
         if d.kind == "class" and not own:
             if any(b.rpartition(".")[2] == "Protocol" for b in d.bases):
                 continue  # an interface is not an implementation
@@ -214,6 +236,7 @@ def _definitions(facts: FileFacts) -> list[Definition]:
                     "class",
                     frozenset(methods.get(d.qualname, ())),
                     double,
+                    shape(d.bases, every.get(d.qualname, ())),
                 )
             )
         elif d.kind == "function" and not own and d.qualname.startswith("get_"):
@@ -229,7 +252,7 @@ def _definitions(facts: FileFacts) -> list[Definition]:
     for a in facts.assignments:
         if "." not in a.target and "." not in a.value and a.target[:1].isupper():
             out.append(
-                Definition(a.target, facts.module, facts.path, a.line, "alias", double=in_tests)
+                Definition(a.target, facts.module, facts.path, a.line, "alias", double=tests)
             )
     return out
 

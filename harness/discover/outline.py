@@ -25,6 +25,7 @@ class Outline:
     """What one file's bytes say at a glance (a class in a docstring may be counted: it is a guess)."""
 
     classes: tuple[str, ...] = ()
+    top: tuple[str, ...] = ()  # the classes whose statement starts its line (module level)
     getters: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()  # module-level `Name = other.Name`
     imports: tuple[tuple[str, str], ...] = ()  # (absolute module, name)
@@ -46,8 +47,12 @@ def outline(data: bytes, package: str, module: str = "") -> Outline:
             first = _NAME.match(part.strip(" \t\r\n\\"))
             if first:
                 imports.append((base, first.group()))
-    classes = tuple(
-        m.group(1).decode() for m in _CLASS.finditer(data) if _starts_line(data, m.start())
+    found = [m for m in _CLASS.finditer(data) if _starts_line(data, m.start())]
+    classes = tuple(m.group(1).decode() for m in found)
+    top = tuple(
+        c
+        for m, c in zip(found, classes, strict=True)
+        if data[m.start() - 1 : m.start()] in (b"\n", b"")
     )
     home = {name: base for base, name in imports if name[:1].isupper()}
     if module:
@@ -57,6 +62,7 @@ def outline(data: bytes, package: str, module: str = "") -> Outline:
     ]
     return Outline(
         classes=classes,
+        top=top,
         getters=tuple(
             m.group(1).decode() for m in _GETTER.finditer(data) if _starts_def(data, m.start())
         ),

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import chain
 
+from harness.discover.names import NameFamily, name_families, stem
+from harness.discover.score import ALIKE, score_group
 from harness.discover.similarity import mean_similarity, similarities
 
 ROLE_SYNONYMS = {
@@ -73,6 +75,7 @@ class Definition:
     kind: str  # class | getter | constructor | alias
     methods: frozenset[str] = frozenset()
     double: bool = False
+    shape: frozenset[str] = frozenset()  # bases and every method (see names.shape), for classes
 
     @property
     def member(self) -> str:
@@ -103,9 +106,15 @@ class Group:
     score: float = 0.0
     why: list[str] = field(default_factory=list)
     name: str = ""
+    # the families of names it holds (exact-name duplicates, migration-word variants)
+    families: list[NameFamily] = field(default_factory=list)
+    by_name: bool = False  # founded on a family of names, not on a role word
 
     def base_name(self) -> str:
-        """Role, prefixed by the subject words most class members share."""
+        """Role, prefixed by the subject words most class members share; a group founded on a
+        family of names is named after its first stem."""
+        if self.by_name:
+            return "-".join(words(stem(self.families[0].names[0]))) or self.role
         classes = [m for m in self.members if m.kind in ("class", "alias")]
         subjects = [
             (role_and_subject(m.name, {self.role}) or ("", frozenset()))[1] for m in classes
@@ -210,81 +219,97 @@ def rank(defs: list[Definition], evidence: Evidence, learned: Iterable[str]) -> 
         ((d, rs) for d, rs in found if rs is not None),
         key=lambda x: (x[0].kind != "class", x[0].double, -len(x[1][1]), x[0].path, x[0].line),
     )
+    of_role: dict[str, list[Group]] = {}  # each role's groups, in the order they were founded
     for d, (role, subject) in ordered:
         home = next(
             (
                 g
-                for g in groups
-                if g.role == role
-                and (not subject or not g.subject or subject & g.subject or g.learned)
+                for g in of_role.get(role, ())
+                if not subject or not g.subject or subject & g.subject or g.learned
             ),
             None,
         )
         if home is None:
             home = Group(role, subject, learned=role in roles and role not in ROLE_SYNONYMS)
             groups.append(home)
+            of_role.setdefault(role, []).append(home)
         elif not home.subject and not d.double:
             home.subject = subject  # a group keeps the subject it was founded on: no chaining
         (home.doubles if d.double else home.members).append(d)
-    _join_ways_in(defs, groups)
+    _join_ways_in(defs, of_role)
+    groups = _place_name_families(defs, groups)
     for g in groups:
-        _score(g)
-    groups.sort(key=lambda g: (-g.score, g.base_name()))
-    _unique_names(groups)
+        score_group(g)
+    names = {id(g): g.base_name() for g in groups}  # each computed once
+    groups.sort(key=lambda g: (-g.score, names[id(g)]))
+    _unique_names(groups, names)
     for g in groups:
         g.members.sort(key=lambda m: (-evidence.weight(m), m.path, m.line))
         g.doubles.sort(key=lambda m: (m.path, m.line))
     return groups
 
 
-def _join_ways_in(defs: list[Definition], groups: list[Group]) -> None:
-    """Getters (`get_<subject>_<role>`) and classmethod constructors join the group of their subject."""
+def _join_ways_in(defs: list[Definition], of_role: dict[str, list[Group]]) -> None:
+    """Getters (`get_<subject>_<role>`) and classmethod constructors join the group of their
+    subject (the first founded of their role's groups)."""
     for d in defs:
         if d.kind == "getter":
             ws = words(d.name[4:])
             subject = {w for w in ws[:-1] if not _modifier(w)}
             role = ROLE_SYNONYMS.get(ws[-1], ws[-1]) if ws else ""
-            for g in groups:
-                if g.role == role and subject and subject <= g.subject:
+            for g in of_role.get(role, ()):
+                if subject and subject <= g.subject:
                     (g.doubles if d.double else g.members).append(d)
                     break
         elif d.kind == "constructor":
             owner = set(words(d.name.split(".")[0]))
-            for g in groups:
-                if g.role == "factory" and g.subject and g.subject <= owner:
+            for g in of_role.get("factory", ()):
+                if g.subject and g.subject <= owner:
                     (g.doubles if d.double else g.members).append(d)
                     break
 
 
-def _score(g: Group) -> None:
-    real = g.members
-    classes = [m for m in real if m.kind == "class"]
-    if len(real) < 2:
-        g.score = 0.0
-        g.why = ["a single definition: noise"] if real else ["test doubles only: noise"]
-        return
-    similarity = mean_similarity([m.methods for m in classes])
-    behaving = [m for m in real if m.kind != "class" or m.methods]  # value classes count little
-    extra = [m for m in real if m.kind != "class"]
-    weight = 0.6 if g.learned else 1.0
-    size = len(behaving) + 0.25 * (len(real) - len(behaving))
-    g.score = round(weight * (2.0 * (size - 1) + 2.0 * similarity + 0.5 * len(extra)), 2)
-    g.why = [
-        f"{len(real)} definitions with role '{g.role}'"
-        + (" (learned from the tree)" if g.learned else "")
-        + (f" and subject {'/'.join(sorted(g.subject))}" if g.subject else ""),
-        f"public-method similarity {similarity:.2f}",
-    ]
-    if extra:
-        g.why.append(f"{len(extra)} getter/constructor/alias way(s) in")
-    if g.doubles:
-        g.why.append(f"{len(g.doubles)} test double(s) listed apart, not counted")
+def _alike(group: Group, known: dict[int, bool]) -> bool:
+    if id(group) not in known:
+        sets = [m.methods for m in group.members if m.kind == "class"]
+        known[id(group)] = mean_similarity(sets) >= ALIKE
+    return known[id(group)]
 
 
-def _unique_names(groups: list[Group]) -> None:
+def _place_name_families(defs: list[Definition], groups: list[Group]) -> list[Group]:
+    """Each family of names joins the role group holding all its classes when that group is
+    built in and its members behave alike (or the family is half of it); otherwise its classes
+    leave their role groups and found a group of their own."""
+    home_of = {id(m): g for g in groups for m in g.members}
+    alike: dict[int, bool] = {}  # by group: whether its classes' public methods are alike
+    founded: list[Group] = []
+    for family in name_families(defs):
+        homes = {id(g): g for m in family.members if (g := home_of.get(id(m))) is not None}
+        home = next(iter(homes.values())) if len(homes) == 1 else None
+        if home is not None and len(family.members) == sum(
+            id(m) in home_of for m in family.members
+        ):
+            classes = sum(1 for m in home.members if m.kind == "class")
+            if not home.learned and (2 * len(family.members) >= classes or _alike(home, alike)):
+                home.families.append(family)
+                continue
+        ids = {id(m) for m in family.members}
+        for g in homes.values():
+            g.members = [m for m in g.members if id(m) not in ids]
+            alike.pop(id(g), None)
+        ws = words(stem(family.names[0]))
+        group = Group(ws[-1] if ws else "", frozenset(ws[:-1]), list(family.members))
+        group.families.append(family)
+        group.by_name = True
+        founded.append(group)
+        home_of.update((id(m), group) for m in family.members)
+    return [g for g in groups if g.members or g.doubles] + founded
+
+
+def _unique_names(groups: list[Group], names: dict[int, str] | None = None) -> None:
     seen: Counter[str] = Counter()
     for g in groups:
-        base = g.base_name()
+        base = g.base_name() if names is None else names[id(g)]
         seen[base] += 1
         g.name = base if seen[base] == 1 else f"{base}-{seen[base]}"
 

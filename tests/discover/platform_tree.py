@@ -23,13 +23,44 @@ METHODS = "    def create_for_context(self, ctx):\n        return ctx\n\n    def
 
 
 def _write(root: Path, rel: str, text: str) -> None:
-    path = root / PKG / f"{rel}.py"
+    write_module(root, f"{PKG}/{rel}.py", text)
+
+
+def write_module(root: Path, rel: str, text: str) -> None:
+    """`text` at `root/rel`, each folder between them a package."""
+    path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     for folder in [path.parent, *path.parent.parents]:
         if folder == root:
             break
         (folder / "__init__.py").touch()
     path.write_text(text, encoding="utf-8")
+
+
+NOISE_ROLES = {
+    "Validator": 120,
+    "Strategy": 100,
+    "Metrics": 130,
+    "HealthChecker": 100,
+    "Monitor": 110,
+}
+_NOISE_WORDS = ("Alpha", "Billing", "Cache", "Disk", "Email", "Feed", "Grid", "Host", "Index", "Job",
+                "Kafka", "Ledger", "Mail", "Node", "Oauth", "Pager", "Quorum")  # fmt: skip
+
+
+def _role_noise(root: Path) -> None:
+    """Role groups of unrelated classes: each class its own two-word subject and its own methods."""
+    for role, count in NOISE_ROLES.items():
+        for start in range(0, count, 10):
+            body = ""
+            for i in range(start, min(start + 10, count)):
+                a, b = divmod(i, len(_NOISE_WORDS))
+                subject = _NOISE_WORDS[a % len(_NOISE_WORDS)] + _NOISE_WORDS[b]
+                body += (
+                    f"class {subject}{role}:\n    def {role.lower()}_{i}_run(self):\n        pass\n\n"
+                    f"    def {role.lower()}_{i}_stop(self):\n        pass\n\n\n"
+                )
+            _write(root, f"noise/{role.lower()}/part{start // 10}", body)
 
 
 def _module(rel: str) -> str:
@@ -109,6 +140,7 @@ def build(root: Path) -> Path:
             f"misc/helper{i}",
             f"class Helper{i}:\n    @classmethod\n    def create_for_user(cls, user):\n        return cls()\n",
         )
+    _role_noise(root)
     doubles = (
         "class FakeExecutionEngineFactory:\n" + METHODS + "\n\nclass MockAgentRegistry:\n    def register(self, n, c):\n        pass\n"
         "\n\nclass StubSupervisorAgent:\n    def run(self, ctx):\n        pass\n\n\nclass FakeWebSocketNotifier:\n" + sender

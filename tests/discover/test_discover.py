@@ -104,7 +104,7 @@ def test_discover_reads_the_project_config(capsys, tmp_path) -> None:
     assert "GenLegacyAgentRegistry" not in flat
 
 
-def test_a_real_platform_s_four_families_rank_in_the_top_5_with_the_right_canonical(
+def test_a_real_platform_s_four_families_rank_in_the_top_5_above_hundred_member_role_noise(
     capsys, tmp_path
 ) -> None:
     found = discover(capsys, str(platform_tree.build(tmp_path)))
@@ -138,6 +138,11 @@ def test_a_real_platform_s_four_families_rank_in_the_top_5_with_the_right_canoni
     assert "calculator" in {f["name"] for f in found["families"]}
     names = [f["name"] for f in found["families"]]
     assert len(names) == len(set(names))
+    noise = {f["name"]: f for f in found["families"] if len(f["members"]) >= 100}
+    assert len(noise) == len(platform_tree.NOISE_ROLES)  # shown, but low confidence, below the five
+    for f in noise.values():
+        assert f["rank"] > 5 and f["why"][0].startswith("low confidence"), f["why"]
+    assert all(not f["why"][0].startswith("low confidence") for f in found["families"][:5])
 
 
 def test_family_names_are_unique_even_when_two_groups_share_one() -> None:
