@@ -7,11 +7,12 @@ import copy
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from harness.errors import HarnessError
+
+if TYPE_CHECKING:  # annotations only: the normalizer (and a staging experiment) import this module
+    import httpx
 
 
 class ProtocolError(HarnessError):

@@ -11,11 +11,13 @@ import os
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from harness.config import find_pyproject, load_config
 from harness.errors import ConfigError
 from harness.pin.audit import run_audit
+from harness.prove.matrix import render_markdown, table_from_json
 from harness.prove.memo import MEMO_ENV
 
 MARKERS = "golden_path or contract or ssot"
@@ -53,6 +55,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         "-n", "--workers", default=None,
         help=f"pytest-xdist workers (default: one more than the cores, at most {MAX_WORKERS}, when pytest-xdist is installed, else a serial run; 0 for serial)",
     )  # fmt: skip
+    parser.add_argument(
+        "--experiments",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help='a staging experiments\' JSON-lines file (repeatable): the matrix gains an "observed" column, '
+        "and a member above [tool.ssot-harness.experiments] max-mismatch-rate fails verify",
+    )
     parser.add_argument(
         "pytest_args", nargs="*", metavar="PYTEST_ARG", help="extra pytest arguments, after --"
     )
@@ -95,6 +105,9 @@ def run(args: argparse.Namespace) -> int:
     root = Path(config.root)
     reports = (root / (args.reports or config.reports)).resolve()
 
+    observed = _observed(
+        args.experiments, config.experiment_max_mismatch_rate
+    )  # a bad file: exit 2 now
     report = run_audit(config)
     print("# Audit\n")
     for family in report.families:
@@ -116,6 +129,9 @@ def run(args: argparse.Namespace) -> int:
     matrix_md, matrix_json = reports / "equivalence-matrix.md", reports / "equivalence-matrix.json"
     ran: set[str] = set()
     if matrix_md.is_file():
+        if observed is not None:
+            table = table_from_json(matrix_json.read_text(encoding="utf-8"))
+            write_text(matrix_md, render_markdown(table, observed.marks))
         print(matrix_md.read_text(encoding="utf-8"))
         ran = {
             cell["family"] for cell in json.loads(matrix_json.read_text(encoding="utf-8"))["cells"]
@@ -132,8 +148,49 @@ def run(args: argparse.Namespace) -> int:
         )
     if report.failed:
         problems.append("the audit failed")
+    if observed is not None and observed.over:
+        problems.append(
+            f"experiments above the {observed.threshold:.2%} mismatch threshold: {', '.join(observed.over)}"
+        )
     if problems:
         print(f"verify: FAILED ({'; '.join(problems)})")
         return 1
     print("verify: OK (everything passed; every divergence is an accepted, declared one)")
     return 0
+
+
+@dataclass(frozen=True)
+class Observed:
+    marks: dict[tuple[str, str], str]  # (family, member) -> the "observed" cell
+    over: tuple[str, ...]  # family/member above the threshold
+    threshold: float
+
+
+def _observed(files: list[str], threshold: float) -> Observed | None:
+    if not files:
+        return None
+    from harness.experiment.summary import (
+        observed_mark,
+        over_threshold,
+        read_observations,
+        summarize,
+    )
+
+    observations, skipped = read_observations([Path(f) for f in files])
+    for line in skipped:
+        print(f"verify: skipped, not an observation: {line}", flush=True)
+    summaries = summarize(observations)
+    return Observed(
+        {(s.family, s.member): observed_mark(s) for s in summaries},
+        tuple(
+            f"{s.family}/{s.member} ({s.unaccepted_rate:.2%})"
+            for s in over_threshold(summaries, threshold)
+        ),
+        threshold,
+    )
+
+
+def write_text(path: Path, text: str) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
