@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from starlette.applications import Starlette
@@ -123,6 +124,11 @@ def create_app(settings: Settings, *, llm: LLMClient | None = None) -> Starlette
         store=store,
         max_engines_per_user=settings.max_engines_per_user,
     )
+    experiment = None
+    if settings.experiment_candidates:  # the harness is imported only when an experiment is on
+        from agent_platform.experiment import EngineExperiment
+
+        experiment = EngineExperiment(settings, llm)
     legacy = configure_legacy_engine_factory(
         llm=llm,
         connections=connections,
@@ -177,7 +183,10 @@ def create_app(settings: Settings, *, llm: LLMClient | None = None) -> Starlette
     # every connection's run tasks, for operators and tests
     runs_in_flight: set[asyncio.Task[None]] = set()
 
-    def chat(make_engine: Callable[[UserExecutionContext], ExecutionEngine]):
+    def chat(
+        make_engine: Callable[[UserExecutionContext], ExecutionEngine],
+        experiment: Any = None,
+    ):
         async def endpoint(websocket: WebSocket) -> None:
             token = _bearer(websocket.headers, websocket.query_params)
             await websocket.accept()
@@ -226,7 +235,10 @@ def create_app(settings: Settings, *, llm: LLMClient | None = None) -> Starlette
                     )
                     return
                 try:
-                    await engine.run(content)
+                    if experiment is not None:
+                        await experiment.run(engine, connections, content)
+                    else:
+                        await engine.run(content)
                 finally:
                     await engine.close()
 
@@ -266,12 +278,19 @@ def create_app(settings: Settings, *, llm: LLMClient | None = None) -> Starlette
 
         return endpoint
 
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        if experiment is not None:  # the last calls' observations are written before the exit
+            await experiment.experiment.drain()
+
     app = Starlette(
+        lifespan=lifespan,
         routes=[
             Route("/health", health, methods=["GET"]),
             Route("/admin/stats", stats, methods=["GET"]),
             Route("/auth/login", login, methods=["POST"]),
-            WebSocketRoute("/ws", chat(factory.create_for_context)),
+            WebSocketRoute("/ws", chat(factory.create_for_context, experiment)),
             WebSocketRoute("/ws/legacy", chat(legacy.create_engine)),
         ]
     )
@@ -279,5 +298,6 @@ def create_app(settings: Settings, *, llm: LLMClient | None = None) -> Starlette
     app.state.connections = connections
     app.state.factory = factory
     app.state.legacy_factory = legacy
+    app.state.experiment = experiment
     app.state.runs_in_flight = runs_in_flight
     return app

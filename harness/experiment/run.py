@@ -129,6 +129,7 @@ class Experiment:
             given = [publisher]
         self.publishers = tuple(as_publisher(p) for p in given)
         self._random = random.Random(seed)
+        self._pending: set[asyncio.Future[None]] = set()
 
     # ------------------------------------------------------------------ the call, sync and async
 
@@ -137,44 +138,56 @@ class Experiment:
         if not self._sampled(args, kwargs):
             return control(*args, **kwargs)
         started, at = time.perf_counter(), _now()
-        control_run: Run | None = None
-        runs: dict[str, Run] = {}
-        for member in self._order():
-            if member is None:
-                control_run = self._control_sync(control, args, kwargs)
-            else:
-                runs[member] = _in_thread(self.candidates[member], args, kwargs, self.timeout)
-        assert control_run is not None
-        self._observe(control_run, runs, time.perf_counter() - started, at)
+        before, after = self._order()
+        runs = {m: _in_thread(self.candidates[m], args, kwargs, self.timeout) for m in before}
+        control_run = self._control_sync(control, args, kwargs)
+        runs |= {m: _in_thread(self.candidates[m], args, kwargs, self.timeout) for m in after}
+        self._observe(control_run, runs, time.perf_counter() - started - control_run.seconds, at)
         return control_run.unwrap()
 
     async def arun(self, control: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """The control's answer, awaited; candidates as tasks on this loop (async ones) or in
-        threads (sync ones), started in random order around the control, each cut at its limit."""
+        """The control's answer, awaited in the caller's own task; candidates as tasks on this loop
+        (async ones) or in threads (sync ones), started in random order around the control, each
+        cut at its limit. The call returns when the control does: the candidates are waited for,
+        compared and published in the background (`drain()` waits for that), so neither their
+        time nor the caller's cancellation after the answer touches them."""
         if not self._sampled(args, kwargs):
             result = control(*args, **kwargs)
             return await result if inspect.isawaitable(result) else result
         started, at = time.perf_counter(), _now()
         tasks: dict[str, asyncio.Task[Run]] = {}
-        control_task: asyncio.Task[Run] | None = None
+        before, after = self._order()
         try:
-            for member in self._order():
-                if member is None:
-                    control_task = asyncio.ensure_future(self._control_async(control, args, kwargs))
-                else:
-                    tasks[member] = asyncio.ensure_future(
-                        self._candidate_async(self.candidates[member], args, kwargs)
-                    )
-            assert control_task is not None
-            control_run = await control_task
-            runs = {member: await task for member, task in tasks.items()}
+            for member in before:  # these start at the control's first wait
+                tasks[member] = self._start(member, args, kwargs)
+            # the control runs in the caller's own task, as it would without the experiment: what
+            # the caller's task does next (and in what order its events go out) does not change
+            control_run = await self._control_async(control, args, kwargs)
         except BaseException:  # cancelled from outside: nothing of the experiment outlives the call
-            for task in (*tasks.values(), control_task):
-                if task is not None:
-                    task.cancel()
+            for task in tasks.values():
+                task.cancel()
             raise
-        self._observe(control_run, runs, time.perf_counter() - started, at)
+        for member in after:
+            tasks[member] = self._start(member, args, kwargs)
+        overhead = time.perf_counter() - started - control_run.seconds
+        finish = asyncio.ensure_future(self._finish(control_run, tasks, overhead, at))
+        self._pending.add(finish)
+        finish.add_done_callback(self._pending.discard)
         return control_run.unwrap()
+
+    async def _finish(
+        self, control: Run, tasks: Mapping[str, asyncio.Task[Run]], overhead: float, at: str
+    ) -> None:
+        runs = {member: await task for member, task in tasks.items()}
+        self._observe(control, runs, overhead, at)
+
+    async def drain(self) -> None:
+        """Waits until every call's candidates are observed and published (at shutdown, in tests)."""
+        while self._pending:
+            await asyncio.gather(*self._pending, return_exceptions=True)
+
+    def _start(self, member: str, args: tuple, kwargs: dict) -> asyncio.Task[Run]:
+        return asyncio.ensure_future(self._candidate_async(self.candidates[member], args, kwargs))
 
     def _control_sync(self, control: Callable[..., Any], args: tuple, kwargs: dict) -> Run:
         started = time.perf_counter()
@@ -235,14 +248,16 @@ class Experiment:
         rate = float(sample)
         return rate >= 1.0 or (rate > 0.0 and self._random.random() < rate)
 
-    def _order(self) -> list[str | None]:
-        """The candidates' names and None (the control), shuffled."""
+    def _order(self) -> tuple[list[str], list[str]]:
+        """The candidates in random order, split where the control goes: (before it, after it)."""
         order: list[str | None] = [None, *self.candidates]
         self._random.shuffle(order)
-        return order
+        split = order.index(None)
+        return [m for m in order[:split] if m], [m for m in order[split + 1 :] if m]
 
-    def _observe(self, control: Run, runs: Mapping[str, Run], elapsed: float, at: str) -> None:
-        overhead_ms = max(0.0, elapsed - control.seconds) * 1000
+    def _observe(self, control: Run, runs: Mapping[str, Run], overhead: float, at: str) -> None:
+        """Publishes each candidate's observation; `overhead`: seconds the call took beyond the control."""
+        overhead_ms = max(0.0, overhead) * 1000
         for member, candidate in runs.items():
             try:
                 outcome, diff, error, reason = classify(

@@ -95,6 +95,7 @@ async def test_async_candidates_run_beside_the_control_on_its_loop() -> None:
 
     experiment, seen = observed(candidates={"same": candidate, "wrong": wrong})
     assert (await experiment.arun(control, 1))["x"] == 1
+    await experiment.drain()
     assert {o.member: o.outcome for o in seen} == {"same": "match", "wrong": "mismatch"}
 
 
@@ -112,6 +113,8 @@ async def test_an_async_candidate_that_never_ends_is_cut_at_its_limit() -> None:
 
     experiment, seen = observed(candidates={"forever": forever}, timeout=0.05)
     assert await experiment.arun(lambda x: x, 9) == 9
+    assert seen == []  # the call returned with the control; the candidate is still being waited for
+    await experiment.drain()
     await asyncio.sleep(0)
     assert seen[0].outcome == "timeout" and cancelled == [True]
 
@@ -133,33 +136,41 @@ async def test_a_blocking_sync_candidate_does_not_block_the_controls_loop() -> N
 
     experiment, seen = observed(candidates={"blocking": blocking}, timeout=0.2)
     assert await experiment.arun(control, 4) == 4
+    await experiment.drain()
     release.set()
     assert ticks == [4, 4, 4] and seen[0].outcome == "timeout"
 
 
 @pytest.mark.asyncio
 async def test_cancelling_the_call_cancels_its_candidates() -> None:
-    started, cancelled = asyncio.Event(), []
+    started, cancelled = [], []
 
     async def candidate():
+        started.append(True)
         try:
-            started.set()
             await asyncio.sleep(30)
         except asyncio.CancelledError:
             cancelled.append(True)
             raise
 
-    async def control():
-        await asyncio.sleep(30)
+    for seed in range(8):  # the candidate starts before the control for some seeds, after for others
+        control_waits = asyncio.Event()
 
-    experiment, seen = observed(candidates={"c": candidate}, timeout=60)
-    call = asyncio.ensure_future(experiment.arun(control))
-    await started.wait()
-    call.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await call
-    await asyncio.sleep(0)
-    assert cancelled == [True] and seen == []
+        async def control(control_waits: asyncio.Event = control_waits) -> None:
+            control_waits.set()
+            await asyncio.sleep(30)
+
+        seen: list[Observation] = []
+        experiment = Experiment("fam", {"c": candidate}, publisher=seen.append, timeout=60, seed=seed)
+        call = asyncio.ensure_future(experiment.arun(control))
+        await control_waits.wait()
+        await asyncio.sleep(0)
+        call.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await call
+        await asyncio.sleep(0)
+        assert seen == []
+    assert started and cancelled == started
 
 
 def test_candidates_run_in_random_order_around_the_control() -> None:
