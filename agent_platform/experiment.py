@@ -162,8 +162,10 @@ class EngineExperiment:
         )
 
     async def run(self, engine: ExecutionEngine, connections: ConnectionManager, content: str) -> Any:
-        tape = LLMTape()
         context = engine.context
+        if not self.experiment.sampled(context, content):  # not sampled: the plain path, no wiring
+            return await engine.run(content)
+        tape = LLMTape()
 
         async def control(context: UserExecutionContext, content: str, tape: LLMTape) -> dict[str, Any]:
             engine.llm = RecordingLLM(engine.llm, tape)
@@ -175,7 +177,7 @@ class EngineExperiment:
                 tape.close()
             return {"result": dataclasses.asdict(result), "events": events}
 
-        return await self.experiment.arun(control, context, content, tape)
+        return await self.experiment.arun_all(control, context, content, tape)
 
     def _candidate(self, member: str) -> Callable[..., Awaitable[dict[str, Any]]]:
         async def candidate(context: UserExecutionContext, content: str, tape: LLMTape) -> dict[str, Any]:

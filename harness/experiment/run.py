@@ -135,8 +135,12 @@ class Experiment:
 
     def run(self, control: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """The control's answer to `control(*args, **kwargs)`; candidates in threads, in turn."""
-        if not self._sampled(args, kwargs):
+        if not self.sampled(*args, **kwargs):
             return control(*args, **kwargs)
+        return self.run_all(control, *args, **kwargs)
+
+    def run_all(self, control: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """`run` without the sampling decision (the caller took it with `sampled`)."""
         started, at = time.perf_counter(), _now()
         before, after = self._order()
         runs = {m: _in_thread(self.candidates[m], args, kwargs, self.timeout) for m in before}
@@ -151,9 +155,14 @@ class Experiment:
         cut at its limit. The call returns when the control does: the candidates are waited for,
         compared and published in the background (`drain()` waits for that), so neither their
         time nor the caller's cancellation after the answer touches them."""
-        if not self._sampled(args, kwargs):
+        if not self.sampled(*args, **kwargs):
             result = control(*args, **kwargs)
             return await result if inspect.isawaitable(result) else result
+        return await self.arun_all(control, *args, **kwargs)
+
+    async def arun_all(self, control: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """`arun` without the sampling decision (the caller took it with `sampled`, e.g. to set up
+        what only an experimented call needs)."""
         started, at = time.perf_counter(), _now()
         tasks: dict[str, asyncio.Task[Run]] = {}
         before, after = self._order()
@@ -237,7 +246,9 @@ class Experiment:
 
     # ------------------------------------------------------------------ sampling, order, publishing
 
-    def _sampled(self, args: tuple, kwargs: dict) -> bool:
+    def sampled(self, *args: Any, **kwargs: Any) -> bool:
+        """Whether this call runs the candidates: the rate's draw, or the predicate's answer (a
+        predicate that raises says no)."""
         sample = self.sample
         if callable(sample):
             try:
