@@ -13,8 +13,8 @@ REDACTED = "<redacted>"
 SECRET_PATTERNS: tuple[str, ...] = (
     r"\beyJ[\w-]+\.[\w-]+\.[\w-]+",  # a JWT (header.payload.signature, base64url)
     r"(?i)(\bbearer\s+)[\w.~+/=-]+",
-    r"""(?ix)(["']?\b(?:password|passwd|pwd|secret|client_secret|token|access_token|refresh_token
-        |api[_-]?key|authorization)\b["']?\s*[:=]\s*["']?)[^"'\s,;}&]+""",
+    r"""(?ix)(["']?\b(?:password|passwd|pwd|\w*secret|\w*token|api[_-]?key|authorization)\b
+        ["']?\s*[:=]\s*["']?)[^"'\s,;}&]+""",
 )
 
 

@@ -87,3 +87,9 @@ def test_the_matrix_gains_an_observed_column(tmp_path: Path) -> None:
     assert "| good | pass | 100.0% of 10 |" in text
     assert "| flaky | — | 80.0% of 10, **2 mismatch, 0 error** |" in text
     assert "observed" not in render_markdown(table)
+
+
+def test_verify_with_a_missing_experiments_file_stops_before_any_test(capsys) -> None:
+    assert main(["verify", "--experiments", "no-such-observations.jsonl"]) == 2
+    err = capsys.readouterr().err
+    assert "no-such-observations.jsonl: no such file" in err
