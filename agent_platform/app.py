@@ -124,11 +124,6 @@ def create_app(settings: Settings, *, llm: LLMClient | None = None) -> Starlette
         store=store,
         max_engines_per_user=settings.max_engines_per_user,
     )
-    experiment = None
-    if settings.experiment_candidates:  # the harness is imported only when an experiment is on
-        from agent_platform.experiment import EngineExperiment
-
-        experiment = EngineExperiment(settings, llm)
     legacy = configure_legacy_engine_factory(
         llm=llm,
         connections=connections,
@@ -183,10 +178,7 @@ def create_app(settings: Settings, *, llm: LLMClient | None = None) -> Starlette
     # every connection's run tasks, for operators and tests
     runs_in_flight: set[asyncio.Task[None]] = set()
 
-    def chat(
-        make_engine: Callable[[UserExecutionContext], ExecutionEngine],
-        experiment: Any = None,
-    ):
+    def chat(make_engine: Callable[[UserExecutionContext], ExecutionEngine]):
         async def endpoint(websocket: WebSocket) -> None:
             token = _bearer(websocket.headers, websocket.query_params)
             await websocket.accept()
@@ -234,11 +226,10 @@ def create_app(settings: Settings, *, llm: LLMClient | None = None) -> Starlette
                         )
                     )
                     return
+                if experiment is not None and make_engine == factory.create_for_context:
+                    engine = experiment.around(engine, connections)  # candidates beside the canonical
                 try:
-                    if experiment is not None:
-                        await experiment.run(engine, connections, content)
-                    else:
-                        await engine.run(content)
+                    await engine.run(content)
                 finally:
                     await engine.close()
 
@@ -278,6 +269,12 @@ def create_app(settings: Settings, *, llm: LLMClient | None = None) -> Starlette
 
         return endpoint
 
+    experiment = None
+    if settings.experiment_candidates:  # the harness is imported only when an experiment is on
+        from agent_platform.experiment import EngineExperiment
+
+        experiment = EngineExperiment(settings, llm)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
@@ -290,7 +287,7 @@ def create_app(settings: Settings, *, llm: LLMClient | None = None) -> Starlette
             Route("/health", health, methods=["GET"]),
             Route("/admin/stats", stats, methods=["GET"]),
             Route("/auth/login", login, methods=["POST"]),
-            WebSocketRoute("/ws", chat(factory.create_for_context, experiment)),
+            WebSocketRoute("/ws", chat(factory.create_for_context)),
             WebSocketRoute("/ws/legacy", chat(legacy.create_engine)),
         ]
     )
@@ -298,6 +295,5 @@ def create_app(settings: Settings, *, llm: LLMClient | None = None) -> Starlette
     app.state.connections = connections
     app.state.factory = factory
     app.state.legacy_factory = legacy
-    app.state.experiment = experiment
     app.state.runs_in_flight = runs_in_flight
     return app

@@ -161,6 +161,10 @@ class EngineExperiment:
             contract=CONTRACT,
         )
 
+    def around(self, engine: ExecutionEngine, connections: ConnectionManager) -> Any:
+        """`engine` whose run() is experimented on; close() is the engine's own."""
+        return _Experimented(self, engine, connections)
+
     async def run(self, engine: ExecutionEngine, connections: ConnectionManager, content: str) -> Any:
         context = engine.context
         if not self.experiment.sampled(context, content):  # not sampled: the plain path, no wiring
@@ -192,3 +196,14 @@ class EngineExperiment:
             return {"result": dataclasses.asdict(result), "events": events}
 
         return candidate
+
+
+class _Experimented:
+    def __init__(self, experiment: EngineExperiment, engine: ExecutionEngine, connections: ConnectionManager) -> None:
+        self.experiment, self.engine, self.connections = experiment, engine, connections
+
+    async def run(self, content: str) -> Any:
+        return await self.experiment.run(self.engine, self.connections, content)
+
+    async def close(self) -> None:
+        await self.engine.close()
