@@ -39,7 +39,11 @@ def _serve(args: argparse.Namespace) -> int:
     from agent_platform.settings import Settings
 
     secret = args.jwt_secret or os.environ.get("AGENT_PLATFORM_JWT_SECRET") or secrets.token_hex(32)
-    settings = Settings(db_path=args.db, llm_url=args.llm_url, jwt_secret=secret, llm_timeout=args.llm_timeout)
+    settings = Settings(
+        db_path=args.db, llm_url=args.llm_url, jwt_secret=secret, llm_timeout=args.llm_timeout,
+        experiment_candidates=tuple(args.experiment), experiment_log=args.experiment_log,
+        experiment_sample=args.experiment_sample, experiment_divergences=args.experiment_divergences,
+    )  # fmt: skip
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
     return 0
 
@@ -107,6 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--jwt-secret", help="default: $AGENT_PLATFORM_JWT_SECRET, else random per process")
     p.add_argument("--llm-timeout", type=float, default=5.0, help="seconds per LLM request (default 5)")
+    p.add_argument("--experiment", action="append", default=[], metavar="[NAME=]MODULE:FACTORY",
+                   help="run this engine factory beside the canonical on every message (repeatable; "
+                        "needs ssot-harness): its events are captured, compared, never sent")
+    p.add_argument("--experiment-log", default="", help="observations file (default ssot-experiments.jsonl)")
+    p.add_argument("--experiment-sample", type=float, default=1.0, help="share of messages experimented on")
+    p.add_argument("--experiment-divergences", default="",
+                   help="the family's divergences.toml: declared divergences count as accepted")
     p.set_defaults(run=_serve)
 
     p = sub.add_parser("demo", help="run the golden path once end to end and print the events")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from starlette.applications import Starlette
@@ -225,6 +226,8 @@ def create_app(settings: Settings, *, llm: LLMClient | None = None) -> Starlette
                         )
                     )
                     return
+                if experiment is not None and make_engine == factory.create_for_context:
+                    engine = experiment.around(engine, connections)  # candidates beside the canonical
                 try:
                     await engine.run(content)
                 finally:
@@ -266,7 +269,20 @@ def create_app(settings: Settings, *, llm: LLMClient | None = None) -> Starlette
 
         return endpoint
 
+    experiment = None
+    if settings.experiment_candidates:  # the harness is imported only when an experiment is on
+        from agent_platform.experiment import EngineExperiment
+
+        experiment = EngineExperiment(settings, llm)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        if experiment is not None:  # the last calls' observations are written before the exit
+            await experiment.experiment.drain()
+
     app = Starlette(
+        lifespan=lifespan,
         routes=[
             Route("/health", health, methods=["GET"]),
             Route("/admin/stats", stats, methods=["GET"]),

@@ -108,6 +108,12 @@ TOP_KEYS: tuple[Key, ...] = (
         "[] (pytest's `testpaths`)",
         "files and folders where `verify` collects its golden-path, contract and ssot tests; a large test suite is then not imported just to be deselected",
     ),
+    Key(
+        "experiments",
+        "table",
+        "{}",
+        "staging experiments: `max-mismatch-rate` (number in 0..1, default 0: the share of a member's observed calls that may mismatch unaccepted or fail before `ssot-harness experiments` exits 1) and `redact` (list of regular expressions replaced in what an experiment publishes, beside the built-in token and password patterns)",
+    ),
     Key("families", "table", "{}", "one `[tool.ssot-harness.families.NAME]` table per family"),
 )
 FAMILY_KEYS: tuple[Key, ...] = (
@@ -404,8 +410,35 @@ def parse_config(section: dict[str, Any], *, root: Path, source: str = "pyprojec
         reports=_str(section, "reports", where, "reports"),
         hypothesis_profile=_optional_str(section, "hypothesis-profile", where),
         verify_paths=_verify_paths(section, root, where),
+        **_experiments(section, where),
         source=source,
     )
+
+
+_EXPERIMENT_KEYS = {"max-mismatch-rate", "redact"}
+
+
+def _experiments(section: dict[str, Any], where: str) -> dict[str, Any]:
+    """`[tool.ssot-harness.experiments]`: the gate's threshold and the redaction patterns."""
+    table = section.get("experiments", {})
+    at = f"{where} experiments"
+    if not isinstance(table, dict):
+        raise ConfigError(
+            f"{at} must be a table, e.g. experiments = {{ max-mismatch-rate = 0.01 }}"
+        )
+    _no_unknown(table, _EXPERIMENT_KEYS, at)
+    rate = table.get("max-mismatch-rate", 0.0)
+    if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate <= 1:
+        raise ConfigError(f"{at}: max-mismatch-rate must be a number in 0..1, got {rate!r}")
+    patterns = _str_list(table, "redact", at)
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(
+                f"{at}: redact pattern {pattern!r} is not a regular expression: {exc}"
+            ) from None
+    return {"experiment_max_mismatch_rate": float(rate), "experiment_redact": patterns}
 
 
 def _target(section: dict[str, Any], where: str) -> str | None:

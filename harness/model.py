@@ -89,6 +89,10 @@ class Config:
     reports: str = "reports"  # where `verify` (or --ssot-reports) writes the equivalence matrix
     hypothesis_profile: str | None = None  # None: ssot-ci when $CI is set, else ssot-dev
     verify_paths: tuple[str, ...] = ()  # where verify's pytest run looks; () = pytest's testpaths
+    experiment_max_mismatch_rate: float = 0.0  # the `experiments` gate, [...experiments]
+    experiment_redact: tuple[
+        str, ...
+    ] = ()  # patterns an experiment redacts beside the built-in ones
     source: str = ""  # the pyproject.toml this came from
 
     def verify_selection(self, pytest_args: Sequence[str] = ()) -> tuple[str, ...]:

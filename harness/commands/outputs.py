@@ -62,7 +62,11 @@ def today() -> str:
 
 
 def finish(
-    args: argparse.Namespace, config: Config, found: dict[str, Any], report: AuditReport | None
+    args: argparse.Namespace,
+    config: Config,
+    found: dict[str, Any],
+    report: AuditReport | None,
+    extra_problems: list[str] | None = None,
 ) -> int:
     if os.environ.get("GITHUB_ACTIONS") == "true":
         sys.stdout.write(github.render(found))
@@ -74,6 +78,7 @@ def finish(
         write_text_atomic(out, text)
         print(f"page: {out}")
     problems = results.problems(found, [f.name for f in config.families if f.adapters])
+    problems += extra_problems or []
     what = f"{args.command} of shard {found['shard']}" if found["shard"] else args.command
     if problems:
         print(f"{what}: FAILED ({'; '.join(problems)})")

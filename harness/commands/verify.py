@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from harness.commands import outputs, results
@@ -17,10 +18,12 @@ from harness.config import find_pyproject, load_config
 from harness.errors import ConfigError
 from harness.pin.audit import run_audit
 from harness.prove import matrix
+from harness.prove.matrix import render_markdown, table_from_json
 from harness.prove.memo import MEMO_ENV
 from harness.prove.outcomes import FILE as TESTS_FILE
 from harness.prove.shards import parse_shard
 from harness.report.json_report import as_data
+from harness.scan.atomic import write_text_atomic
 
 MARKERS = "golden_path or contract or ssot"
 
@@ -63,6 +66,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         help=f"pytest-xdist workers (default: one more than the cores, at most {MAX_WORKERS}, when pytest-xdist is installed, else a serial run; 0 for serial)",
     )  # fmt: skip
     outputs.add_arguments(parser)
+    parser.add_argument(
+        "--experiments",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help='a staging experiments\' JSON-lines file (repeatable): the matrix gains an "observed" column, '
+        "and a member above [tool.ssot-harness.experiments] max-mismatch-rate fails verify",
+    )
     parser.add_argument(
         "pytest_args", nargs="*", metavar="PYTEST_ARG", help="extra pytest arguments, after --"
     )
@@ -107,6 +118,9 @@ def run(args: argparse.Namespace) -> int:
 
     shard = parse_shard(args.shard) if args.shard else None
     outputs.check(args)
+    observed = _observed(
+        args.experiments, config.experiment_max_mismatch_rate
+    )  # a bad file: exit 2 now
     report = run_audit(config)
     print("# Audit\n")
     for family in report.families:
@@ -132,6 +146,10 @@ def run(args: argparse.Namespace) -> int:
             print(
                 f"(shard {shard}: this shard's part of the matrix; `ssot-harness merge` makes the whole)\n"
             )
+        matrix_json = reports / "equivalence-matrix.json"
+        if observed is not None and matrix_json.is_file():
+            table = table_from_json(matrix_json.read_text(encoding="utf-8"))
+            write_text_atomic(matrix_md, render_markdown(table, observed.marks))
         print(matrix_md.read_text(encoding="utf-8"))
     else:
         print("(no equivalence matrix was written: no contract ran)")
@@ -141,4 +159,40 @@ def run(args: argparse.Namespace) -> int:
         for part in (*matrix.FILES, matrix.CELLS_FILE, TESTS_FILE):
             (reports / part).unlink(missing_ok=True)
     print(f"results: {written.relative_to(root) if written.is_relative_to(root) else written}")
-    return outputs.finish(args, config, found, report)
+    extra = []
+    if observed is not None and observed.over:
+        extra.append(
+            f"experiments above the {observed.threshold:.2%} mismatch threshold: {', '.join(observed.over)}"
+        )
+    return outputs.finish(args, config, found, report, extra)
+
+
+@dataclass(frozen=True)
+class Observed:
+    marks: dict[tuple[str, str], str]  # (family, member) -> the "observed" cell
+    over: tuple[str, ...]  # family/member above the threshold
+    threshold: float
+
+
+def _observed(files: list[str], threshold: float) -> Observed | None:
+    if not files:
+        return None
+    from harness.experiment.summary import (
+        observed_mark,
+        over_threshold,
+        read_observations,
+        summarize,
+    )
+
+    observations, skipped = read_observations([Path(f) for f in files])
+    for line in skipped:
+        print(f"verify: skipped, not an observation: {line}", flush=True)
+    summaries = summarize(observations)
+    return Observed(
+        {(s.family, s.member): observed_mark(s) for s in summaries},
+        tuple(
+            f"{s.family}/{s.member} ({s.unaccepted_rate:.2%})"
+            for s in over_threshold(summaries, threshold)
+        ),
+        threshold,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -94,19 +95,37 @@ def to_json(cells: list[Cell]) -> str:
     return json.dumps({"version": 1, "cells": rows}, indent=2, sort_keys=True) + "\n"
 
 
-def to_markdown(cells: list[Cell]) -> str:
-    table = aggregate(cells)
+def to_markdown(cells: list[Cell], observed: Mapping[tuple[str, str], str] | None = None) -> str:
+    return render_markdown(aggregate(cells), observed)
+
+
+def table_from_json(text: str) -> dict[tuple[str, str, str], dict]:
+    """The aggregated table back from `to_json`'s text (what `verify` re-renders)."""
+    return {(r["family"], r["member"], r["contract"]): r for r in json.loads(text)["cells"]}
+
+
+def render_markdown(
+    table: dict[tuple[str, str, str], dict], observed: Mapping[tuple[str, str], str] | None = None
+) -> str:
+    """The matrix; with `observed` ((family, member) -> text), an "observed" column beside the
+    contracts (what staging experiments saw of each member)."""
     lines = ["# Equivalence matrix", ""]
-    for family in sorted({f for f, _, _ in table}):
-        members = sorted({m for f, m, _ in table if f == family})
+    observed = observed or {}
+    for family in sorted({f for f, _, _ in table} | {f for f, _ in observed}):
+        members = sorted(
+            {m for f, m, _ in table if f == family} | {m for f, m in observed if f == family}
+        )
         contracts = sorted({c for f, _, c in table if f == family})
-        lines += [f"## {family}", "", "| member | " + " | ".join(contracts) + " |"]
-        lines.append("| --- |" + " --- |" * len(contracts))
+        extra = ["observed"] if observed else []
+        lines += [f"## {family}", "", "| member | " + " | ".join([*contracts, *extra]) + " |"]
+        lines.append("| --- |" + " --- |" * (len(contracts) + len(extra)))
         for member in members:
             row = [member]
             for contract in contracts:
                 cell = table.get((family, member, contract))
                 row.append(_mark(cell))
+            if observed:
+                row.append(observed.get((family, member), "—"))
             lines.append("| " + " | ".join(row) + " |")
         notes = [
             (m, c, v)
