@@ -395,7 +395,8 @@ def _markers(section: dict[str, Any], where: str) -> tuple[tuple[str, str], ...]
             raise ConfigError(
                 f"{where} {role}: {name!r} is not a marker name (letters, digits and '_')"
             )
-    for role, name in names.items():
+    for role in sorted(names, key=lambda r: r not in table):  # the keys given first
+        name = names[role]
         others = [r for r, n in names.items() if n == name and r != role]
         if others:
             raise ConfigError(

@@ -71,7 +71,8 @@ def snapshots_dir(config: pytest.Config) -> Path:
 def golden_transcript(config: pytest.Config, scenario: str) -> str:
     """The golden (snapshotted) transcript of `scenario`, by name: what a contract compares with."""
     try:
-        return read_golden(snapshots_dir(config), scenario)
+        marker = pytest_session.require(config, "ssot_transcript_snapshot").marker("golden_path")
+        return read_golden(snapshots_dir(config), scenario, marker=marker)
     except ConfigError as exc:
         pytest.fail(str(exc), pytrace=False)
 

@@ -18,7 +18,7 @@ from harness.errors import ConfigError
 from harness.pin.audit import run_audit
 from harness.prove.memo import MEMO_ENV
 
-MARKERS = "golden_path or contract or ssot"
+MARKERS = "golden_path or contract or ssot"  # the default names ([tool.ssot-harness] markers)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -34,7 +34,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
             "  1  anything else: a failure, a fixed divergence still declared, a count above the baseline,\n"
             "     a family with adapters whose contracts did not run\n"
             "  2  usage or config error\n\n"
-            f"The pytest run is: pytest -m '{MARKERS}' -p no:randomly --ssot-hypothesis-profile ssot-ci\n"
+            f"The pytest run is: pytest -m '{MARKERS}' (the names in [tool.ssot-harness] markers)\n"
+            "  -p no:randomly --ssot-hypothesis-profile ssot-ci\n"
             "  --ssot-reports DIR [-n WORKERS when pytest-xdist is installed] [PYTEST_ARG...] [verify-paths...]"
         ),
     )
@@ -105,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
         (reports / stale).unlink(missing_ok=True)
     workers = _workers(args.workers if args.workers is not None else default_workers())
     command = [
-        sys.executable, "-m", "pytest", "-m", MARKERS, "-p", "no:randomly", "-p", "no:ssot-harness-matrix-summary",
+        sys.executable, "-m", "pytest", "-m", config.verify_markers, "-p", "no:randomly", "-p", "no:ssot-harness-matrix-summary",
         "-q", "--no-header", "-rfE", "--ssot-config", str(pyproject), "--ssot-hypothesis-profile", "ssot-ci",
         "--ssot-reports", str(reports), *workers, *args.pytest_args, *config.verify_selection(args.pytest_args),
     ]  # fmt: skip
