@@ -15,6 +15,7 @@ from pathlib import Path
 
 from harness.config import find_pyproject, load_config
 from harness.errors import ConfigError
+from harness.model import Config
 from harness.pin.audit import run_audit
 from harness.prove.memo import MEMO_ENV
 
@@ -82,6 +83,17 @@ def _workers(requested: str | None) -> list[str]:
     return ["-n", requested]
 
 
+def _cache_folder(config: Config) -> tuple[Path, dict[str, str]]:
+    """The project's cache folder (`cache-dir`), and the environment that keeps what the test run
+    writes there instead of the user's tree: hypothesis's storage (its example database and
+    `patches/`), Python's bytecode; pytest's own cache is pointed there by `-o cache_dir`."""
+    cache = (Path(config.root) / config.cache_dir).resolve()
+    return cache, {
+        "HYPOTHESIS_STORAGE_DIRECTORY": str(cache / "hypothesis"),
+        "PYTHONPYCACHEPREFIX": str(cache / "pycache"),
+    }
+
+
 def run(args: argparse.Namespace) -> int:
     pyproject = Path(args.config).resolve() if args.config else find_pyproject(Path.cwd())
     if pyproject is None:
@@ -105,14 +117,17 @@ def run(args: argparse.Namespace) -> int:
     for stale in ("equivalence-matrix.md", "equivalence-matrix.json"):
         (reports / stale).unlink(missing_ok=True)
     workers = _workers(args.workers if args.workers is not None else default_workers())
+    cache, cache_env = _cache_folder(config)
     command = [
-        sys.executable, "-m", "pytest", "-m", config.verify_markers, "-p", "no:randomly", "-p", "no:ssot-harness-matrix-summary",
+        sys.executable, "-m", "pytest", "-m", config.verify_markers, "-o", f"cache_dir={cache / 'pytest'}", "-p", "no:randomly", "-p", "no:ssot-harness-matrix-summary",
         "-q", "--no-header", "-rfE", "--ssot-config", str(pyproject), "--ssot-hypothesis-profile", "ssot-ci",
         "--ssot-reports", str(reports), *workers, *args.pytest_args, *config.verify_selection(args.pytest_args),
     ]  # fmt: skip
     print(f"== ssot-harness verify: pytest {' '.join(command[3:])}", flush=True)
     with tempfile.TemporaryDirectory(prefix="ssot-memo-") as memo:  # shared by the xdist workers
-        tests_rc = subprocess.call(command, cwd=root, env={**os.environ, MEMO_ENV: memo})
+        tests_rc = subprocess.call(
+            command, cwd=root, env={**os.environ, **cache_env, MEMO_ENV: memo}
+        )
     print()
     matrix_md, matrix_json = reports / "equivalence-matrix.md", reports / "equivalence-matrix.json"
     ran: set[str] = set()

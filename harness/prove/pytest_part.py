@@ -26,6 +26,9 @@ _COLLECTED = (
     "ssot_collected_declarations"  # xdist workeroutput: declarations matching a collected test
 )
 _NO_MARKER = pytest.StashKey[bool]()
+_HYPOTHESIS_EXAMPLES = (
+    "_hypothesis_failing_examples"  # where hypothesis leaves a failure's examples
+)
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
 
@@ -274,6 +277,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
         report.user_properties.append((_DETAIL, detail))
     if error is None and _DECLARED in props:
         report.user_properties.append((_FIXED, "1"))
+    if _DECLARED in props:
+        # an accepted divergence: hypothesis must not write `.hypothesis/patches/…` nor advise
+        # `git apply` to add its example as a test case (its plugin reads this at teardown)
+        item.__dict__.pop(_HYPOTHESIS_EXAMPLES, None)
 
 
 def _final(cells: list[matrix.Cell]) -> list[matrix.Cell]:
