@@ -228,6 +228,9 @@ def create_app(settings: Settings, *, llm: LLMClient | None = None) -> Starlette
                     return
                 if experiment is not None and make_engine == factory.create_for_context:
                     engine = experiment.around(engine, connections)  # candidates beside the canonical
+                # from here on a cancellation finds the message persisted (engine.run stores it
+                # before its first await) and records the run as cancelled
+                started.add(asyncio.current_task())  # type: ignore[arg-type]
                 try:
                     await engine.run(content)
                 finally:
@@ -235,6 +238,7 @@ def create_app(settings: Settings, *, llm: LLMClient | None = None) -> Starlette
 
             connections.register(user_id, client_id, send)
             tasks: set[asyncio.Task[None]] = set()
+            started: set[asyncio.Task[None]] = set()  # runs whose engine holds the message
             try:
                 while True:
                     frame = await websocket.receive()
@@ -258,13 +262,17 @@ def create_app(settings: Settings, *, llm: LLMClient | None = None) -> Starlette
                     tasks.add(task)
                     runs_in_flight.add(task)
                     task.add_done_callback(tasks.discard)
+                    task.add_done_callback(started.discard)
                     task.add_done_callback(runs_in_flight.discard)
             except WebSocketDisconnect:
                 pass
             finally:
                 connections.unregister(client_id)
                 for task in tasks:
-                    task.cancel()
+                    # a run not started yet (its frame arrived with the close) is let to run: cancelled
+                    # now, it would lose the user's message before any engine saw it
+                    if task in started:
+                        task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
 
         return endpoint

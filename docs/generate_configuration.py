@@ -85,11 +85,14 @@ def environment_table() -> list[str]:
 
 def ready_tests_table() -> list[str]:
     from harness.characterize import suite
+    from harness.characterize.pytest_part import GOLDEN_PATH_TESTS
 
     lines = ["| test | markers | what it checks |", "| --- | --- | --- |"]
     for name in suite.__all__:
         test = getattr(suite, name)
-        marks = ", ".join(f"`{m.name}`" for m in getattr(test, "pytestmark", []))
+        names = [m.name for m in getattr(test, "pytestmark", [])]
+        names += ["golden_path (its configured name)"] * (name in GOLDEN_PATH_TESTS)
+        marks = ", ".join(f"`{m}`" for m in names)
         doc = (test.__doc__ or "").strip().split("\n\n")[0]
         lines.append(f"| `{name}` | {marks} | {_cell(doc)} |")
     return lines

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import ConfigError
-from harness.model import STAGES, Config, Family, MemberRef, Shim
+from harness.model import MARKER_ROLES, STAGES, Config, Family, KnownUnparseable, MemberRef, Shim
 
 DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".git",
@@ -114,6 +114,14 @@ TOP_KEYS: tuple[Key, ...] = (
         "{}",
         "staging experiments: `max-mismatch-rate` (number in 0..1, default 0: the share of a member's observed calls that may mismatch unaccepted or fail before `ssot-harness experiments` exits 1) and `redact` (list of regular expressions replaced in what an experiment publishes, beside the built-in token and password patterns)",
     ),
+    Key(
+        "markers",
+        "table",
+        "each role its own name",
+        "the names of the harness's markers, by role: `golden_path`, `contract`, `ssot`, `staging` "
+        '(e.g. `markers = { ssot = "ssot_pin" }` where the project already has an `ssot` marker); '
+        "`verify`, `step` and the messages use them",
+    ),
     Key("families", "table", "{}", "one `[tool.ssot-harness.families.NAME]` table per family"),
 )
 FAMILY_KEYS: tuple[Key, ...] = (
@@ -162,6 +170,12 @@ FAMILY_KEYS: tuple[Key, ...] = (
         "string",
         "none",
         "`module:QualName` of what the members build (e.g. the engine); once the family is `pinned`, every one built in a golden-path or contract test must come through the canonical (the run-time pin)",
+    ),
+    Key(
+        "unparseable",
+        "array of tables",
+        "[]",
+        "candidate files known not to parse (a template, Python 2), which a `pinned` family would otherwise fail on: `[[...families.NAME.unparseable]]` with `path` (relative to the project root), `reason`, optional `expires` (a date)",
     ),
 )
 # `[tool.ssot-harness.target]`: the service's wire protocol (docs/describing-your-service.md).
@@ -294,6 +308,7 @@ TARGET_KEYS: tuple[Key, ...] = (
 _TOP_KEYS = {k.name for k in TOP_KEYS}
 _FAMILY_KEYS = {k.name for k in FAMILY_KEYS}
 _SHIM_KEYS = {"member", "reason", "expires", "callers"}
+_UNPARSEABLE_KEYS = {"path", "reason", "expires"}
 _SECTION = "[tool.ssot-harness]"
 
 
@@ -412,6 +427,7 @@ def parse_config(section: dict[str, Any], *, root: Path, source: str = "pyprojec
         verify_paths=_verify_paths(section, root, where),
         **_experiments(section, where),
         source=source,
+        markers=_markers(section, f"{source}: [tool.ssot-harness.markers]"),
     )
 
 
@@ -439,6 +455,28 @@ def _experiments(section: dict[str, Any], where: str) -> dict[str, Any]:
                 f"{at}: redact pattern {pattern!r} is not a regular expression: {exc}"
             ) from None
     return {"experiment_max_mismatch_rate": float(rate), "experiment_redact": patterns}
+
+
+def _markers(section: dict[str, Any], where: str) -> tuple[tuple[str, str], ...]:
+    """`[tool.ssot-harness.markers]`: role -> the marker name the project's tests carry."""
+    table = section.get("markers", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f'{where} must be a table, e.g. markers = {{ ssot = "ssot_pin" }}')
+    _no_unknown(table, set(MARKER_ROLES), where)
+    names = {role: _str(table, role, where, role) for role in MARKER_ROLES}
+    for role, name in names.items():
+        if not name.isidentifier():
+            raise ConfigError(
+                f"{where} {role}: {name!r} is not a marker name (letters, digits and '_')"
+            )
+    for role in sorted(names, key=lambda r: r not in table):  # the keys given first
+        name = names[role]
+        others = [r for r, n in names.items() if n == name and r != role]
+        if others:
+            raise ConfigError(
+                f"{where} {role}: {name!r} is also the name of {others[0]}; each role needs its own"
+            )
+    return tuple(names.items())
 
 
 def _target(section: dict[str, Any], where: str) -> str | None:
@@ -571,7 +609,59 @@ def _parse_family(name: str, body: Any, where: str) -> Family:
         product=_member(body["product"], f"{where} product")
         if body.get("product") is not None
         else None,
+        unparseable=_unparseable(body.get("unparseable", []), where),
     )
+
+
+def _unparseable(raw: Any, where: str) -> tuple[KnownUnparseable, ...]:
+    """`[[...families.NAME.unparseable]]`: path, reason, optional expires (a date)."""
+    if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
+        raise ConfigError(
+            f"{where} unparseable: expected an array of tables, e.g. "
+            "[[tool.ssot-harness.families.NAME.unparseable]]"
+        )
+    out: list[KnownUnparseable] = []
+    for number, table in enumerate(raw, 1):
+        at = f"{where} unparseable #{number}"
+        _no_unknown(table, _UNPARSEABLE_KEYS, at)
+        for key in ("path", "reason"):
+            if key not in table:
+                raise ConfigError(
+                    f"{at}: missing key {key!r} (a known-unparseable file needs path = "
+                    "'pkg/template.py' and a reason; expires = YYYY-MM-DD is optional)"
+                )
+        path = _str(table, "path", at, "").strip().replace("\\", "/").removeprefix("./")
+        if not path or path.startswith("/") or ".." in path.split("/"):
+            raise ConfigError(
+                f"{at} path: {table['path']!r} must be a file path relative to the project root"
+            )
+        reason = _str(table, "reason", at, "").strip()
+        if not reason:
+            raise ConfigError(
+                f"{at} reason: say why the file cannot be parsed (e.g. 'a Jinja template')"
+            )
+        expires = _date(table, at) if "expires" in table else None
+        if any(u.path == path for u in out):
+            raise ConfigError(
+                f"{where} unparseable: {path} is declared twice; keep one declaration"
+            )
+        out.append(KnownUnparseable(path, reason, expires))
+    return tuple(out)
+
+
+def _date(table: dict[str, Any], at: str) -> date:
+    """`expires` of a shim or a known-unparseable file: a TOML date or an ISO date string."""
+    expires = table["expires"]
+    if isinstance(expires, str):
+        try:
+            expires = date.fromisoformat(expires)
+        except ValueError:
+            expires = None
+    if not isinstance(expires, date) or isinstance(expires, datetime):
+        raise ConfigError(
+            f"{at} expires: {table['expires']!r} is not a date; write expires = 2026-12-31"
+        )
+    return expires
 
 
 def _shims(raw: Any, where: str) -> tuple[Shim, ...]:
@@ -594,16 +684,7 @@ def _shims(raw: Any, where: str) -> tuple[Shim, ...]:
         reason = _str(table, "reason", at, "").strip()
         if not reason:
             raise ConfigError(f"{at} reason: say why the shim is kept (e.g. 'plugins import it')")
-        expires = table["expires"]
-        if isinstance(expires, str):
-            try:
-                expires = date.fromisoformat(expires)
-            except ValueError:
-                expires = None
-        if not isinstance(expires, date) or isinstance(expires, datetime):
-            raise ConfigError(
-                f"{at} expires: {table['expires']!r} is not a date; write expires = 2026-12-31"
-            )
+        expires = _date(table, at)
         callers = _str_list(table, "callers", at)
         for caller in callers:
             if not re.fullmatch(r"[\w.]+", caller):

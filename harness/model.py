@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 Stage = Literal["prove", "pinned"]
 STAGES: tuple[str, ...] = ("prove", "pinned")
+# the harness's markers, by role; `[tool.ssot-harness.markers]` renames them in a project
+MARKER_ROLES: tuple[str, ...] = ("golden_path", "contract", "ssot", "staging")
 
 
 @dataclass(frozen=True, order=True)
@@ -52,6 +54,16 @@ class Shim:
 
 
 @dataclass(frozen=True)
+class KnownUnparseable:
+    """A file the team knows cannot be parsed (a template, Python 2, a half-applied codemod), accepted
+    for `reason` until `expires` (None: no end date): a pinned family does not fail on it."""
+
+    path: str  # posix, relative to the project root
+    reason: str
+    expires: date | None = None
+
+
+@dataclass(frozen=True)
 class Family:
     """One role with many implementations; `canonical` is the one that survives."""
 
@@ -67,6 +79,7 @@ class Family:
     divergences: str | None = None  # accepted divergences file, relative to the project root
     shims: tuple[Shim, ...] = ()  # members kept on purpose for a while
     product: MemberRef | None = None  # what the members build; pinned: built only via the canonical
+    unparseable: tuple[KnownUnparseable, ...] = ()  # candidate files accepted as not parseable
 
 
 @dataclass(frozen=True)
@@ -94,6 +107,17 @@ class Config:
         str, ...
     ] = ()  # patterns an experiment redacts beside the built-in ones
     source: str = ""  # the pyproject.toml this came from
+    # the harness's marker roles (MARKER_ROLES) -> the names the project's tests carry
+    markers: tuple[tuple[str, str], ...] = tuple((role, role) for role in MARKER_ROLES)
+
+    def marker(self, role: str) -> str:
+        """The marker name the project uses for one of the harness's roles (`golden_path`...)."""
+        return dict(self.markers).get(role, role)
+
+    @property
+    def verify_markers(self) -> str:
+        """The `-m` expression of verify and step: golden path, contracts and pins."""
+        return " or ".join(self.marker(r) for r in ("golden_path", "contract", "ssot"))
 
     def verify_selection(self, pytest_args: Sequence[str] = ()) -> tuple[str, ...]:
         """The paths verify (and step) give pytest: `verify-paths`, unless `pytest_args` already

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from harness import pytest_session
+from harness.model import Config
 
 # the ready tests live in the harness, not in a test module: their asserts are rewritten all the
 # same, so a failing one shows its diff (registered before anything imports them)
@@ -22,6 +23,7 @@ pytest_plugins = [
     "harness.pin.runtime",
 ]
 
+# by role; a project renames them in `[tool.ssot-harness] markers` (its own may already be taken)
 MARKERS = {
     "golden_path": "end-to-end characterization of login -> agent execution -> AI response",
     "contract": "a contract run against every implementation of a family",
@@ -93,6 +95,46 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    for name, description in MARKERS.items():
+    project = pytest_session.load(config)
+    config.stash[pytest_session.CONFIG_KEY] = project
+    for role, description in MARKERS.items():
+        name = role if project is None else project.marker(role)
         config.addinivalue_line("markers", f"{name}: {description}")
-    config.stash[pytest_session.CONFIG_KEY] = pytest_session.load(config)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Once, on the controller: a harness marker the project also registers with its own meaning."""
+    config = session.config
+    project = pytest_session.project_config(config)
+    if project is None or hasattr(config, "workerinput"):  # inert, or an xdist worker
+        return
+    clashes = marker_clashes(project, [str(line) for line in config.getini("markers")])
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    for clash in clashes:
+        if reporter is not None:
+            reporter.write_line(f"ssot-harness: {clash}", yellow=True)
+
+
+def marker_clashes(project: Config, lines: list[str]) -> list[str]:
+    """Each harness marker that `lines` (pytest's `markers` ini lines) also register with another
+    description, with the key that renames it."""
+    out = []
+    for role, description in MARKERS.items():
+        name = project.marker(role)
+        theirs = sorted(
+            {
+                rest.strip()
+                for line in lines
+                for head, _, rest in [line.partition(":")]
+                if head.split("(")[0].strip() == name and rest.strip() != description
+            }
+        )
+        if theirs:
+            key = f'markers = {{ {role} = "ssot_{role}" }}'
+            out.append(
+                f"the marker {name!r} is also registered by this project ({theirs[0]!r}): "
+                f"`-m {name}` selects your tests and the harness's alike; rename the harness's in "
+                f"[tool.ssot-harness] of {project.source or 'pyproject.toml'}, e.g. {key}"
+            )
+    return out

@@ -29,7 +29,7 @@ def golden_file(snapshots_dir: Path, scenario: str) -> Path:
     return Path(snapshots_dir) / f"{scenario}{SUFFIX}"
 
 
-def read_golden(snapshots_dir: Path, scenario: str) -> str:
+def read_golden(snapshots_dir: Path, scenario: str, *, marker: str = "golden_path") -> str:
     """The golden transcript of `scenario`, or a ConfigError saying how to record it."""
     path = golden_file(snapshots_dir, scenario)
     try:
@@ -37,7 +37,7 @@ def read_golden(snapshots_dir: Path, scenario: str) -> str:
     except FileNotFoundError:
         raise ConfigError(
             f"scenario {scenario!r} has no golden transcript at {path}; record it with "
-            "`pytest -m golden_path --snapshot-update`"
+            f"`pytest -m {marker} --snapshot-update`"
         ) from None
 
 

@@ -3,7 +3,9 @@ modules (`from harness import test_golden_path, ...`); they run against its conf
 
 Each is a plain (synchronous) test that drives its own event loop, so a project needs neither
 pytest-asyncio nor an asyncio mode to run them. Every one takes its scenario, target, snapshot and
-staging instance from the plugin's fixtures; none holds anything of a particular service."""
+staging instance from the plugin's fixtures; none holds anything of a particular service. The
+golden-path ones get the project's golden-path marker (`[tool.ssot-harness] markers`) from the
+plugin at collection."""
 
 from __future__ import annotations
 
@@ -46,7 +48,6 @@ def _recorded(scenario: Scenario, target: Target, workdir: Path, driver: str) ->
     pytest.fail(problem, pytrace=False)
 
 
-@pytest.mark.golden_path
 def test_golden_path(
     ssot_scenario: Scenario, ssot_target: Target, ssot_transcript_snapshot: Any, tmp_path: Path
 ) -> None:
@@ -55,7 +56,6 @@ def test_golden_path(
     assert _recorded(ssot_scenario, ssot_target, tmp_path, "in_process") == ssot_transcript_snapshot
 
 
-@pytest.mark.golden_path
 @pytest.mark.live
 def test_live_and_in_process_transcripts_are_identical(
     request: pytest.FixtureRequest, ssot_scenario: Scenario, ssot_target: Target, tmp_path: Path
@@ -72,7 +72,6 @@ def test_live_and_in_process_transcripts_are_identical(
     assert live == expected
 
 
-@pytest.mark.golden_path
 def test_every_snapshot_file_belongs_to_a_scenario_and_back(request: pytest.FixtureRequest) -> None:
     """No golden transcript without its scenario, no scenario without its golden transcript."""
     names = {s.name for s in scenarios_of(request.config)}

@@ -17,11 +17,12 @@ canonical or not, with file:line and the canonical to use instead.
 
 exit status:
   0  every family within its baseline (and pinned families hold only their canonical)
-  1  a count rose above the baseline, a family is missing from it, or a pinned family has more
-     than its canonical
+  1  a count rose above the baseline, a prove family is missing from it, a pinned family has more
+     than its canonical (and live shims) or a candidate file it cannot parse (not declared in its
+     `unparseable`), or a shim or unparseable declaration is expired or stale
   2  usage or config error (unknown key, bad pattern, canonical that does not exist in the tree,
-     no baseline file: a missing baseline is an error, not a silent first run; record one with
-     `ssot-harness baseline --update` and commit it)
+     no baseline file while a family is at stage prove: a missing baseline is an error, not a
+     silent first run; record one with `ssot-harness baseline --update` and commit it)
 """
 
 

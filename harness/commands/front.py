@@ -24,7 +24,8 @@ def add_common(parser: argparse.ArgumentParser) -> None:
         metavar="PYPROJECT",
         help="a pyproject.toml holding [tool.ssot-harness] to use instead of the project's own; the "
         "project (what roots, baseline and PATH are relative to) stays the folder of the nearest "
-        "pyproject.toml at or above PATH (or, when there is none, the folder of PYPROJECT)",
+        "pyproject.toml (else git work tree) at or above PATH (default .) when PYPROJECT lies "
+        "outside it; a PYPROJECT inside it without PATH is a subproject: its own folder",
     )
     parser.add_argument(
         "--no-cache", action="store_true", help="neither read nor write the scan cache"
@@ -38,19 +39,26 @@ def load(args: argparse.Namespace) -> tuple[Config, tuple[str, ...] | None]:
 
 def load_project(args: argparse.Namespace) -> Config:
     """The validated config of the project at or above `.` (or `--config`), for commands without PATH."""
-    return _load(None, args.config)[0]
+    return _load(None, args.config, tree_wins=False)[0]
 
 
-def _load(path_arg: str | None, config_arg: str | None) -> tuple[Config, tuple[str, ...] | None]:
+def _load(
+    path_arg: str | None, config_arg: str | None, *, tree_wins: bool = True
+) -> tuple[Config, tuple[str, ...] | None]:
     path = Path(path_arg or ".")
     if not path.exists():
         raise UsageError(f"PATH {path_arg!r} does not exist")
     own = find_pyproject(path)
     if config_arg:
         pyproject = Path(config_arg)
-        # with a PATH, the project is the one PATH lies in (so PATH is never "outside" it);
-        # without one, the project is the config's own folder
-        project = own.parent if own is not None and path_arg is not None else None
+        tree = own.parent if own is not None else _work_tree(path)
+        outside = tree is not None and not pyproject.resolve().is_relative_to(tree.resolve())
+        if tree is not None and outside and (tree_wins or path_arg is not None):
+            project: Path | None = tree  # a config kept outside the tree is about the tree
+        else:
+            # with a PATH, the project is the one PATH lies in (so PATH is never "outside" it);
+            # without one, the project is the config's own folder (a subproject's config)
+            project = own.parent if own is not None and path_arg is not None else None
         config = load_config(pyproject, root=project)
     elif own is None:
         raise ConfigError(
@@ -83,6 +91,15 @@ def _load(path_arg: str | None, config_arg: str | None) -> tuple[Config, tuple[s
             "pass a PATH under them"
         )
     return config, (rel,)
+
+
+def _work_tree(path: Path) -> Path | None:
+    """The git work tree holding `path` (a tree with no pyproject.toml), or None."""
+    start = path.resolve()
+    for folder in (start, *start.parents) if start.is_dir() else start.parents:
+        if (folder / ".git").exists():
+            return folder
+    return None
 
 
 def _covers(folder: str, path: str) -> bool:

@@ -16,6 +16,7 @@ from pathlib import Path
 from harness.commands import outputs, results
 from harness.config import find_pyproject, load_config
 from harness.errors import ConfigError
+from harness.model import Config
 from harness.pin.audit import run_audit
 from harness.prove import matrix
 from harness.prove.matrix import render_markdown, table_from_json
@@ -25,7 +26,7 @@ from harness.prove.shards import parse_shard
 from harness.report.json_report import as_data
 from harness.scan.atomic import write_text_atomic
 
-MARKERS = "golden_path or contract or ssot"
+MARKERS = "golden_path or contract or ssot"  # the default names ([tool.ssot-harness] markers)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -41,7 +42,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
             "  1  anything else: a failure, a fixed divergence still declared, a count above the baseline,\n"
             "     a family with adapters whose contracts did not run\n"
             "  2  usage or config error\n\n"
-            f"The pytest run is: pytest -m '{MARKERS}' -p no:randomly --ssot-hypothesis-profile ssot-ci\n"
+            f"The pytest run is: pytest -m '{MARKERS}' (the names in [tool.ssot-harness] markers)\n"
+            "  -p no:randomly --ssot-hypothesis-profile ssot-ci\n"
             "  --ssot-reports DIR [-n WORKERS when pytest-xdist is installed] --junitxml DIR/junit.xml\n"
             "  [--ssot-shard K/N] [PYTEST_ARG...] [verify-paths...]\n\n"
             "Written into DIR: equivalence-matrix.md/.json, junit.xml, verify-results.json (for\n"
@@ -102,6 +104,17 @@ def _workers(requested: str | None) -> list[str]:
     return ["-n", requested]
 
 
+def _cache_folder(config: Config) -> tuple[Path, dict[str, str]]:
+    """The project's cache folder (`cache-dir`), and the environment that keeps what the test run
+    writes there instead of the user's tree: hypothesis's storage (its example database and
+    `patches/`), Python's bytecode; pytest's own cache is pointed there by `-o cache_dir`."""
+    cache = (Path(config.root) / config.cache_dir).resolve()
+    return cache, {
+        "HYPOTHESIS_STORAGE_DIRECTORY": str(cache / "hypothesis"),
+        "PYTHONPYCACHEPREFIX": str(cache / "pycache"),
+    }
+
+
 def run(args: argparse.Namespace) -> int:
     pyproject = Path(args.config).resolve() if args.config else find_pyproject(Path.cwd())
     if pyproject is None:
@@ -130,15 +143,18 @@ def run(args: argparse.Namespace) -> int:
     for stale in (*matrix.FILES, matrix.CELLS_FILE, TESTS_FILE):
         (reports / stale).unlink(missing_ok=True)
     workers = _workers(args.workers if args.workers is not None else default_workers())
+    cache, cache_env = _cache_folder(config)
     command = [
-        sys.executable, "-m", "pytest", "-m", MARKERS, "-p", "no:randomly", "-p", "no:ssot-harness-matrix-summary",
+        sys.executable, "-m", "pytest", "-m", config.verify_markers, "-o", f"cache_dir={cache / 'pytest'}", "-p", "no:randomly", "-p", "no:ssot-harness-matrix-summary",
         "-q", "--no-header", "-rfE", "--ssot-config", str(pyproject), "--ssot-hypothesis-profile", "ssot-ci",
         "--ssot-reports", str(reports), *workers, *outputs.junit(args.pytest_args, reports, shard),
         *([f"--ssot-shard={shard}"] if shard else []), *args.pytest_args, *config.verify_selection(args.pytest_args),
     ]  # fmt: skip
     print(f"== ssot-harness verify: pytest {' '.join(command[3:])}", flush=True)
     with tempfile.TemporaryDirectory(prefix="ssot-memo-") as memo:  # shared by the xdist workers
-        tests_rc = subprocess.call(command, cwd=root, env={**os.environ, MEMO_ENV: memo})
+        tests_rc = subprocess.call(
+            command, cwd=root, env={**os.environ, **cache_env, MEMO_ENV: memo}
+        )
     print()
     matrix_md = reports / "equivalence-matrix.md"
     if matrix_md.is_file():

@@ -22,7 +22,6 @@ from harness.pin.audit import AuditReport, FamilyAudit, run_audit
 from harness.prove.divergences import load_divergences
 from harness.prove.memo import MEMO_ENV
 
-MARKERS = "golden_path or contract or ssot"
 _SITES = ("alias", "reexport", "import", "reference")
 
 
@@ -157,7 +156,7 @@ def tests_green(config: Config, pyproject: Path, workers: str, extra: list[str])
         tempfile.TemporaryDirectory(prefix="ssot-memo-") as memo,
     ):
         command = [
-            sys.executable, "-m", "pytest", "-m", MARKERS, "-p", "no:randomly", "-q", "--no-header", "-rfE",
+            sys.executable, "-m", "pytest", "-m", config.verify_markers, "-p", "no:randomly", "-q", "--no-header", "-rfE",
             "--ssot-config", str(pyproject), "--ssot-hypothesis-profile", "ssot-ci", "--ssot-reports", reports,
             *(["-n", workers] if workers != "0" else ["-p", "no:xdist"]), *extra, *config.verify_selection(extra),
         ]  # fmt: skip

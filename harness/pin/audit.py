@@ -20,6 +20,7 @@ from harness.pin.baseline import (
 )
 from harness.pin.members import FamilyResolver, Universe, needles_for
 from harness.pin.shims import ShimStatus, judge_shims
+from harness.pin.unparsed import UnparsedJudgement, candidates, judge_unparsed
 from harness.scan.facts import FileFacts, module_name
 from harness.scan.index import ScanResult, gc_paused, scan
 from harness.scan.skip import Skipped
@@ -36,6 +37,7 @@ class FamilyAudit:
     judgement: Judgement = Judgement()
     shims: tuple[ShimStatus, ...] = ()
     covered: frozenset[Finding] = field(default=frozenset(), hash=False)  # live shims' places
+    unparsed: UnparsedJudgement = UnparsedJudgement()  # candidate files that could not be parsed
 
     @property
     def rises(self) -> tuple[Change, ...]:
@@ -69,17 +71,28 @@ class FamilyAudit:
         return tuple(sorted({f.member for f in self.findings if f.kind in ("definition", "alias")}))
 
     @property
+    def pinned(self) -> bool:
+        return self.family.stage == "pinned"
+
+    @property
     def pinned_violation(self) -> bool:
-        return self.family.stage == "pinned" and bool(self.offenders)
+        return self.pinned and bool(self.offenders)
+
+    @property
+    def pinned_unparsed(self) -> bool:
+        """A pinned family with a candidate file it cannot see into (and no live declaration)."""
+        return self.pinned and bool(self.unparsed.unaccepted)
 
     @cached_property
     def failed(self) -> bool:
         return (
             self.pinned_violation
+            or self.pinned_unparsed
             or bool(self.rises)
             or bool(self.added)
-            or self.baseline is None
+            or (self.baseline is None and not self.pinned)  # a pin allows only its shims
             or bool(self.shim_problems)
+            or bool(self.unparsed.problems)
         )
 
     @cached_property
@@ -94,12 +107,35 @@ class FamilyAudit:
         live = len(self.shims) - len(self.shim_problems)
         if live:
             head += f", {live} live declared shim{'s' * (live != 1)}"
+        u = self.unparsed
+        if u.accepted:
+            head += f", {len(u.accepted)} declared unparseable file{'s' * (len(u.accepted) != 1)}"
+        if u.unaccepted and not self.pinned:  # a warning beside the counts; the pin fails below
+            head += (
+                f", warning: {_unparsed(len(u.unaccepted))} not counted ("
+                + "; ".join(x.describe() for x in u.unaccepted)
+                + ")"
+            )
         if self.shim_problems:
             return f"FAIL {head}; " + "; ".join(
                 f"shim {s.shim.member} {s.problem}" for s in self.shim_problems
             )
+        if u.problems:
+            return f"FAIL {head}; " + "; ".join(u.problems)
+        if self.pinned_unparsed:
+            return (
+                f"FAIL {head}; {_unparsed(len(u.unaccepted))}, so the pin cannot see what "
+                f"{'they hold' if len(u.unaccepted) > 1 else 'it holds'}: "
+                + "; ".join(x.describe() for x in u.unaccepted)
+                + f" (fix the file, or declare it in [[tool.ssot-harness.families.{fam.name}"
+                ".unparseable]] with path and reason)"
+            )
         if self.pinned_violation:
             return f"FAIL {head}; pinned to {fam.canonical}, so only the canonical may remain"
+        if self.pinned:
+            return (
+                f"ok   {head}; pinned to {fam.canonical}: only the canonical and live shims remain"
+            )
         if self.baseline is None:
             return f"FAIL {head}; not in the baseline yet (run `ssot-harness baseline --update`)"
         if j.rises or j.added:
@@ -121,6 +157,10 @@ class FamilyAudit:
         return f"ok   {head}; within the baseline"
 
 
+def _unparsed(n: int) -> str:
+    return f"{n} candidate file{'s' * (n != 1)} could not be parsed"
+
+
 @dataclass(frozen=True)
 class AuditReport:
     """The whole audit: per family, the skipped files, and what the scan covered."""
@@ -135,8 +175,8 @@ class AuditReport:
         return any(f.failed for f in self.families)
 
     def current(self) -> Baseline:
-        """What `baseline --update` would record today, per family."""
-        return {fa.family.name: places_of(fa.findings) for fa in self.families}
+        """What `baseline --update` would record today, per family (a pinned one needs no entry)."""
+        return {fa.family.name: places_of(fa.findings) for fa in self.families if not fa.pinned}
 
     def family(self, name: str) -> FamilyAudit:
         for fa in self.families:
@@ -225,19 +265,28 @@ def audit(
         learned=set(result.needles) - base,
     )
     audits = []
+    unparsed = candidates(Path(config.root), result.skipped, config.families)
+    within = None if only is None else (lambda path: _under(path, only))
     for fam in config.families:
         everything = FamilyResolver(fam, universe).findings()
         shims, covered = judge_shims(fam, everything, today or date.today())
+        files = (s for s in unparsed[fam.name] if within is None or within(s.path.as_posix()))
+        unread_here = judge_unparsed(fam, files, today or date.today(), judged=within)
         findings = tuple(f for f in everything if only is None or _under(f.path, only))
         if only is not None:  # shims whose places all lie outside PATH are not this report's
             shims = tuple(s for s in shims if any(_under(f.path, only) for f in s.places))
             covered = frozenset(f for f in covered if _under(f.path, only))  # nor those places
         now = places_of(findings)
-        old = None if baseline is None else baseline.get(fam.name)
+        # a pinned family is judged by its stage and shims alone: its baseline entry (if any) is moot
+        old = None if baseline is None or fam.stage == "pinned" else baseline.get(fam.name)
         judgement = Judgement() if old is None else judge(fam.name, old, now)
         if only is not None:  # outside PATH nothing was looked at: nothing "went down" there
             judgement = replace(judgement, drops=(), removed=())
-        audits.append(FamilyAudit(fam, findings, dict(now.counts), old, judgement, shims, covered))
+        audits.append(
+            FamilyAudit(
+                fam, findings, dict(now.counts), old, judgement, shims, covered, unread_here
+            )
+        )
     skipped = tuple(s for s in result.skipped if only is None or _under(s.path.as_posix(), only))
     return AuditReport(
         families=tuple(audits),
@@ -263,14 +312,14 @@ def run_audit(
     """Scan the config's roots and audit them against the baseline file; `roots` narrows the report.
 
     Config errors (a canonical that does not exist...) come first; then a missing baseline is a
-    ConfigError when `require_baseline`.
+    ConfigError when `require_baseline` and a family is not pinned (a pin needs no baseline).
     """
     path = Path(config.root) / config.baseline
     baseline = load_baseline(path)
     result = scan_for(config, use_cache=use_cache)
     with gc_paused():
         report = audit(config, result, baseline, only=roots)
-    if baseline is None and require_baseline:
+    if baseline is None and require_baseline and any(f.stage != "pinned" for f in config.families):
         from harness.errors import ConfigError
 
         raise ConfigError(

@@ -96,7 +96,11 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, None]:
     guards = item.config.stash.get(_KEY, [])
-    if not guards or not any(item.get_closest_marker(m) for m in CHECKED_MARKERS):
+    project = pytest_session.project_config(item.config)
+    names = (
+        CHECKED_MARKERS if project is None else tuple(project.marker(m) for m in CHECKED_MARKERS)
+    )
+    if not guards or not any(item.get_closest_marker(m) for m in names):
         yield
         return
     for guard in guards:

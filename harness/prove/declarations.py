@@ -119,17 +119,32 @@ class Declarations:
                         f"{where}: no contract of family {family.name} is named {divergence.contract!r}{_nearest(divergence.contract, contracts)}"
                     )
 
-    def unmatched(self, cells: list[Cell], matched: set[tuple[str, int]]) -> list[str]:
-        """Declarations whose member and contract ran but that matched no test: stale or wrong cases."""
+    def unmatched(
+        self,
+        cells: list[Cell],
+        matched: set[tuple[str, int]],
+        collected: set[tuple[str, int]] | None,
+    ) -> list[str]:
+        """Declarations whose member and contract ran but that matched no collected test: stale or
+        wrong cases. One matching a test that was collected and not run (deselected by -k or -m, or
+        not reached after -x, --maxfail or ^C) is not stale; with no collection known (`None`) none is.
+        """
+        if collected is None:
+            return []
         ran = {(c.family, c.member, c.contract) for c in cells}
         problems = []
         for family in self.families:
             for index, divergence in enumerate(self.of(family)):
-                if (family.name, index) in matched or (
-                    family.name,
-                    divergence.member,
-                    divergence.contract,
-                ) not in ran:
+                if (
+                    (family.name, index) in matched
+                    or (family.name, index) in collected
+                    or (
+                        family.name,
+                        divergence.member,
+                        divergence.contract,
+                    )
+                    not in ran
+                ):
                     continue
                 cases = [
                     c.case

@@ -22,7 +22,13 @@ _CELL = "ssot_cell"  # user property: [family, member, contract, case]
 _DETAIL = "ssot_detail"  # user property: the divergence's minimal scenario and diff, or the failure
 _DECLARED = "ssot_declared"  # user property: [family, index of the matching declaration]
 _FIXED = "ssot_fixed"  # user property: a declared divergence that no longer diverges
+_COLLECTED = (
+    "ssot_collected_declarations"  # xdist workeroutput: declarations matching a collected test
+)
 _NO_MARKER = pytest.StashKey[bool]()
+_HYPOTHESIS_EXAMPLES = (
+    "_hypothesis_failing_examples"  # where hypothesis leaves a failure's examples
+)
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
 
@@ -53,6 +59,9 @@ class _State:
         self.declarations = Declarations(project, self.families, option, self.only)
         self.cells: list[matrix.Cell] = []
         self.matched: set[tuple[str, int]] = set()
+        # declarations matching a collected test, whether it ran, was deselected (-k, -m) or never
+        # reached (-x, --maxfail, ^C); None: no collection seen (an xdist run whose workers said nothing)
+        self.collected: set[tuple[str, int]] | None = None
         self.written: tuple[Path, ...] = ()
         self.stale: list[str] = []
 
@@ -96,12 +105,22 @@ class _State:
         if outcome is not None:
             self.cells.append(matrix.Cell(family, member, contract, case, *outcome))
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        """An xdist worker's collected declarations (each worker collects the whole selection)."""
+        found = getattr(node, "workeroutput", {}).get(_COLLECTED)
+        if found is not None:
+            self.collected = (self.collected or set()) | {tuple(x) for x in json.loads(found)}
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if hasattr(self.config, "workerinput") or not self.cells:
+        if hasattr(self.config, "workerinput"):
+            self.config.workeroutput[_COLLECTED] = json.dumps(sorted(self.collected or ()))  # type: ignore[attr-defined]
+            return
+        if not self.cells:
             return
         cells = _final(self.cells)
-        self.stale = self.declarations.unmatched(cells, self.matched)
+        self.stale = self.declarations.unmatched(cells, self.matched, self.collected)
         if self.stale and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
         folder = pytest_session.setting(self.config, "ssot_reports", None)
@@ -164,9 +183,10 @@ def ssot_implementation(request: pytest.FixtureRequest) -> Any:
     """The adapter of one family member; a member without an adapter fails here, by name."""
     pytest_session.require(request.config, "ssot_implementation")
     if request.node.stash.get(_NO_MARKER, False):
+        marker = pytest_session.require(request.config, "ssot_implementation").marker("contract")
         pytest.fail(
             f"{request.node.nodeid}: a test in an adapters package that asks for ssot_implementation must "
-            "carry the `contract` marker (add `pytestmark = pytest.mark.contract` to its module); without "
+            f"carry the `{marker}` marker (add `pytestmark = pytest.mark.{marker}` to its module); without "
             "it `verify` would silently skip it",
             pytrace=False,
         )
@@ -206,6 +226,7 @@ def pytest_collection_modifyitems(
     if _STATE not in config.stash:
         return
     state = config.stash[_STATE]
+    state.collected = state.collected or set()
     for item in items:
         case: Any = getattr(getattr(item, "callspec", None), "params", {}).get(
             "ssot_implementation"
@@ -213,11 +234,12 @@ def pytest_collection_modifyitems(
         family = state.family_of(item.module.__name__) if isinstance(case, MemberCase) else None  # type: ignore[attr-defined]
         if family is None:
             continue
-        if item.get_closest_marker("contract") is None:
+        marker = state.project.marker("contract")
+        if item.get_closest_marker(marker) is None:
             item.stash[_NO_MARKER] = (
                 True  # fails in its fixture, by name, and is not deselected by -m contract
             )
-            item.add_marker(pytest.mark.contract)
+            item.add_marker(getattr(pytest.mark, marker))
         contract, case_id = item.originalname, _case_id(item, case.name)  # type: ignore[attr-defined]
         item.user_properties.append(
             (_CELL, json.dumps([family.name, case.name, contract, case_id]))
@@ -225,6 +247,7 @@ def pytest_collection_modifyitems(
         for index, divergence in enumerate(state.declarations.of(family)):
             if divergence.matches(case.name, contract, case_id):
                 item.user_properties.append((_DECLARED, json.dumps([family.name, index])))
+                state.collected.add((family.name, index))
                 item.add_marker(
                     pytest.mark.xfail(
                         strict=True, reason=f"accepted divergence: {divergence.reason}"
@@ -258,6 +281,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
         report.user_properties.append((_DETAIL, detail))
     if error is None and _DECLARED in props:
         report.user_properties.append((_FIXED, "1"))
+    if _DECLARED in props:
+        # an accepted divergence: hypothesis must not write `.hypothesis/patches/…` nor advise
+        # `git apply` to add its example as a test case (its plugin reads this at teardown)
+        item.__dict__.pop(_HYPOTHESIS_EXAMPLES, None)
 
 
 def _final(cells: list[matrix.Cell]) -> list[matrix.Cell]:

@@ -39,6 +39,15 @@ def as_data(report: AuditReport) -> dict[str, Any]:
                     }
                     for st in fa.shims
                 ],
+                "unparseable": [
+                    {
+                        "path": u.skipped.path.as_posix(),
+                        "line": u.skipped.line,
+                        "reason": u.skipped.reason,
+                        "declared": None if u.declared is None else u.declared.reason,
+                    }
+                    for u in (*fa.unparsed.unaccepted, *fa.unparsed.accepted)
+                ],
                 "findings": [
                     {
                         "path": f.path,
