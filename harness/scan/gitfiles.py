@@ -36,7 +36,8 @@ from harness.scan.walk import _DOTTED_DIR, PY_SUFFIXES, StatKey, _Exclusion, wal
 __all__ = ["GitTree", "git_tree"]
 
 _ENV = {**os.environ, "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}  # bytes, and no index refresh
-_GIT = ("git", "--literal-pathspecs", "-c", "core.quotePath=false")
+_GIT = ("git", "-c", "core.quotePath=false")
+_LITERAL = "--literal-pathspecs"
 _PY = tuple(s.encode() for s in PY_SUFFIXES)
 # an index entry git grep reads from its blob, not the work tree: assume-unchanged, skip-worktree
 _UNSURE_TAGS = frozenset(b"hSs")
@@ -89,22 +90,40 @@ class GitTree:
         self._greps.clear()
 
 
+_PY_GLOBS = tuple("**/*" + s for s in PY_SUFFIXES)
+_GLOB_SPECIAL = re.compile(r"([*?\[\]\\])")
+
+
+def _glob(root: str) -> str:
+    """The root as the head of a glob pathspec (its own glob characters escaped): git grep then
+    opens only the Python files, not the data files beside them."""
+    head = "" if root == "." else _GLOB_SPECIAL.sub(r"\\\1", root.replace(os.sep, "/")) + "/"
+    return ":(glob)" + head
+
+
 def _start_grep(top: str, pathspecs: tuple[str, ...], needles: tuple[str, ...]) -> Any:
     args = [*_GIT, "-c", "grep.fallbackToNoIndex=false", "grep", "-l", "-z", "-a", "-F"]
     args += ["--no-color", "--no-recurse-submodules", "--no-textconv"]
     for n in needles:
         args += ["-e", n]
-    args += ["--", *pathspecs]
+    args += ["--", *(_glob(p) + tail for p in pathspecs for tail in _PY_GLOBS)]
     return subprocess.Popen(
         args, cwd=top, env=_ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
     )
 
 
 def git_tree(
-    top: str, roots: Sequence[str], exclude: Iterable[str], stats: dict[str, StatKey]
+    top: str,
+    roots: Sequence[str],
+    exclude: Iterable[str],
+    stats: dict[str, StatKey],
+    *,
+    grep: Iterable[str] = (),
 ) -> GitTree | None:
     """The walk's listing of `roots` (absolute, normalized) under the project root `top`, from git;
-    None when git cannot give the walk's exact answer (see the module's notes). Fills `stats`."""
+    None when git cannot give the walk's exact answer (see the module's notes). Fills `stats`.
+
+    `grep` needles start `git grep` at once, beside the listing (see GitTree.start)."""
     head = top + os.sep
     rels: list[str] = []
     for root in roots:
@@ -118,23 +137,64 @@ def git_tree(
         return None
     if len(set(rels)) != len(rels):
         return None
-    cached = _run(top, "ls-files", "-z", "-s", "-v", "--cached", "--", *rels)
-    if cached is None:
+    early = GitTree(top, tuple(r.replace(os.sep, "/") for r in rels), [], [])
+    try:  # the index and the untracked files listed at the same time, beside the grep
+        early.start(grep)
+        cached_run = _popen(top, _LITERAL, "ls-files", "-z", "-s", "-v", "--cached", "--", *rels)
+        others_run = _popen(
+            top, _LITERAL, "ls-files", "-z", "--others", "--exclude-standard", "--", *rels
+        )
+    except OSError:  # no git
+        early.close()
         return None
-    others = _run(top, "ls-files", "-z", "--others", "--exclude-standard", "--", *rels)
-    if others is None:
+    cached, others = _output(cached_run), _output(others_run)
+    tree = (
+        None
+        if cached is None or others is None
+        else _listing(top, rels, exclude, stats, cached, others)
+    )
+    if tree is None:
+        early.close()
         return None
+    tree._greps = early._greps
+    return tree
+
+
+# one index entry of `ls-files -s -v`: tag, mode, blob id, stage, path
+_ENTRY = rb"(?<![^\0])([A-Za-z?]) (%s) [0-9a-f]+ \d\t([^\0]*%s)(?=\0)"
+_PY_ENTRY = re.compile(_ENTRY % (rb"100\d{3}", rb"\.pyi?"))
+_LINK_ENTRY = re.compile(_ENTRY % (rb"1[26]0000", b""))
+
+
+def _listing(
+    top: str,
+    rels: list[str],
+    exclude: Iterable[str],
+    stats: dict[str, StatKey],
+    cached: bytes,
+    others: bytes,
+) -> GitTree | None:
+    head = top + os.sep
     listing = _Listing(top, rels, tuple(exclude), stats)
-    for entry in cached.split(b"\0"):
-        if entry:
-            meta, _, path = entry.partition(b"\t")
-            if meta[2:8] == b"120000":  # a tracked symlink
+    if _DOTTED.search(cached) is None:  # the common case: the Python entries, found in C
+        for _tag, mode, path in _LINK_ENTRY.findall(cached):
+            if mode == b"120000":  # a tracked symlink
                 return None
-            if meta[2:8] == b"160000":  # a submodule: walked, searched in Python
-                listing.subtree(path)
-            elif path.endswith(_PY) or _DOTTED.search(path):
-                if not listing.add(path, unsure=meta[0] in _UNSURE_TAGS):
+            listing.subtree(path)  # a submodule: walked, searched in Python
+        for tag, _mode, path in _PY_ENTRY.findall(cached):
+            if not listing.add(path, unsure=tag[0] in _UNSURE_TAGS):
+                return None
+    else:
+        for entry in cached.split(b"\0"):
+            if entry:
+                meta, _, path = entry.partition(b"\t")
+                if meta[2:8] == b"120000":
                     return None
+                if meta[2:8] == b"160000":
+                    listing.subtree(path)
+                elif path.endswith(_PY) or _DOTTED.search(path):
+                    if not listing.add(path, unsure=meta[0] in _UNSURE_TAGS):
+                        return None
     for path in others.split(b"\0"):
         if not path:
             continue
@@ -148,12 +208,15 @@ def git_tree(
     return listing.tree()
 
 
-def _run(top: str, *args: str) -> bytes | None:
-    try:
-        done = subprocess.run([*_GIT, *args], cwd=top, env=_ENV, capture_output=True, check=False)
-    except OSError:  # no git
-        return None
-    return done.stdout if done.returncode == 0 else None
+def _popen(top: str, *args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [*_GIT, *args], cwd=top, env=_ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+
+
+def _output(proc: subprocess.Popen[bytes]) -> bytes | None:
+    out, _ = proc.communicate()
+    return out if proc.returncode == 0 else None
 
 
 class _Listing:

@@ -93,10 +93,9 @@ def scan(
     current = _minimal((*base, *cache.learned))
     stats: dict[str, StatKey] = {}
     absolute = [os.path.normpath(os.path.join(top, os.fspath(r))) for r in roots]
-    tree = git_tree(top, absolute, exclude, stats) if git else None
+    cold = not cache.entries and not held  # then git grep runs beside the listing
+    tree = git_tree(top, absolute, exclude, stats, grep=current if cold else ()) if git else None
     if tree is not None:
-        if not cache.entries and current and not held:  # cold: grep while the listing is used
-            tree.start(current)
         paths, walk_skips = tree.paths, tree.skipped
     else:
         stats.clear()
