@@ -246,3 +246,15 @@ def test_git_grep_failing_falls_back_to_searching_here(tmp_path: Path) -> None:
     assert listing.candidates(["EngineFactory"])  # found something
     shutil.rmtree(tree / ".git")
     assert listing.candidates(["EngineFactory", "Other"]) is None  # git fails: no answer
+
+
+def test_discover_lists_files_through_git_with_the_walks_answer(
+    tmp_path: Path, cli: Callable[..., Outcome]
+) -> None:
+    tree = repo(tmp_path)
+    (tree / "src/shop/extra.py").write_text("class ExtraEngineFactory:\n    pass\n")  # untracked
+    (tree / "tools/cli.py").unlink()  # still in the index
+    via_git = cli("discover", tree / "src", "--no-cache", "--format", "json")
+    walked = cli("discover", tree / "src", "--no-cache", "--format", "json", "--no-git")
+    assert via_git == walked and via_git.code == 0
+    assert "ExtraEngineFactory" in walked.out
