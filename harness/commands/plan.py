@@ -13,6 +13,7 @@ from harness.commands import front
 from harness.errors import ConfigError
 from harness.finish.plan import MemberStep, Plan, build_plan
 from harness.pin.audit import run_audit
+from harness.scan.atomic import write_text_atomic
 
 HELP = """\
 An ordered remediation plan for one family, from the audit, the declared divergences and (with
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     plan = build_plan(config, fa, _read_inventory(args.inventory))
     text = to_json(plan) if args.format == "json" else to_markdown(plan)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8", newline="\n")
+        write_text_atomic(Path(args.output), text)
         print(f"wrote the {args.format} plan of {plan.family} to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
