@@ -76,6 +76,25 @@ def markers_table() -> list[str]:
     return lines + [f"| `{name}` | {_cell(doc)} |" for name, doc in plugin.MARKERS.items()]
 
 
+def environment_table() -> list[str]:
+    from harness.characterize.pytest_part import ENVIRONMENT
+
+    lines = ["| variable | what it holds |", "| --- | --- |"]
+    return lines + [f"| `{name}` | {_cell(doc)} |" for name, doc in ENVIRONMENT]
+
+
+def ready_tests_table() -> list[str]:
+    from harness.characterize import suite
+
+    lines = ["| test | markers | what it checks |", "| --- | --- | --- |"]
+    for name in suite.__all__:
+        test = getattr(suite, name)
+        marks = ", ".join(f"`{m.name}`" for m in getattr(test, "pytestmark", []))
+        doc = (test.__doc__ or "").strip().split("\n\n")[0]
+        lines.append(f"| `{name}` | {marks} | {_cell(doc)} |")
+    return lines
+
+
 def render() -> str:
     parts = [HEADER + config.reference_markdown()]
     parts.append(
@@ -91,6 +110,19 @@ def render() -> str:
     parts.append(
         "## Markers\n\nRegistered everywhere (they are the documented interface); `verify` selects `golden_path or contract or ssot`.\n\n"
         + "\n".join(markers_table())
+        + "\n"
+    )
+    parts.append(
+        "## Ready tests\n\nImport them from `harness` into one of your test modules "
+        "(`from harness import test_golden_path`); pytest collects them there and runs them against "
+        "your configured target. They drive their own event loop: no pytest-asyncio needed.\n\n"
+        + "\n".join(ready_tests_table())
+        + "\n"
+    )
+    parts.append(
+        "## Environment variables\n\nRead by the staging fixtures and ready tests "
+        "(credentials never live in a config file).\n\n"
+        + "\n".join(environment_table())
         + "\n"
     )
     return "\n".join(parts)

@@ -16,6 +16,7 @@ SUBCOMMANDS: dict[str, str] = {
     "audit": "harness.commands.audit:add_parser",
     "baseline": "harness.commands.baseline:add_parser",
     "verify": "harness.commands.verify:add_parser",
+    "scaffold": "harness.commands.scaffold:add_parser",
     "discover": "harness.discover:add_parser",
     "history": "harness.history.history_cli:add_parser",
     "inventory": "harness.commands.inventory:add_parser",

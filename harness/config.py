@@ -173,7 +173,19 @@ TARGET_KEYS: tuple[Key, ...] = (
         "password",
         "string",
         "none (recording needs it)",
-        "password of each scenario user, a template with `{user}`",
+        "password of each scenario user, a template with `{user}` (`users.USER.password` wins)",
+    ),
+    Key(
+        "username",
+        "string",
+        '"{user}"',
+        "login name of each scenario user, a template with `{user}`, e.g. `{user}@example.com` (`users.USER.username` wins)",
+    ),
+    Key(
+        "users.USER",
+        "table",
+        "none",
+        "one scenario user's login: `username` and/or `password` (e.g. a service's built-in users)",
     ),
     Key("login.path", "string", "required", "path of the login request (POST)"),
     Key("login.encoding", "string", '"json"', "`json` body or `form` post"),
@@ -192,7 +204,12 @@ TARGET_KEYS: tuple[Key, ...] = (
         "required except for subprotocol",
         "header, query parameter or cookie name",
     ),
-    Key("token.format", "string", '"{token}"', "the value sent, e.g. `Bearer {token}`"),
+    Key(
+        "token.format",
+        "string or list of strings",
+        '"{token}"',
+        'the value sent, e.g. `Bearer {token}`; for a subprotocol, a list of templates offered in order, e.g. `["jwt-auth", "jwt.{token}"]`',
+    ),
     Key("message.template", "table", "required", "fixed fields of a user-message frame"),
     Key("message.content", "string", "required", "pointer where the message text goes"),
     Key(
@@ -226,6 +243,18 @@ TARGET_KEYS: tuple[Key, ...] = (
     Key("events.tool-finished", "list of strings", "none", "types closing a tool call"),
     Key("events.tool-call", "string", "none", "pointer of the tool call id in tool events"),
     Key(
+        "events.order",
+        "string",
+        "none",
+        "pointer of a number that must increase strictly within a run (e.g. `/meta/seq`); a run out of order fails its scenario and staging smoke",
+    ),
+    Key(
+        "events.ignore",
+        "list of strings",
+        "[]",
+        "fields left out of transcripts: JSON pointers (`/meta/debug`) or shell patterns over pointers (`*/debug`, `*` spans levels); every other field is shown",
+    ),
+    Key(
         "volatile.KIND",
         "list of strings or table",
         "none",
@@ -242,6 +271,18 @@ TARGET_KEYS: tuple[Key, ...] = (
         "string",
         "required with llm",
         "path where the live fake LLM lists the requests it received",
+    ),
+    Key(
+        "staging.messages",
+        "list of strings",
+        '["hello"]',
+        "what the ready staging smoke test sends, one run each",
+    ),
+    Key(
+        "staging.tool-message",
+        "string",
+        "none",
+        "a message whose staging run must open and close a tool call (needs `events.tool-started`/`tool-finished`)",
     ),
 )
 _TOP_KEYS = {k.name for k in TOP_KEYS}
@@ -389,12 +430,12 @@ def _target_declared(section: dict[str, Any], where: str) -> dict[str, Any] | No
     allowed: dict[str, set[str]] = {"": set()}
     for key in TARGET_KEYS:
         head, _, tail = key.name.partition(".")
-        if tail and tail != "KIND":
+        if tail and tail not in ("KIND", "USER"):
             allowed.setdefault(head, set()).add(tail)
         allowed[""].add(head)
     _no_unknown(table, allowed[""], where)
     for head, keys in allowed.items():
-        if head and head != "volatile" and head in table:
+        if head and head not in ("volatile", "users") and head in table:
             if not isinstance(table[head], dict):
                 raise ConfigError(
                     f"{where} {head}: expected a table ([tool.ssot-harness.target.{head}])"

@@ -31,3 +31,24 @@ class WriteError(HarnessError, OSError):
 
     def __str__(self) -> str:
         return self.strerror or super().__str__()
+
+
+class ScaffoldTODO(HarnessError):
+    """A part of a scaffolded family suite still to be filled in by hand; the message names the
+    file and line to edit (the place that raised it, unless `where` says otherwise)."""
+
+    def __init__(self, message: str, *, where: str | None = None) -> None:
+        if where is None:
+            import os
+            import sys
+
+            frame = sys._getframe(1)
+            where = f"{_shown(frame.f_code.co_filename, os.getcwd())}:{frame.f_lineno}"
+        super().__init__(f"{where}: TODO: {message}")
+        self.where = where
+
+
+def _shown(path: str, cwd: str) -> str:
+    """`path` relative to `cwd` when it lies below it, else as it is."""
+    prefix = cwd.rstrip("/\\") + ("\\" if "\\" in cwd else "/")
+    return path[len(prefix) :] if path.startswith(prefix) else path

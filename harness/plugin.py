@@ -7,6 +7,10 @@ import pytest
 
 from harness import pytest_session
 
+# the ready tests live in the harness, not in a test module: their asserts are rewritten all the
+# same, so a failing one shows its diff (registered before anything imports them)
+pytest.register_assert_rewrite("harness.characterize.suite")
+
 # Each wing keeps its own hooks and fixtures in `pytest_part`; every hook there checks that the
 # project is configured, and every fixture is namespaced `ssot_…`.
 pytest_plugins = [
@@ -21,6 +25,7 @@ MARKERS = {
     "contract": "a contract run against every implementation of a family",
     "ssot": "pins a family to its single source of truth (static and run time)",
     "staging": "smoke test against a deployed instance (needs --ssot-staging-url or SSOT_STAGING_URL)",
+    "live": "starts the service as a real process on 127.0.0.1 (deselect with -m 'not live')",
 }
 
 # (flag, dest, help); every value overrides the `[tool.ssot-harness]` key of the same name

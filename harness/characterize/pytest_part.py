@@ -12,10 +12,26 @@ import pytest
 from harness import pytest_session
 from harness.characterize.scenario import Scenario, load_scenarios
 from harness.characterize.snapshot import extension_for, read_golden
+from harness.characterize.staging import StagingClient
 from harness.characterize.target import Target, describe, parse_declared
-from harness.errors import ConfigError
+from harness.errors import ConfigError, StagingError
 
 STAGING_ENV = "SSOT_STAGING_URL"
+# (variable, what it holds): the staging user's credentials never live in a config file
+ENVIRONMENT: tuple[tuple[str, str], ...] = (
+    (STAGING_ENV, "base URL of the deployed instance (`--ssot-staging-url` wins)"),
+    ("SSOT_STAGING_USERNAME", "login name of the staging user (`ssot_staging` fixture, ready staging tests)"),
+    ("SSOT_STAGING_PASSWORD", "password of the staging user"),
+    ("SSOT_STAGING_USERNAME_2", "login name of a second staging user (the two-users-at-once smoke test; skipped without)"),
+    ("SSOT_STAGING_PASSWORD_2", "password of the second staging user"),
+)  # fmt: skip
+
+
+def staging_credentials(suffix: str = "") -> tuple[str, str] | None:
+    """(username, password) from $SSOT_STAGING_USERNAME{suffix} / $SSOT_STAGING_PASSWORD{suffix}."""
+    user = os.environ.get(f"SSOT_STAGING_USERNAME{suffix}")
+    password = os.environ.get(f"SSOT_STAGING_PASSWORD{suffix}")
+    return (user, password) if user and password else None
 
 
 def scenarios_of(config: pytest.Config) -> list[Scenario]:
@@ -73,16 +89,19 @@ def golden_transcript(config: pytest.Config, scenario: str) -> str:
     try:
         return read_golden(snapshots_dir(config), scenario)
     except ConfigError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        problem = str(exc)
+    pytest.fail(problem, pytrace=False)  # outside the except: the message shows once, unchained
 
 
 @pytest.fixture(scope="session")
 def ssot_target(pytestconfig: pytest.Config) -> Target:
-    """The service under characterization: `[tool.ssot-harness.target]` and its object."""
+    """The service under characterization: `[tool.ssot-harness.target]` and its object
+    (`--ssot-target module:OTHER` swaps the object, e.g. a variant build, in process and live)."""
     try:
         return target_of(pytestconfig)
     except ConfigError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        problem = str(exc)
+    pytest.fail(problem, pytrace=False)
 
 
 @pytest.fixture
@@ -106,3 +125,20 @@ def ssot_staging_url(request: pytest.FixtureRequest) -> str:
     if not url:
         pytest.skip(f"no staging instance: pass --ssot-staging-url URL or set ${STAGING_ENV}")
     return url.rstrip("/")
+
+
+@pytest.fixture
+def ssot_staging(ssot_staging_url: str, ssot_target: Target) -> StagingClient:
+    """A client of the deployed instance, checked reachable, with the staging user's credentials in
+    $SSOT_STAGING_USERNAME / $SSOT_STAGING_PASSWORD (the test fails, once, naming what is missing)."""
+    client = StagingClient(ssot_staging_url, ssot_target)
+    try:
+        client.check_reachable()
+        problem = ""
+    except StagingError as exc:
+        problem = str(exc)
+    if not problem and staging_credentials() is None:
+        problem = "set SSOT_STAGING_USERNAME and SSOT_STAGING_PASSWORD for the staging user"
+    if problem:
+        pytest.fail(problem, pytrace=False)  # outside the except: no "during handling" chain
+    return client

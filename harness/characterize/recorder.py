@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.characterize.drivers import InProcessDriver, LiveDriver
+from harness.characterize.fields import order_problems
 from harness.characterize.interpreter import (
     STEP_TIMEOUT,
     ConnectionClosedError,
@@ -33,10 +34,15 @@ async def play(scenario: Scenario, driver: Any, target: Target) -> Transcript:
 
     async def log_in(user: str) -> Any:
         try:
-            token = await target.login(driver.http, user, target.password_of(user))
+            token = await target.login(driver.http, *target.credentials_of(user))
             return await driver.connect(target.token(token))
         except ProtocolError as exc:
-            raise ScenarioError(f"scenario {scenario.name}: {exc}") from None
+            built_in = (
+                ""
+                if callable(getattr(target.service, "create_user", None))
+                else (" (the target has no create_user(): the service must know this user already)")
+            )
+            raise ScenarioError(f"scenario {scenario.name}: {exc}{built_in}") from None
         except ConnectionClosedError as exc:
             raise ScenarioError(
                 f"scenario {scenario.name}: the socket of {user} was refused (code {exc.code})"
@@ -47,6 +53,7 @@ async def play(scenario: Scenario, driver: Any, target: Target) -> Transcript:
     streams = await interpret(
         scenario, target, channels, llm_calls, timeout=STEP_TIMEOUT, connect=log_in
     )
+    _check_order(scenario, streams, target)
     deadline = time.monotonic() + STEP_TIMEOUT
     while not target.settled(driver.instance.state):
         if time.monotonic() > deadline:
@@ -61,6 +68,21 @@ async def play(scenario: Scenario, driver: Any, target: Target) -> Transcript:
         llm_calls=target.summarize_llm_calls(driver.llm_bodies()),
         rows=target.rows(driver.instance.state, scenario.rows, scenario.name),
     )
+
+
+def _check_order(
+    scenario: Scenario, streams: dict[str, list[dict[str, Any]]], target: Target
+) -> None:
+    """The declared ordering field (`events.order`) increases within each run of each user."""
+    problems = [
+        f"{user}: {problem}"
+        for user, stream in sorted(streams.items())
+        for problem in order_problems(
+            [e["event"] for e in stream if e["dir"] == "<-"], target.events
+        )
+    ]
+    if problems:
+        raise ScenarioError(f"scenario {scenario.name}: events out of order: {'; '.join(problems)}")
 
 
 async def _check_leftovers(scenario: Scenario, driver: Any, target: Target) -> None:

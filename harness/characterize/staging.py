@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from harness.characterize.drivers import LiveWebSocket
+from harness.characterize.fields import order_problems
 from harness.characterize.interpreter import ConnectionClosedError
 from harness.characterize.target import Target
 from harness.characterize.wire import EventShape, ProtocolError
@@ -90,6 +91,7 @@ def shape_problems(events: list[Any], shape: EventShape) -> list[str]:
         if getattr(shape, piece) and not all(shape.get(e, piece) for e in events):
             problems.append(f"an event without {piece} ({getattr(shape, piece)})")
     problems += _tool_call_problems(events, kinds, shape)
+    problems += order_problems(events, shape)
     if kinds[-1] in shape.completed and shape.response and not shape.get(events[-1], "response"):
         problems.append(f"{kinds[-1]} with an empty response ({shape.response})")
     return problems

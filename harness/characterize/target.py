@@ -69,6 +69,15 @@ class LLMStub:
 
 
 @dataclass(frozen=True)
+class Staging:
+    """What the ready staging smoke test sends: `messages`, one run each; `tool_message`, a
+    message whose run must open and close a tool call (none: not checked)."""
+
+    messages: tuple[str, ...] = ("hello",)
+    tool_message: str | None = None
+
+
+@dataclass(frozen=True)
 class Target:
     """Everything the harness knows about the service under characterization."""
 
@@ -83,13 +92,28 @@ class Target:
     volatile: tuple[Rule, ...] = PATTERN_RULES
     llm: LLMStub | None = None
     service: Any = field(default=None, compare=False)  # the Python object, for its hooks
+    username: str = "{user}"  # the login name of a scenario user, a template with {user}
+    users: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False)
+    staging: Staging = field(default_factory=lambda: Staging())
+
+    def username_of(self, user: str) -> str:
+        """The name scenario user `user` logs in with (`users.USER.username`, else the template)."""
+        return self.users.get(user, {}).get("username") or self.username.format(user=user)
 
     def password_of(self, user: str) -> str:
+        given = self.users.get(user, {}).get("password")
+        if given:
+            return given
         if not self.password:
             raise ConfigError(
-                f"target {self.name}: no 'password' template; recording creates users and needs one"
+                f"target {self.name}: no password for scenario user {user!r}; declare "
+                f"[tool.ssot-harness.target] password = '...{{user}}...' or users.{user}.password"
             )
         return self.password.format(user=user)
+
+    def credentials_of(self, user: str) -> tuple[str, str]:
+        """(login name, password) of scenario user `user`."""
+        return self.username_of(user), self.password_of(user)
 
     def hook(self, name: str, needed_by: str) -> Callable[..., Any]:
         """A method of the Python object, or a ConfigError naming it and who needs it."""
@@ -119,9 +143,11 @@ class Target:
 # ---------------------------------------------------------------------- the declared table
 
 _POINTER_KEYS = {"login.token", "message.content", "message.thread", "events.type", "events.run", "events.thread",
-                 "events.agent", "events.timestamp", "events.payload", "events.response", "events.tool-call"}  # fmt: skip
+                 "events.agent", "events.timestamp", "events.payload", "events.response", "events.tool-call",
+                 "events.order"}  # fmt: skip
 _SET_KEYS = {"events.terminal", "events.types", "events.started", "events.completed", "events.tool-started",
              "events.tool-finished"}  # fmt: skip
+_LIST_KEYS = {"events.ignore", "staging.messages"}  # ordered lists of strings
 _PATH_KEYS = {"socket", "health", "login.path", "llm.path", "llm.requests"}
 _REQUIRED = {
     "login": ("path", "username", "password", "token"),
@@ -135,9 +161,17 @@ def parse_declared(table: Mapping[str, Any], where: str) -> dict[str, Any]:
     """The declared pieces of `[tool.ssot-harness.target]` (keys already checked against the
     reference): each value's type and shape checked, errors naming the key."""
     pieces: dict[str, Any] = {}
-    for key in ("socket", "health", "password"):
+    for key in ("socket", "health", "password", "username"):
         if key in table:
             pieces[key] = _value(table, key, key, where)
+    if "users" in table:
+        pieces["users"] = _users(table["users"], where)
+    if "staging" in table:
+        body = table["staging"]
+        given = {k: _value(body, f"staging.{k}", k, where) for k in body}
+        pieces["staging"] = Staging(
+            tuple(given.get("messages", Staging.messages)), given.get("tool-message")
+        )
     for section, build in (
         ("login", _login),
         ("token", _token),
@@ -165,6 +199,29 @@ def parse_declared(table: Mapping[str, Any], where: str) -> dict[str, Any]:
 
 def _value(body: Mapping[str, Any], name: str, key: str, where: str) -> Any:
     value = body[key]
+    if name == "token.format" and isinstance(value, list):
+        if not value or not all(isinstance(v, str) and v for v in value):
+            raise ConfigError(f"{where} token.format: expected a non-empty list of templates")
+        if not any("{token}" in v for v in value):
+            raise ConfigError(f"{where} token.format: {value!r}: one template must hold {{token}}")
+        return tuple(value)
+    if name in _LIST_KEYS:
+        if (
+            not isinstance(value, list)
+            or not all(isinstance(v, str) and v for v in value)
+            or (name == "staging.messages" and not value)
+        ):
+            raise ConfigError(
+                f"{where} {name}: expected a list of non-empty strings, got {value!r}"
+            )
+        if name == "events.ignore":
+            bad = [v for v in value if not v.startswith(("/", "*"))]
+            if bad:
+                raise ConfigError(
+                    f"{where} events.ignore: {bad[0]!r} is neither a JSON pointer ('/meta/debug') "
+                    "nor a pattern ('*/debug')"
+                )
+        return tuple(value)
     if name == "message.template":
         if not isinstance(value, dict):
             raise ConfigError(
@@ -196,11 +253,34 @@ def _value(body: Mapping[str, Any], name: str, key: str, where: str) -> Any:
         raise ConfigError(f"{where} login.encoding: {value!r} is not one of json, form")
     if name == "token.via" and value not in TRANSPORTS:
         raise ConfigError(f"{where} token.via: {value!r} is not one of {', '.join(TRANSPORTS)}")
-    if name in ("token.format", "password") and not re.search(r"\{(token|user)\}", value):
+    if name in ("token.format", "password", "username") and not re.search(
+        r"\{(token|user)\}", value
+    ):
         raise ConfigError(
-            f"{where} {name}: {value!r} must contain {{{'token' if name != 'password' else 'user'}}}"
+            f"{where} {name}: {value!r} must contain {{{'token' if name == 'token.format' else 'user'}}}"
         )
+    if name == "token.format" and "{token}" not in value:
+        raise ConfigError(f"{where} token.format: {value!r} must contain {{token}}")
     return value
+
+
+def _users(body: Any, where: str) -> dict[str, dict[str, str]]:
+    """`users.USER = { username = "...", password = "..." }`: one scenario user's login."""
+    if not isinstance(body, dict):
+        raise ConfigError(f"{where} users: expected a table of USER = {{ username, password }}")
+    users: dict[str, dict[str, str]] = {}
+    for user, spec in body.items():
+        name = f"{where} users.{user}"
+        if not isinstance(spec, dict) or not spec:
+            raise ConfigError(f"{name}: expected a table with username and/or password")
+        unknown = sorted(set(spec) - {"username", "password"})
+        if unknown:
+            raise ConfigError(f"{name}: unknown key {unknown[0]!r} (allowed: password, username)")
+        for key, value in spec.items():
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"{name}.{key}: expected a non-empty string, got {value!r}")
+        users[user] = dict(spec)
+    return users
 
 
 def _login(v: dict[str, Any], where: str) -> Login:
@@ -267,7 +347,8 @@ def _volatile(body: Any, where: str) -> tuple[Rule, ...]:
 
 # -------------------------------------------------------------------- declared + object
 
-PIECES = ("login", "token", "socket", "message", "events", "health", "password", "volatile", "llm")
+PIECES = ("login", "token", "socket", "message", "events", "health", "password", "volatile", "llm",
+          "username", "users", "staging")  # fmt: skip
 _NEEDED = {
     "login": "[tool.ssot-harness.target.login] path, username, password, token",
     "token": "[tool.ssot-harness.target.token] via (header, query, subprotocol or cookie), name, format",
@@ -326,6 +407,9 @@ def resolve(declared: Mapping[str, Any], obj: Any, *, name: str, where: str) -> 
         volatile=tuple(pieces.get("volatile", PATTERN_RULES)),
         llm=llm,
         service=obj,
+        username=pieces.get("username", "{user}"),
+        users=dict(pieces.get("users", {})),
+        staging=pieces.get("staging", Staging()),
     )
 
 

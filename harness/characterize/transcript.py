@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.characterize.fields import ignored, without
 from harness.characterize.wire import MISSING, EventShape, pointer_get
 
 
@@ -58,25 +59,39 @@ def render(transcript: Transcript, shape: EventShape, *, llm_calls: bool = True)
 
 
 _IDS = (("run", "run"), ("thread", "thread"), ("at", "timestamp"))
+ABSENT = "(missing)"  # a declared piece the event does not have: not the same as a null
+
+
+def _piece(event: Any, pointer: str) -> Any:
+    value = pointer_get(event, pointer)
+    return ABSENT if value is MISSING else value
 
 
 def _event_lines(event: Any, shape: EventShape) -> list[str]:
+    """The head line (type, agent, ids), the payload, and every other field of the event as
+    `extra`: a field the description neither names nor ignores is shown, never dropped."""
     kind = shape.type_of(event)
     kind = "?" if kind is None else kind
     if not isinstance(event, dict):
         return [f"<- {kind}", f"     {_compact(event)}"]
+    event = ignored(event, shape)
+    shown = [shape.type]
     if shape.run is not None and pointer_get(event, shape.run) is not MISSING:
-        ids = " ".join(
-            f"{label}={shape.get(event, piece)}" for label, piece in _IDS if getattr(shape, piece)
-        )
-        agent = shape.get(event, "agent") if shape.agent else None
+        pieces = [(label, getattr(shape, piece)) for label, piece in _IDS if getattr(shape, piece)]
+        ids = " ".join(f"{label}={_piece(event, pointer)}" for label, pointer in pieces)
+        agent = _piece(event, shape.agent) if shape.agent else None
         head = f"<- {kind:<15} {'' if agent is None else agent:<13} {ids}"
+        shown += [pointer for _, pointer in pieces] + ([shape.agent] if shape.agent else [])
     else:
         head = f"<- {kind}"
-    payload = shape.get(event, "payload") if shape.payload else None
-    lines = [head, f"     {_compact({} if payload is None else payload)}"]
-    envelope = shape.top_level_keys()
-    extra = {k: v for k, v in event.items() if k not in envelope}
-    if extra:
+    lines = [head]
+    if shape.payload:
+        payload = pointer_get(event, shape.payload)
+        lines.append(f"     {ABSENT if payload is MISSING else _compact(payload)}")
+        shown.append(shape.payload)
+    else:
+        lines.append("     {}")
+    extra = without(event, shown)
+    if extra is not MISSING and extra:
         lines.append(f"     extra: {_compact(extra)}")
     return lines

@@ -7,11 +7,12 @@ import copy
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from harness.errors import HarnessError
+
+if TYPE_CHECKING:  # the normalizer imports this module: it stays free of the HTTP stack
+    import httpx
 
 
 class ProtocolError(HarnessError):
@@ -110,15 +111,19 @@ TRANSPORTS = ("header", "query", "subprotocol", "cookie")
 @dataclass(frozen=True)
 class TokenTransport:
     """How the socket carries the token: `via` one of header / query / subprotocol / cookie,
-    under `name` (header, query parameter or cookie name), as `format` (e.g. "Bearer {token}")."""
+    under `name` (header, query parameter or cookie name), as `format` (e.g. "Bearer {token}").
+    A subprotocol `format` may be a list of templates, offered in order (e.g. a protocol name
+    and "jwt.{token}")."""
 
     via: str
     name: str = ""
-    format: str = "{token}"
+    format: str | tuple[str, ...] = "{token}"
 
     def __call__(self, token: str | None) -> SocketAuth:
         if token is None:
             return SocketAuth()
+        if isinstance(self.format, tuple):
+            return SocketAuth(subprotocols=tuple(f.format(token=token) for f in self.format))
         value = self.format.format(token=token)
         if self.via == "header":
             return SocketAuth(headers=((self.name, value),))
@@ -175,6 +180,8 @@ class EventShape:
     tool_started: frozenset[str] = frozenset()
     tool_finished: frozenset[str] = frozenset()
     tool_call: str | None = None  # pointer of the tool call id in tool events
+    order: str | None = None  # pointer of a number that increases within a run (e.g. a sequence)
+    ignore: tuple[str, ...] = ()  # pointers (or `*` patterns) of fields left out of transcripts
 
     def type_of(self, event: Any) -> Any:
         return pointer_get(event, self.type, None)
@@ -186,7 +193,8 @@ class EventShape:
     def is_terminal(self, event: Any) -> bool:
         return self.type_of(event) in self.terminal
 
-    def top_level_keys(self) -> frozenset[str]:
-        """The envelope keys the declared pointers start with (the rest of an event is 'extra')."""
+    def shown_pointers(self) -> tuple[str, ...]:
+        """The pointers a transcript lays out by name (the head line and the payload); every other
+        field of an event is shown as it is, under `extra`."""
         pointers = (self.type, self.run, self.thread, self.agent, self.timestamp, self.payload)
-        return frozenset(pointer_parts(p)[0] for p in pointers if p)
+        return tuple(p for p in pointers if p)

@@ -17,10 +17,13 @@ class MemberCase:
 
     member: str  # "module:qualname"
     adapter: Any | None
+    label: str = ""  # the name where members share a qualname (Django's five `EmailBackend`s)
 
     @property
     def name(self) -> str:
-        return self.member.partition(":")[2]
+        """The member as test ids and divergences.toml name it: its qualname, led by the last
+        parts of its module where another member has the same qualname (`smtp.EmailBackend`)."""
+        return self.label or self.member.partition(":")[2]
 
 
 def load_adapters(family: Family) -> dict[str, Any]:
@@ -75,7 +78,27 @@ def member_cases(
     members = set(adapters) | set(
         audited if audited is not None else audited_members(config, family)
     )
-    cases = [MemberCase(m, adapters.get(m)) for m in members]
+    cases = [MemberCase(m, adapters.get(m), label) for m, label in _labels(members).items()]
     canonical = family.canonical.id
     cases.sort(key=lambda c: (c.member != canonical, c.name, c.member))
     return cases
+
+
+def _labels(members: set[str]) -> dict[str, str]:
+    """member -> label: "" (the qualname does) unless members share a qualname; then as many of
+    the module's last parts as it takes to tell them apart."""
+    by_name: dict[str, list[str]] = {}
+    for member in members:
+        by_name.setdefault(member.partition(":")[2], []).append(member)
+    labels = dict.fromkeys(members, "")
+    for qualname, same in by_name.items():
+        if len(same) < 2:
+            continue
+        for depth in range(1, 1 + max(len(m.partition(":")[0].split(".")) for m in same)):
+            named = {
+                m: ".".join([*m.partition(":")[0].split(".")[-depth:], qualname]) for m in same
+            }
+            if len(set(named.values())) == len(same):
+                labels.update(named)
+                break
+    return labels

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from harness import pytest_session
-from harness.errors import HarnessError
+from harness.errors import HarnessError, ScaffoldTODO
 from harness.model import Config, Family
 from harness.prove import differential, matrix
 from harness.prove.declarations import Declarations
@@ -241,6 +241,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
         return
     report = outcome.get_result()
     error = call.excinfo.value if call.excinfo is not None else None
+    if isinstance(error, ScaffoldTODO):  # a part still to fill in: its place, not a traceback
+        report.longrepr = f"{type(error).__name__}: {error}"
     if isinstance(error, differential.DivergenceFound):
         detail = f"Minimal scenario:\n{error.scenario}\nDiff (canonical -> member):\n{error.diff}"
     elif error is not None and not isinstance(error, pytest.skip.Exception):

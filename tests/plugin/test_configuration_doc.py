@@ -42,6 +42,7 @@ def test_every_key_option_fixture_and_marker_is_in_the_reference() -> None:
         "ssot_target",
         "ssot_transcript_snapshot",
         "ssot_staging_url",
+        "ssot_staging",
         "ssot_audit",
     ):
         assert f"| `{fixture}` |" in text

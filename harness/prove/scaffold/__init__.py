@@ -1,0 +1,1 @@
+"""`scaffold`: a family's protocol, adapters, contracts and differential, written from its members' source."""
