@@ -45,7 +45,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 def run(args: argparse.Namespace) -> int:
     config, roots = front.load(args)
-    report = run_audit(config, roots=roots, use_cache=not args.no_cache)
+    report = run_audit(config, roots=roots, use_cache=not args.no_cache, git=not args.no_git)
     text = renderer(args.format)(report)
     if args.output:
         out = Path(args.output)

@@ -60,7 +60,9 @@ def run(args: argparse.Namespace) -> int:
             "the baseline covers the whole project: run it without PATH or with the project root"
         )
     path = Path(config.root) / config.baseline
-    report = run_audit(config, use_cache=not args.no_cache, require_baseline=False)
+    report = run_audit(
+        config, use_cache=not args.no_cache, require_baseline=False, git=not args.no_git
+    )
     current = report.current()
     old = load_baseline(path)
     if not args.update:

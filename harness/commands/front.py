@@ -30,6 +30,12 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-cache", action="store_true", help="neither read nor write the scan cache"
     )
+    parser.add_argument(
+        "--no-git",
+        action="store_true",
+        help="walk the roots and search every file here even inside a git work tree (by default "
+        "git lists the files, honouring its ignore rules, and `git grep` finds the candidates)",
+    )
 
 
 def load(args: argparse.Namespace) -> tuple[Config, tuple[str, ...] | None]:

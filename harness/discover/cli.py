@@ -47,6 +47,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.add_argument(
         "--no-cache", action="store_true", help="neither read nor write the scan cache"
     )
+    parser.add_argument(
+        "--no-git",
+        action="store_true",
+        help="walk PATH even inside a git work tree (by default git lists the files, honouring "
+        "its ignore rules)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -87,7 +93,9 @@ def run(args: argparse.Namespace) -> int:
     if not root.exists():
         raise UsageError(f"PATH {args.path!r} does not exist")
     with gc_paused():  # outlines, facts and groups are many objects and no cycles
-        found = collect(root, exclude=_project_exclude(root), use_cache=not args.no_cache)
+        found = collect(
+            root, exclude=_project_exclude(root), use_cache=not args.no_cache, git=not args.no_git
+        )
         groups = rank(found.defs, found.evidence, found.learned)
     shown = [g for g in groups if g.score > 0][: args.top]
     skipped = [{"path": _shown(s.path, found.base), "reason": s.reason} for s in found.skipped]

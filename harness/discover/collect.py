@@ -29,6 +29,7 @@ from harness.discover.rank import (
 )
 from harness.scan.batches import Batches
 from harness.scan.facts import FileFacts, module_name
+from harness.scan.gitfiles import git_tree
 from harness.scan.index import HOLD_BYTES, read_file, scan
 from harness.scan.parse import MAX_BYTES
 from harness.scan.skip import Skipped
@@ -66,12 +67,26 @@ def project_base(path: Path) -> Path:
 
 
 def collect(
-    path: Path, *, exclude: tuple[str, ...] = (), use_cache: bool = True, jobs: int | None = None
+    path: Path,
+    *,
+    exclude: tuple[str, ...] = (),
+    use_cache: bool = True,
+    jobs: int | None = None,
+    git: bool = True,
 ) -> Collected:
+    """The definitions under `path` that may play a role, and the evidence about them; inside a
+    git work tree (unless `git` is False) git lists the files, as for the audit (see gitfiles)."""
     base = project_base(path)
     top = os.fspath(base)
     stats: dict[str, StatKey] = {}
-    paths, walk_skips = walk_strings([os.path.abspath(path)], exclude, relative_to=top, stats=stats)
+    tree = git_tree(top, [os.path.abspath(path)], exclude, stats) if git else None
+    if tree is not None:
+        paths, walk_skips = tree.paths, tree.skipped
+    else:
+        stats.clear()
+        paths, walk_skips = walk_strings(
+            [os.path.abspath(path)], exclude, relative_to=top, stats=stats
+        )
     items = [(p, _rel(p, top)) for p in paths]
     held: dict[str, bytes] = {}
     budget = HOLD_BYTES
@@ -119,6 +134,7 @@ def collect(
         jobs=jobs,
         held={rel: held[rel] for rel in candidates if rel in held},
         definitions_only=True,  # definitions and assignments are all discover reads
+        git=git,
     )
     skipped = [Skipped(Path(_rel(p, top)), reason) for p, reason in walk_skips]
     skipped += [

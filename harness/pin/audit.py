@@ -190,8 +190,10 @@ class AuditReport:
         )
 
 
-def scan_for(config: Config, *, use_cache: bool = True, jobs: int | None = None) -> ScanResult:
-    """The scan of the config's roots, looking for every family's needles."""
+def scan_for(
+    config: Config, *, use_cache: bool = True, jobs: int | None = None, git: bool = True
+) -> ScanResult:
+    """The scan of the config's roots, looking for every family's needles (`git`: see `scan`)."""
     needles: set[str] = set()
     for fam in config.families:
         needles |= needles_for(fam)
@@ -231,6 +233,7 @@ def scan_for(config: Config, *, use_cache: bool = True, jobs: int | None = None)
             jobs=jobs,
             import_roots=config.import_roots,
             expand=aliases,
+            git=git,
         )
 
 
@@ -308,6 +311,7 @@ def run_audit(
     roots: tuple[str, ...] | None = None,
     use_cache: bool = True,
     require_baseline: bool = True,
+    git: bool = True,
 ) -> AuditReport:
     """Scan the config's roots and audit them against the baseline file; `roots` narrows the report.
 
@@ -316,7 +320,7 @@ def run_audit(
     """
     path = Path(config.root) / config.baseline
     baseline = load_baseline(path)
-    result = scan_for(config, use_cache=use_cache)
+    result = scan_for(config, use_cache=use_cache, git=git)
     with gc_paused():
         report = audit(config, result, baseline, only=roots)
     if baseline is None and require_baseline and any(f.stage != "pinned" for f in config.families):

@@ -22,6 +22,7 @@ from typing import Any
 from harness.scan.batches import Batches
 from harness.scan.cache import CACHE_FILE, Entry, ScanCache
 from harness.scan.facts import FileFacts, module_name
+from harness.scan.gitfiles import GitTree, git_tree
 from harness.scan.needles import NeedleMatcher
 from harness.scan.parse import MAX_BYTES
 from harness.scan.plain import facts_from_bytes
@@ -33,6 +34,8 @@ from harness.scan.walk import StatKey, walk_strings
 HOLD_BYTES = 32 * 1024 * 1024
 # Candidates are parsed in batches of about this many bytes: one batch per worker task.
 BATCH_BYTES = 64 * 1024
+# Below this many bytes to search, this process searches them itself rather than start git grep.
+GREP_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ def scan(
     hold_bytes: int | None = None,
     held: dict[str, bytes] | None = None,
     definitions_only: bool = False,
+    git: bool = True,
 ) -> ScanResult:
     """Facts of the files under `roots` (relative to `project_root`) whose bytes mention a needle.
 
@@ -73,16 +77,13 @@ def scan(
 
     `held` gives bytes the caller already read (by path relative to `project_root`): they are not
     read again. With `definitions_only` the facts hold no references (see `extract`).
+
+    Inside a git work tree (unless `git` is False) the file list comes from git and the files that
+    may mention a needle from `git grep` (see gitfiles): the same answers, except for files git
+    ignores; elsewhere, the walk and a search of every file's bytes here.
     """
     project_root = project_root.resolve()
     top = os.fspath(project_root)
-    stats: dict[str, StatKey] = {}
-    paths, walk_skips = walk_strings(
-        [os.path.normpath(os.path.join(top, os.fspath(r))) for r in roots],
-        exclude,
-        relative_to=top,
-        stats=stats,
-    )
     cache = ScanCache.load(
         cache_dir,
         context=repr((sorted(import_roots), max_bytes, definitions_only)),
@@ -90,6 +91,15 @@ def scan(
     )
     base = _minimal(needles)
     current = _minimal((*base, *cache.learned))
+    stats: dict[str, StatKey] = {}
+    absolute = [os.path.normpath(os.path.join(top, os.fspath(r))) for r in roots]
+    cold = not cache.entries and not held  # then git grep runs beside the listing
+    tree = git_tree(top, absolute, exclude, stats, grep=current if cold else ()) if git else None
+    if tree is not None:
+        paths, walk_skips = tree.paths, tree.skipped
+    else:
+        stats.clear()
+        paths, walk_skips = walk_strings(absolute, exclude, relative_to=top, stats=stats)
     head = top + os.sep
     located = [
         (path, path[len(head) :].replace(os.sep, "/") if path.startswith(head) else _rel(path, top))
@@ -107,6 +117,7 @@ def scan(
         hold_bytes=HOLD_BYTES if hold_bytes is None else hold_bytes,
         definitions_only=definitions_only,
         held=dict(held or {}),
+        tree=tree,
     )
     prior = cache.entries
     with gc_paused():  # a parse makes many objects and no cycles: collecting only costs time
@@ -125,6 +136,8 @@ def scan(
             current = _minimal((*current, *extra))
             prior = entries
     reader.held.clear()
+    if tree is not None:
+        tree.close()
     learned = frozenset(current) - frozenset(base)
     if reader.looked or learned != cache.learned or entries.keys() != cache.entries.keys():
         cache.entries = entries
@@ -175,6 +188,7 @@ class _Reader:
     hold_bytes: int
     definitions_only: bool = False
     held: dict[str, bytes] = field(default_factory=dict)
+    tree: GitTree | None = None  # git's listing: `git grep` finds the candidates
     held_size: int = 0
     reads: int = 0  # files read from disk this run
     looked: int = 0  # files whose bytes were looked at (read, or given as held)
@@ -225,6 +239,7 @@ class _Reader:
         return entries, len(todo)
 
     def _process(self, todo: list[_Todo], sig: str, entries: dict[str, Entry]) -> None:
+        hits = self._grep(todo)
         parse = _Parser(self.jobs, self.import_roots, self.definitions_only)
         try:
             for n, (path, rel, key, old, stub, check) in enumerate(todo):
@@ -233,6 +248,9 @@ class _Reader:
                 if key[0] > self.max_bytes:
                     reason = f"too large: {key[0]} bytes (limit {self.max_bytes})"
                     entries[rel] = Entry(key, sig, None, reason)
+                    continue
+                if check and hits is not None and path not in hits and rel not in self.held:
+                    entries[rel] = Entry(key, sig, None, None)  # git grep: no needle there
                     continue
                 data = self._bytes(path, rel, key[0])
                 if isinstance(data, OSError):
@@ -257,6 +275,21 @@ class _Reader:
                 self.parsed += 1
         finally:
             parse.close()
+
+    def _grep(self, todo: list[_Todo]) -> set[str] | None:
+        """The paths `git grep` finds holding any needle some file of `todo` is checked for; None
+        (search here) outside git, or when reading the few bytes here costs less than a grep."""
+        if self.tree is None:
+            return None
+        needles: set[str] = set()
+        size = 0
+        for _path, rel, key, _old, _stub, check in todo:
+            if check and rel not in self.held:
+                needles.update(check)
+                size += key[0]
+        if not needles or (size < GREP_BYTES and not self.tree.started(needles)):
+            return None
+        return self.tree.candidates(needles)
 
     def _bytes(self, path: str, rel: str, size: int) -> bytes | OSError:
         data = self.held.pop(rel, None)
