@@ -77,7 +77,7 @@ def markers_table() -> list[str]:
 
 
 def environment_table() -> list[str]:
-    from harness.characterize.pytest_part import ENVIRONMENT
+    from harness.characterize.golden_hooks import ENVIRONMENT
 
     lines = ["| variable | what it holds |", "| --- | --- |"]
     return lines + [f"| `{name}` | {_cell(doc)} |" for name, doc in ENVIRONMENT]
@@ -85,7 +85,7 @@ def environment_table() -> list[str]:
 
 def ready_tests_table() -> list[str]:
     from harness.characterize import suite
-    from harness.characterize.pytest_part import GOLDEN_PATH_TESTS
+    from harness.characterize.golden_hooks import GOLDEN_PATH_TESTS
 
     lines = ["| test | markers | what it checks |", "| --- | --- | --- |"]
     for name in suite.__all__:

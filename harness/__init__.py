@@ -10,9 +10,9 @@ from typing import Any
 
 _PUBLIC = {
     # pin
-    "SsotAudit": "harness.pin.pytest_part",
-    "assert_single_implementation": "harness.pin.pytest_part",
-    "assert_within_baseline": "harness.pin.pytest_part",
+    "SsotAudit": "harness.pin.audit_fixture",
+    "assert_single_implementation": "harness.pin.audit_fixture",
+    "assert_within_baseline": "harness.pin.audit_fixture",
     # prove
     "assert_equivalent": "harness.prove.differential",
     "CanonicalMemo": "harness.prove.memo",
@@ -35,7 +35,7 @@ _PUBLIC = {
     "CharacterizationTarget": "harness.characterize.target",
     "Target": "harness.characterize.target",
     "describe_target": "harness.characterize.target",
-    "golden_transcript": "harness.characterize.pytest_part",
+    "golden_transcript": "harness.characterize.golden_hooks",
     "Scenario": "harness.characterize.scenario",
     "Transcript": "harness.characterize.transcript",
     "normalize": "harness.characterize.normalize",

@@ -12,14 +12,15 @@ from harness.model import Config
 # same, so a failing one shows its diff (registered before anything imports them)
 pytest.register_assert_rewrite("harness.characterize.suite")
 
-# Each wing keeps its own hooks and fixtures in `pytest_part`; every hook there checks that the
+# Each wing keeps its own hooks and fixtures in one module named for its job (golden_hooks,
+# contract_hooks, audit_fixture); every hook there checks that the
 # project is configured, and every fixture is namespaced `ssot_…`.
 pytest_plugins = [
-    "harness.characterize.pytest_part",
-    "harness.prove.pytest_part",
+    "harness.characterize.golden_hooks",
+    "harness.prove.contract_hooks",
     "harness.prove.outcomes",
     "harness.prove.shards",
-    "harness.pin.pytest_part",
+    "harness.pin.audit_fixture",
     "harness.pin.runtime",
 ]
 

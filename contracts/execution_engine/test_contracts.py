@@ -15,7 +15,7 @@ from agent_platform.errors import ConcurrencyLimitError, InvalidContextError
 from contracts.execution_engine.harness_env import contract_env
 from contracts.execution_engine.play import context_for, engine_level, play, run_and_close
 from contracts.target import description
-from harness.characterize.pytest_part import golden_transcript, scenarios_of
+from harness.characterize.golden_hooks import golden_transcript, scenarios_of
 from harness.characterize.snapshot import as_text
 from harness.characterize.staging import shape_problems
 

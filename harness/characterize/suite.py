@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from harness.characterize.pytest_part import (
+from harness.characterize.golden_hooks import (
     golden_transcript,
     scenarios_of,
     snapshots_dir,

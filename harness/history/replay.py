@@ -12,7 +12,7 @@ from harness.history.commit_config import config_at
 from harness.history.git import GITLINK, BlobReader, Change, Commit, Entry, Repo
 from harness.history.points import CommitPoint, FamilyPoint, Movement, movement
 from harness.model import Config
-from harness.pin.members import FamilyResolver, Universe, needles_for
+from harness.pin.membership import FamilyResolver, Universe, needles_for
 from harness.scan.facts import FileFacts, module_name
 from harness.scan.parse import MAX_BYTES
 from harness.scan.source import facts_from_bytes, mentions

@@ -18,7 +18,7 @@ from harness.pin.baseline import (
     load_baseline,
     places_of,
 )
-from harness.pin.members import FamilyResolver, Universe, needles_for
+from harness.pin.membership import FamilyResolver, Universe, needles_for
 from harness.pin.shims import ShimStatus, judge_shims
 from harness.pin.unparsed import UnparsedJudgement, candidates, judge_unparsed
 from harness.scan.facts import FileFacts, module_name

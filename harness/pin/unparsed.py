@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from harness.model import Family, KnownUnparseable
-from harness.pin.members import needles_for
+from harness.pin.membership import needles_for
 from harness.scan.needles import NeedleMatcher
 from harness.scan.skip import Skipped
 

@@ -12,7 +12,7 @@ from harness.errors import ConfigError
 from harness.model import Config, Family
 from harness.prove.divergences import Divergence, load_divergences
 from harness.prove.matrix import Cell
-from harness.prove.members import MemberCase, member_cases
+from harness.prove.member_cases import MemberCase, member_cases
 
 _TEST_DEF = re.compile(r"^(?:async )?def (test_\w+)\(", re.MULTILINE)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from harness import __version__
 from harness.pin.audit import AuditReport
-from harness.pin.members import FINDING_ORDER
+from harness.pin.membership import FINDING_ORDER
 from harness.scan.index import gc_paused
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"

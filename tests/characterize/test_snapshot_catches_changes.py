@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from harness.characterize.pytest_part import golden_transcript, snapshots_dir
+from harness.characterize.golden_hooks import golden_transcript, snapshots_dir
 from harness.characterize.recorder import record
 from harness.characterize.snapshot import as_text
 
@@ -42,7 +42,7 @@ class RenamedToolTarget:
 
 @pytest.mark.asyncio
 async def test_changed_event_fails_exactly_the_affected_snapshots(ssot_target, tmp_path, request):
-    from harness.characterize.pytest_part import scenarios_of
+    from harness.characterize.golden_hooks import scenarios_of
 
     target = dataclasses.replace(ssot_target, service=RenamedToolTarget(ssot_target.service))
     failing, diffs = set(), {}

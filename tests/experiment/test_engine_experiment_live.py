@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from contracts.target import AgentPlatformTarget
-from harness.characterize.pytest_part import golden_transcript
+from harness.characterize.golden_hooks import golden_transcript
 from harness.characterize.recorder import record
 from harness.characterize.scenario import Scenario
 from harness.characterize.snapshot import as_text

@@ -16,7 +16,7 @@ import pytest
 from harness.cli import main
 from harness.config import load_config
 from harness.pin.audit import run_audit
-from harness.pin.pytest_part import SsotAudit
+from harness.pin.audit_fixture import SsotAudit
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "pricing"
 

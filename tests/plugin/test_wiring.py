@@ -10,5 +10,5 @@ def test_markers_registered(pytestconfig: pytest.Config) -> None:
 
 
 def test_wing_parts_loaded(pytestconfig: pytest.Config) -> None:
-    for part in ("characterize", "prove", "pin"):
-        assert pytestconfig.pluginmanager.has_plugin(f"harness.{part}.pytest_part"), part
+    for part in ("characterize.golden_hooks", "prove.contract_hooks", "pin.audit_fixture"):
+        assert pytestconfig.pluginmanager.has_plugin(f"harness.{part}"), part

@@ -9,7 +9,7 @@ from agent_platform.context import UserExecutionContext
 from contracts.execution_engine import test_contracts as contracts
 from contracts.execution_engine.adapters.execution_engine_factory import ADAPTER as PRODUCTION
 from contracts.target import description
-from harness.characterize.pytest_part import scenarios_of
+from harness.characterize.golden_hooks import scenarios_of
 from tests.prove.broken import (
     AcceptsAnyContext,
     Broken,

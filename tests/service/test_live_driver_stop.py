@@ -9,7 +9,7 @@ import signal
 import pytest
 
 from harness.characterize.drivers import LiveDriver
-from harness.characterize.pytest_part import scenarios_of
+from harness.characterize.golden_hooks import scenarios_of
 from harness.characterize.recorder import play
 
 pytestmark = pytest.mark.asyncio

@@ -11,7 +11,7 @@ import pytest
 import agent_platform.engine.factory as production
 from agent_platform.notifications import WebSocketNotifier
 from harness.characterize import recorder
-from harness.characterize.pytest_part import golden_transcript, scenarios_of
+from harness.characterize.golden_hooks import golden_transcript, scenarios_of
 from harness.characterize.recorder import ScenarioError, record
 from harness.characterize.snapshot import as_text
 

@@ -142,7 +142,7 @@ def test_the_finding_order_key_is_the_dataclass_order() -> None:
     import dataclasses
 
     from harness.model import Finding
-    from harness.pin.members import FINDING_ORDER
+    from harness.pin.membership import FINDING_ORDER
 
     assert FINDING_ORDER.__reduce__()[1] == tuple(f.name for f in dataclasses.fields(Finding))
 

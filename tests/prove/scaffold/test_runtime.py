@@ -10,7 +10,7 @@ import pytest
 from hypothesis import find, given
 
 from harness import MemberAdapter, ScaffoldTODO, hinted, play, preserve, todo, unsupported
-from harness.prove.members import _labels
+from harness.prove.member_cases import _labels
 
 T = TypeVar("T")
 

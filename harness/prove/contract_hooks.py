@@ -16,7 +16,7 @@ from harness.errors import HarnessError, ScaffoldTODO
 from harness.model import Config, Family
 from harness.prove import differential, matrix
 from harness.prove.declarations import Declarations
-from harness.prove.members import MemberCase, load_adapters
+from harness.prove.member_cases import MemberCase, load_adapters
 
 _CELL = "ssot_cell"  # user property: [family, member, contract, case]
 _DETAIL = "ssot_detail"  # user property: the divergence's minimal scenario and diff, or the failure

@@ -7,7 +7,11 @@ from pathlib import Path
 import pytest
 
 from harness.errors import ConfigError
-from harness.pin.pytest_part import SsotAudit, assert_single_implementation, assert_within_baseline
+from harness.pin.audit_fixture import (
+    SsotAudit,
+    assert_single_implementation,
+    assert_within_baseline,
+)
 from tests.static.conftest import set_stage
 
 
