@@ -34,10 +34,11 @@ class Move:
     # other (module, name) pairs that are the canonical itself (its re-exports)
     canonical_sources: frozenset[tuple[str, str]] = frozenset()
 
-    def is_canonical_import(self, node: cst.CSTNode) -> bool:
-        """`node` is `from M import Canonical` for the canonical's module or one re-exporting it."""
+    def is_canonical_import(self, node: cst.CSTNode, package: str | None = None) -> bool:
+        """`node` is `from M import Canonical` for the canonical's module or one re-exporting it
+        (`from .m import Canonical` too, when the `package` it sits in is given)."""
         pairs = {(self.canonical_module, self.canonical_name), *self.canonical_sources}
-        return any(_imports(node, module, name) for module, name in pairs)
+        return any(_imports(node, module, name, package) for module, name in pairs)
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ class _Finder(cst.CSTVisitor):
         clash = [
             a for a in scope[canonical]
             if not isinstance(a, Assignment | ImportAssignment)
-            or not (isinstance(a, ImportAssignment) and self.move.is_canonical_import(a.node))
+            or not (isinstance(a, ImportAssignment) and self.move.is_canonical_import(a.node, self.package))
             and not self._in_import_fallback(a.node)
         ] if binding != canonical else []  # fmt: skip
         if clash:
@@ -228,14 +229,15 @@ class _Finder(cst.CSTVisitor):
         return False
 
 
-def _imports(node: cst.CSTNode, module: str, name: str) -> bool:
-    if (
-        not isinstance(node, cst.ImportFrom)
-        or node.module is None
-        or isinstance(node.names, cst.ImportStar)
-    ):
+def _imports(node: cst.CSTNode, module: str, name: str, package: str | None = None) -> bool:
+    if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar):
         return False
-    if get_full_name_for_node(node.module) != module:
+    base = get_full_name_for_node(node.module) if node.module is not None else None
+    if node.relative:
+        if package is None:
+            return False
+        base = resolve_relative(package, base, len(node.relative))
+    if base != module:
         return False
     return any(get_full_name_for_node(a.name) == name and a.asname is None for a in node.names)
 
