@@ -23,3 +23,11 @@ class TargetImportError(HarnessError):
 
 class StagingError(HarnessError):
     """The staging instance cannot be reached or answers nonsense."""
+
+
+class WriteError(HarnessError, OSError):
+    """A file could not be written (a full disk, a size limit, no permission); the file named
+    keeps its previous content. An OSError too, so callers that tolerate I/O failures still do."""
+
+    def __str__(self) -> str:
+        return self.strerror or super().__str__()

@@ -47,7 +47,10 @@ def load_scenario(path: Path) -> Scenario:
         raise ConfigError(
             f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(_TOP_KEYS))})"
         )
-    users = tuple(data.get("users") or ())
+    raw_users = data.get("users") or ()
+    if not isinstance(raw_users, list | tuple):
+        raise ConfigError(f"{where}: 'users' must be a list of names, e.g. [\"alice\"]")
+    users = tuple(raw_users)
     if not users:
         raise ConfigError(f"{where}: 'users' must name at least one user")
     if not all(isinstance(u, str) and u for u in users):
@@ -65,14 +68,26 @@ def load_scenario(path: Path) -> Scenario:
     name = data.get("name") or path.stem
     if name != path.stem:
         raise ConfigError(f"{where}: name {name!r} must match the file name")
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        raise ConfigError(f"{where}: 'description' must be a string")
+    llm_script = data.get("llm_script") or []
+    if not isinstance(llm_script, list) or not all(isinstance(t, dict) for t in llm_script):
+        raise ConfigError(f"{where}: 'llm_script' must be a list of objects (one LLM turn each)")
+    rows = data.get("rows") or []
+    if not isinstance(rows, list) or not all(isinstance(t, str) and t for t in rows):
+        raise ConfigError(f"{where}: 'rows' must be a list of table names, e.g. [\"messages\"]")
+    timeout = data.get("llm_timeout", 2.0)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
+        raise ConfigError(f"{where}: 'llm_timeout' must be a number of seconds > 0")
     return Scenario(
         name=name,
-        description=data.get("description", ""),
+        description=description,
         users=users,
         steps=steps,
-        llm_script=tuple(data.get("llm_script") or ()),
-        rows=tuple(data.get("rows") or ()),
-        llm_timeout=float(data.get("llm_timeout", 2.0)),
+        llm_script=tuple(llm_script),
+        rows=tuple(rows),
+        llm_timeout=float(timeout),
         path=str(path),
     )
 

@@ -13,6 +13,7 @@ from harness.characterize.normalize import normalize
 from harness.characterize.target import Target
 from harness.characterize.transcript import Transcript, render
 from harness.errors import ConfigError
+from harness.scan.atomic import write_text_atomic
 
 SUFFIX = ".txt"
 
@@ -88,6 +89,15 @@ class TranscriptSnapshotExtension(SingleFileSnapshotExtension):
 
     def owns_snapshot_collection(self, *, filepath: str, test_location: Any) -> bool:
         return Path(filepath).name == f"{self.scenario}{SUFFIX}"
+
+    @classmethod
+    def write_snapshot_collection(cls, *, snapshot_collection: Any, **kwargs: Any) -> None:
+        """syrupy's own writes the file in place; a run killed mid-update (SIGKILL under
+        `--snapshot-update -n 2`) would leave a truncated golden. Replaced atomically instead."""
+        data = next(iter(snapshot_collection)).data
+        if not isinstance(data, str):
+            raise TypeError(f"a golden transcript is text, not {type(data).__name__}")
+        write_text_atomic(Path(snapshot_collection.location), data)
 
     @classmethod
     def write_snapshot(cls, **kwargs: Any) -> None:

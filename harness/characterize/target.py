@@ -170,7 +170,12 @@ def _value(body: Mapping[str, Any], name: str, key: str, where: str) -> Any:
             raise ConfigError(
                 f"{where} message.template: expected a table (the frame's fixed fields), got {value!r}"
             )
-        return json.dumps(value)
+        try:
+            return json.dumps(value)
+        except TypeError:  # a TOML date or time: not a JSON value
+            raise ConfigError(
+                f"{where} message.template: holds a value JSON cannot carry (a date?): {value!r}"
+            ) from None
     if name in _SET_KEYS:
         if (
             not isinstance(value, list)

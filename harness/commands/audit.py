@@ -9,6 +9,7 @@ from pathlib import Path
 from harness.commands import front
 from harness.pin.audit import run_audit
 from harness.report import FORMATS, renderer
+from harness.scan.atomic import write_text_atomic
 
 HELP = """\
 Report every definition, alias, re-export and import site of each configured family, each marked
@@ -47,8 +48,7 @@ def run(args: argparse.Namespace) -> int:
     text = renderer(args.format)(report)
     if args.output:
         out = Path(args.output)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8", newline="\n")
+        write_text_atomic(out, text)
         for fa in report.families:
             print(fa.verdict, file=sys.stderr)
         print(f"wrote {args.format} report to {args.output}", file=sys.stderr)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from harness.commands import front
 from harness.finish.inventory import FamilyInventory, Inventory, run_inventory
+from harness.scan.atomic import write_text_atomic
 
 HELP = """\
 Which tests exercise each member of a family, measured with coverage.py (one dynamic context per
@@ -68,8 +69,7 @@ def run(args: argparse.Namespace) -> int:
     text = RENDER[args.format](inventory)
     if args.output:
         out = Path(args.output)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8", newline="\n")
+        write_text_atomic(out, text)
         print(f"wrote {args.format} inventory to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -13,6 +13,7 @@ from typing import Any
 from harness.commands import front
 from harness.errors import ConfigError
 from harness.finish.plan import MemberStep, Plan, build_plan
+from harness.scan.atomic import write_text_atomic
 
 HELP = """\
 An ordered remediation plan for one family, from the audit, the declared divergences and (with
@@ -61,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         plan = replace(plan, steps=steps)
     text = to_json(plan) if args.format == "json" else to_markdown(plan)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8", newline="\n")
+        write_text_atomic(Path(args.output), text)
         print(f"wrote the {args.format} plan of {plan.family} to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)

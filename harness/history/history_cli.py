@@ -12,6 +12,7 @@ from harness.history.chart import chart_file, check_path
 from harness.history.git import Repo
 from harness.history.render import FORMATS, History
 from harness.history.replay import Replay, Stats
+from harness.scan.atomic import write_text_atomic
 
 HELP = """\
 Replay the static audit at every commit of REVISION_RANGE (default: the first-parent history of
@@ -148,8 +149,4 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    write_text_atomic(path, text)

@@ -32,6 +32,12 @@ def load_divergences(path: Path) -> tuple[Divergence, ...]:
         return ()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 (byte {exc.start}); TOML files must be UTF-8"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     entries = data.get("divergence", [])
@@ -40,6 +46,8 @@ def load_divergences(path: Path) -> tuple[Divergence, ...]:
     out = []
     for i, entry in enumerate(entries):
         where = f"{path}: [[divergence]] #{i + 1}"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where}: expected a table with member, contract and reason")
         unknown = sorted(set(entry) - _KEYS)
         if unknown:
             raise ConfigError(
@@ -48,12 +56,17 @@ def load_divergences(path: Path) -> tuple[Divergence, ...]:
         for key in ("member", "contract", "reason"):
             if not isinstance(entry.get(key), str) or not entry[key].strip():
                 raise ConfigError(f"{where}: {key!r} must be a non-empty string")
+        cases = entry.get("cases", [])
+        if not isinstance(cases, list) or not all(isinstance(c, str) and c for c in cases):
+            raise ConfigError(
+                f"{where}: 'cases' must be a list of case ids, e.g. [\"one_tool_call\"]"
+            )
         out.append(
             Divergence(
                 entry["member"],
                 entry["contract"],
                 entry["reason"].strip(),
-                tuple(entry.get("cases", ())),
+                tuple(cases),
             )
         )
     return tuple(out)

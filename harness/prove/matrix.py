@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.scan.atomic import write_text_atomic
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -150,7 +152,5 @@ def write(cells: list[Cell], folder: Path) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = (folder / "equivalence-matrix.md", folder / "equivalence-matrix.json")
     for path, text in zip(paths, (to_markdown(cells), to_json(cells)), strict=True):
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        write_text_atomic(path, text)
     return paths
