@@ -201,3 +201,19 @@ def test_plan_and_rewrite_take_a_path_and_a_config_kept_outside_the_tree(
     assert check.code == 1 and "would rewrite kitchen/menu.py" in check.out
     missing = cli("rewrite", "oven", kitchen / "nowhere", "--config", outside)
     assert missing.code == 2 and "does not exist" in missing.err
+
+
+def test_forked_workers_give_what_this_process_gives(kitchen) -> None:
+    from harness.commands.rewrite import chosen_steps
+    from harness.finish.sweep import FORK_FROM, jobs_for, run_jobs
+
+    config = load_config(kitchen / "pyproject.toml")
+    fa = audit_with_callers(config, ("tests",), use_cache=False).family("oven")
+    jobs = jobs_for(config, moves_for(config, fa, chosen_steps(config, fa, [])), None) * 3
+    assert len(jobs) >= FORK_FROM  # enough files to fork for
+    ticks: list[int] = []
+    forked = list(run_jobs(str(kitchen), jobs, processes=2, tick=lambda: ticks.append(1)))
+    inline = list(run_jobs(str(kitchen), jobs, processes=1))
+    assert forked == inline and len(ticks) == len(jobs)
+    assert [o.path for o in forked] == [j.path for j in jobs]  # in the jobs' order
+    assert sum(o.changed for o in forked) == 9
