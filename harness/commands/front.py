@@ -1,4 +1,4 @@
-"""What the `audit` and `baseline` commands share: finding the project, its config and the roots from PATH."""
+"""What the commands share: finding the project, its config and the part of it to look at from PATH."""
 
 from __future__ import annotations
 
@@ -19,14 +19,7 @@ def add_common(parser: argparse.ArgumentParser) -> None:
         help="the project (its pyproject.toml is found at or above PATH), or a folder/file inside it "
         "to audit only that part (default: .)",
     )
-    parser.add_argument(
-        "--config",
-        metavar="PYPROJECT",
-        help="a pyproject.toml holding [tool.ssot-harness] to use instead of the project's own; the "
-        "project (what roots, baseline and PATH are relative to) stays the folder of the nearest "
-        "pyproject.toml (else git work tree) at or above PATH (default .) when PYPROJECT lies "
-        "outside it; a PYPROJECT inside it without PATH is a subproject: its own folder",
-    )
+    add_config(parser)
     parser.add_argument(
         "--no-cache", action="store_true", help="neither read nor write the scan cache"
     )
@@ -48,9 +41,78 @@ def load_project(args: argparse.Namespace) -> Config:
     return _load(None, args.config, tree_wins=False)[0]
 
 
+def add_paths(parser: argparse.ArgumentParser, what: str) -> None:
+    """PATH... and `--config` for the commands that move callers (plan, rewrite)."""
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="the project (its pyproject.toml is found at or above PATH, as for `audit`), or files "
+        f"and folders inside it to {what} only there; one outside the config's roots (a tests "
+        "folder) is scanned for callers too (default: the config's roots)",
+    )
+    add_config(parser)
+
+
+def add_config(parser: argparse.ArgumentParser) -> None:
+    """`--config`, with the meaning `audit` gives it (for commands that add their own PATH)."""
+    parser.add_argument("--config", metavar="PYPROJECT", help=_CONFIG_HELP)
+
+
+_CONFIG_HELP = (
+    "a pyproject.toml holding [tool.ssot-harness] to use instead of the project's own; the "
+    "project (what roots, baseline and PATH are relative to) stays the folder of the nearest "
+    "pyproject.toml (else git work tree) at or above PATH (default .) when PYPROJECT lies "
+    "outside it; a PYPROJECT inside it without PATH is a subproject: its own folder"
+)
+
+
+def load_paths(
+    paths: list[str], config_arg: str | None
+) -> tuple[Config, tuple[str, ...] | None, tuple[str, ...]]:
+    """Like `load`, for commands that move callers (plan, rewrite): several PATHs, all in one
+    project, each found as `audit` finds its PATH. Returns the config, the project-relative PATHs
+    (None: the whole project) and those of them outside the config's roots (the tests of a project
+    whose roots hold only its package), where callers are looked for too."""
+    if not paths:
+        config, _ = _project(None, config_arg)
+        return config, None, ()
+    config, first = _project(paths[0], config_arg)
+    rels: list[str] = []
+    for p in paths:
+        other, rel = (config, first) if p is paths[0] else _project(p, config_arg)
+        if Path(other.root).resolve() != Path(config.root).resolve():
+            raise UsageError(
+                f"PATH {p!r} is in another project ({other.root}) than {paths[0]!r} ({config.root}): "
+                "run once per project"
+            )
+        if rel is None:
+            return config, None, ()
+        rels.append(rel)
+    extra = [r for r in rels if not any(_covers(root, r) for root in config.roots)]
+    extra = [r for r in extra if not any(_covers(o, r) for o in extra if o != r)]
+    return config, tuple(rels), tuple(sorted(set(extra)))
+
+
 def _load(
     path_arg: str | None, config_arg: str | None, *, tree_wins: bool = True
 ) -> tuple[Config, tuple[str, ...] | None]:
+    config, rel = _project(path_arg, config_arg, tree_wins=tree_wins)
+    if rel is None:
+        return config, None
+    if not any(_covers(r, rel) or _covers(rel, r) for r in config.roots):
+        raise UsageError(
+            f"PATH {path_arg!r} is not under any of the roots ({', '.join(config.roots)}) of "
+            f"[tool.ssot-harness] in {config.source}: nothing there is scanned; add it to roots or "
+            "pass a PATH under them"
+        )
+    return config, (rel,)
+
+
+def _project(
+    path_arg: str | None, config_arg: str | None, *, tree_wins: bool = True
+) -> tuple[Config, str | None]:
+    """The validated config, and PATH relative to the project (None: no PATH, or the root)."""
     path = Path(path_arg or ".")
     if not path.exists():
         raise UsageError(f"PATH {path_arg!r} does not exist")
@@ -88,15 +150,7 @@ def _load(
         raise UsageError(
             f"PATH {path_arg!r} is outside the project {root} (the folder of {own or pyproject})"
         ) from None
-    if rel == ".":
-        return config, None
-    if not any(_covers(r, rel) or _covers(rel, r) for r in config.roots):
-        raise UsageError(
-            f"PATH {path_arg!r} is not under any of the roots ({', '.join(config.roots)}) of "
-            f"[tool.ssot-harness] in {pyproject}: nothing there is scanned; add it to roots or "
-            "pass a PATH under them"
-        )
-    return config, (rel,)
+    return config, (None if rel == "." else rel)
 
 
 def _work_tree(path: Path) -> Path | None:

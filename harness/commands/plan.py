@@ -6,13 +6,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from harness.commands import front
 from harness.errors import ConfigError
 from harness.finish.plan import MemberStep, Plan, build_plan
-from harness.pin.audit import run_audit
 from harness.scan.atomic import write_text_atomic
 
 HELP = """\
@@ -33,9 +33,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("family", metavar="FAMILY")
-    parser.add_argument(
-        "--config", metavar="PYPROJECT", help="pyproject.toml holding [tool.ssot-harness]"
-    )
+    front.add_paths(parser, "list callers")
     parser.add_argument(
         "--inventory", metavar="FILE", help="JSON written by `ssot-harness inventory --format json`"
     )
@@ -47,10 +45,21 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def run(args: argparse.Namespace) -> int:
-    config = front.load_project(args)
+    from harness.finish.sweep import audit_with_callers, under
+
+    config, paths, extra = front.load_paths(args.paths, args.config)
     config.family(args.family)
-    fa = run_audit(config, require_baseline=False).family(args.family)
+    fa = audit_with_callers(config, extra).family(args.family)
     plan = build_plan(config, fa, _read_inventory(args.inventory))
+    if paths is not None:
+        steps = tuple(
+            replace(
+                s,
+                callers=tuple(c for c in s.callers if under(c.location.rpartition(":")[0], paths)),
+            )
+            for s in plan.steps
+        )
+        plan = replace(plan, steps=steps)
     text = to_json(plan) if args.format == "json" else to_markdown(plan)
     if args.output:
         write_text_atomic(Path(args.output), text)

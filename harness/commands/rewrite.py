@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import fnmatch
 import sys
 from pathlib import Path
 
 from harness.commands import front
-from harness.config import DEFAULT_EXCLUDE
 from harness.errors import UsageError
 from harness.finish.extras import need
 from harness.finish.plan import MemberStep, build_plan
 from harness.model import Config
-from harness.pin.audit import FamilyAudit, run_audit
-from harness.scan.facts import module_name
+from harness.pin.audit import FamilyAudit
 
 HELP = """\
 Rewrite the import sites and references of a family's mechanical members (aliases, re-exports,
@@ -25,8 +22,14 @@ x` then `x.Alias`, `__all__` entries, imports under TYPE_CHECKING and in try/exc
 formatting and comments are kept, and a second run changes nothing. A member with an open declared
 divergence is refused: fix the divergence first (`ssot-harness plan FAMILY` lists them).
 
-exit status: 0 done (or, with --check, nothing to change); 1 --check found files to rewrite;
-2 usage or config error (unknown or refused member)
+Only the files the audit names for the chosen members are parsed (their modules, and every place
+it found them), on every core. Each rewritten file must compile, or it is left as it was and named
+with the reason. --apply refuses to write in a git work tree with uncommitted changes (unless
+--allow-dirty), then reruns the audit: the moved places gone, no new place in any family.
+
+exit status: 0 done (or, with --check, nothing to change); 1 --check found files to rewrite, a
+file's rewrite was refused, or the audit after --apply shows a new place; 2 usage or config error
+(unknown or refused member, dirty work tree)
 """
 
 
@@ -38,14 +41,21 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("family", metavar="FAMILY")
+    front.add_paths(parser, "rewrite")
     parser.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="files or folders to rewrite (default: the config's roots)",
+        "--no-cache", action="store_true", help="neither read nor write the scan cache"
     )
     parser.add_argument(
-        "--config", metavar="PYPROJECT", help="pyproject.toml holding [tool.ssot-harness]"
+        "--allow-dirty",
+        action="store_true",
+        help="with --apply, write even when the git work tree has uncommitted changes",
+    )
+    parser.add_argument(
+        "--progress",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="progress on stderr: a bar on a terminal, plain lines otherwise (auto: once the run "
+        "has lasted a second)",
     )
     parser.add_argument(
         "--member",
@@ -108,102 +118,99 @@ def chosen_steps(config: Config, fa: FamilyAudit, wanted: list[str]) -> list[Mem
     return out
 
 
-def moves_for(config: Config, fa: FamilyAudit, steps: list[MemberStep]):  # noqa: ANN201
-    from harness.finish.rewrite import Move
-
-    canonical = fa.family.canonical
-    again = frozenset(
-        (module_name(f.path, config.import_roots)[0], canonical.qualname)
-        for f in fa.findings
-        if f.canonical and f.kind == "reexport"
-    )
-    moves = []
-    for step in steps:
-        module, _, name = step.member.partition(":")
-        sources = {(module, name)}
-        for f in fa.findings:
-            if f.member == step.member and f.kind == "reexport":
-                sources.add((module_name(f.path, config.import_roots)[0], name))
-        moves.append(
-            (
-                step,
-                Move(
-                    frozenset(sources),
-                    canonical.module,
-                    canonical.qualname,
-                    step.kind == "getter-class",
-                    again,
-                ),
-            )
-        )
-    return moves
-
-
-def python_files(config: Config, paths: list[str]) -> list[Path]:
-    root = Path(config.root).resolve()
-    excluded = (*DEFAULT_EXCLUDE, *config.exclude)
-    out: set[Path] = set()
-    for p in paths or list(config.roots):
-        base = (Path.cwd() / p if paths else root / p).resolve()
-        if not base.exists():
-            raise UsageError(f"PATH {p!r} does not exist")
-        files = [base] if base.is_file() else base.rglob("*.py")
-        for f in files:
-            rel = f.relative_to(root) if f.is_relative_to(root) else f
-            if not any(fnmatch.fnmatch(part, x) for part in rel.parts[:-1] for x in excluded):
-                out.add(f)
-    return sorted(out)
-
-
 def run(args: argparse.Namespace) -> int:
     need("libcst", "rewrite", "rewrite")
-    from libcst import ParserSyntaxError
+    import time
 
-    from harness.finish.rewrite import rewrite_source
+    from harness.finish.progress import Progress
+    from harness.finish.proof import dirty_files, prove
+    from harness.finish.sweep import audit_with_callers, jobs_for, moves_for, run_jobs
 
-    config = front.load_project(args)
+    started = time.monotonic()
+    config, under, extra = front.load_paths(args.paths, args.config)
     config.family(args.family)
-    fa = run_audit(config, require_baseline=False).family(args.family)
+    use_cache = not args.no_cache
+    report = audit_with_callers(config, extra, use_cache=use_cache)
+    fa = report.family(args.family)
     moves = moves_for(config, fa, chosen_steps(config, fa, args.member))
     if not moves:
         print(f"rewrite: {args.family} has no mechanical member left to move", file=sys.stderr)
         return 0
-    root = Path(config.root).resolve()
-    changed = 0
-    for path in python_files(config, args.paths):
-        rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-        module, is_package = module_name(rel, config.import_roots)
-        package = module if is_package else module.rpartition(".")[0]
-        try:
-            before = text = path.read_text(encoding="utf-8")
-            for _step, move in moves:
-                result = rewrite_source(text, module, package, move, rel)
-                for note in result.notes:
-                    print(f"rewrite: {note}", file=sys.stderr)
-                text = result.new
-        except (UnicodeDecodeError, ParserSyntaxError) as exc:
-            print(
-                f"rewrite: skipped {rel}: not parseable Python ({str(exc).splitlines()[0]})",
-                file=sys.stderr,
+    root = Path(config.root)
+    jobs = jobs_for(config, moves, under)
+    if args.mode == "apply" and not args.allow_dirty:
+        dirty = dirty_files(root, [j.path for j in jobs])
+        if dirty:
+            shown = ", ".join(dirty[:10]) + (
+                f" and {len(dirty) - 10} more" if len(dirty) > 10 else ""
             )
+            raise UsageError(
+                f"rewrite --apply: the git work tree has uncommitted changes ({shown}); commit or "
+                "stash them first, so that `git diff` shows exactly what the rewrite did, or pass "
+                "--allow-dirty"
+            )
+    progress = Progress(
+        len(jobs), "rewrite", delay={"auto": 1.0, "on": 0.0}.get(args.progress, float("inf"))
+    )
+    changed = refused = 0
+    for outcome in run_jobs(str(root), jobs, tick=progress.advance):
+        for note in outcome.notes:
+            progress.note(f"rewrite: {note}")
+        if outcome.skipped:
+            progress.note(f"rewrite: skipped {outcome.path}: {outcome.skipped}")
             continue
-        if text == before:
+        if outcome.refused:
+            refused += 1
+            progress.note(f"rewrite: refused {outcome.path}: {outcome.refused}; left as it was")
+            continue
+        if not outcome.changed:
             continue
         changed += 1
         if args.mode == "diff":
             sys.stdout.writelines(
                 difflib.unified_diff(
-                    before.splitlines(True), text.splitlines(True), f"a/{rel}", f"b/{rel}"
+                    outcome.before.splitlines(True),
+                    outcome.new.splitlines(True),
+                    f"a/{outcome.path}",
+                    f"b/{outcome.path}",
                 )
             )
         elif args.mode == "apply":
-            path.write_text(text, encoding="utf-8", newline="")
-            print(f"rewrote {rel}")
+            (root / outcome.path).write_text(outcome.new, encoding="utf-8", newline="")
+            print(f"rewrote {outcome.path}")
         else:
-            print(f"would rewrite {rel}")
+            print(f"would rewrite {outcome.path}")
+        sys.stdout.flush()
+    progress.close()
     names = ", ".join(step.name for step, _ in moves)
     print(
-        f"rewrite: {changed} file{'s' * (changed != 1)} {'rewritten' if args.mode == 'apply' else 'to rewrite'} ({names} -> {fa.family.canonical})",
+        f"rewrite: {changed} file{'s' * (changed != 1)} {'rewritten' if args.mode == 'apply' else 'to rewrite'} "
+        f"({names} -> {fa.family.canonical}); {len(jobs)} file{'s' * (len(jobs) != 1)} parsed, the ones "
+        f"the audit names of {report.files_walked} walked; {time.monotonic() - started:.1f} s",
         file=sys.stderr,
     )
-    return 1 if args.mode == "check" and changed else 0
+    if refused:
+        print(
+            f"rewrite: {refused} file{'s' * (refused != 1)} refused (their result does not compile): "
+            "move those callers by hand",
+            file=sys.stderr,
+        )
+    failed = bool(refused)
+    if args.mode == "apply" and changed:
+        after = audit_with_callers(config, extra, use_cache=use_cache)
+        proof = prove(report, after, args.family, {step.member for step, _ in moves})
+        print(
+            f"rewrite: audit after the rewrite: {proof.gone} place{'s' * (proof.gone != 1)} of the "
+            f"moved members gone, {proof.left} left"
+            + (
+                " (see the notes above, and dotted paths in strings, which it does not rewrite)"
+                if proof.left
+                else ""
+            )
+            + ("; no new place" if not proof.new else f"; {len(proof.new)} NEW places:"),
+            file=sys.stderr,
+        )
+        for place in proof.new:
+            print(f"  {place}", file=sys.stderr)
+        failed = failed or bool(proof.new)
+    return 1 if failed or (args.mode == "check" and changed) else 0

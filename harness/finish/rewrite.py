@@ -4,6 +4,7 @@ to the canonical, keeping every other byte (formatting, comments) as it was."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -33,10 +34,11 @@ class Move:
     # other (module, name) pairs that are the canonical itself (its re-exports)
     canonical_sources: frozenset[tuple[str, str]] = frozenset()
 
-    def is_canonical_import(self, node: cst.CSTNode) -> bool:
-        """`node` is `from M import Canonical` for the canonical's module or one re-exporting it."""
+    def is_canonical_import(self, node: cst.CSTNode, package: str | None = None) -> bool:
+        """`node` is `from M import Canonical` for the canonical's module or one re-exporting it
+        (`from .m import Canonical` too, when the `package` it sits in is given)."""
         pairs = {(self.canonical_module, self.canonical_name), *self.canonical_sources}
-        return any(_imports(node, module, name) for module, name in pairs)
+        return any(_imports(node, module, name, package) for module, name in pairs)
 
 
 @dataclass(frozen=True)
@@ -54,10 +56,35 @@ def rewrite_source(
     source: str, module: str, package: str, move: Move, path: str = ""
 ) -> FileResult:
     """`source` (the module `module`, in package `package`) with the member's uses moved to the canonical."""
-    tree = cst.parse_module(source)
-    wrapper = MetadataWrapper(tree)
-    finder = _Finder(move, module, package, path)
-    wrapper.visit(finder)
+    return rewrite_moves(source, module, package, (move,), path)
+
+
+def rewrite_moves(
+    source: str, module: str, package: str, moves: tuple[Move, ...], path: str = ""
+) -> FileResult:
+    """`rewrite_source` of each move in turn; the source is parsed again only after a move changed
+    it, and a move none of whose names the text mentions is not looked for at all."""
+    text, notes = source, list[str]()
+    tree: cst.Module | None = None
+    for move in moves:
+        if not any(name in text for _, name in move.sources):
+            continue
+        if tree is None:
+            tree = cst.parse_module(text)
+        result = _rewrite_tree(tree, text, module, package, move, path)
+        notes += result.notes
+        if result.changed:
+            text, tree = result.new, None
+    return FileResult(source, text, tuple(notes))
+
+
+def _rewrite_tree(
+    tree: cst.Module, source: str, module: str, package: str, move: Move, path: str
+) -> FileResult:
+    # the tree is never changed in place (transforms build new nodes): no copy needed
+    wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+    finder = _Finder(move, module, package, path, wrapper)
+    tree.visit(finder)
     if not (finder.imports or finder.attributes):
         return FileResult(source, source, tuple(finder.notes))
     new = wrapper.module.visit(_Rewriter(finder, move))
@@ -72,11 +99,14 @@ def rewrite_source(
 
 
 class _Finder(cst.CSTVisitor):
-    """First pass: which import aliases, names, calls and attributes to rewrite."""
+    """First pass: which import aliases, names, calls and attributes to rewrite. Scopes, parents
+    and positions are computed only when asked for (most files need scopes only; each costs about
+    as much as the parse on a large module)."""
 
-    METADATA_DEPENDENCIES = (ScopeProvider, ParentNodeProvider, PositionProvider)
-
-    def __init__(self, move: Move, module: str, package: str, path: str) -> None:
+    def __init__(
+        self, move: Move, module: str, package: str, path: str, wrapper: MetadataWrapper
+    ) -> None:
+        self.wrapper = wrapper
         self.move = move
         self.module = module
         self.package = package
@@ -90,8 +120,11 @@ class _Finder(cst.CSTVisitor):
         self.notes: list[str] = []
         self._module_names: dict[str, str] = {}  # `import a.b as x`: x -> a.b; `import a.b`: a -> a
 
+    def _meta(self, provider: Any, node: cst.CSTNode, default: Any = None) -> Any:
+        return self.wrapper.resolve(provider).get(node, default)
+
     def _line(self, node: cst.CSTNode) -> int:
-        return self.get_metadata(PositionProvider, node).start.line
+        return int(self._meta(PositionProvider, node).start.line)
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
@@ -123,7 +156,7 @@ class _Finder(cst.CSTVisitor):
 
     def _take(self, node: cst.ImportFrom, binding: str) -> bool:
         """Record the renames for `binding`, bound by `node`; False (with a note) when it must stay."""
-        scope = self.get_metadata(ScopeProvider, node)
+        scope = self._meta(ScopeProvider, node)
         if scope is None:
             return False
         assignments = [a for a in scope[binding] if isinstance(a, Assignment | ImportAssignment)]
@@ -131,7 +164,7 @@ class _Finder(cst.CSTVisitor):
         clash = [
             a for a in scope[canonical]
             if not isinstance(a, Assignment | ImportAssignment)
-            or not (isinstance(a, ImportAssignment) and self.move.is_canonical_import(a.node))
+            or not (isinstance(a, ImportAssignment) and self.move.is_canonical_import(a.node, self.package))
             and not self._in_import_fallback(a.node)
         ] if binding != canonical else []  # fmt: skip
         if clash:
@@ -161,11 +194,11 @@ class _Finder(cst.CSTVisitor):
         while node is not None and not isinstance(node, cst.Module):
             if isinstance(node, cst.ExceptHandler):
                 return True
-            node = self.get_metadata(ParentNodeProvider, node, None)
+            node = self._meta(ParentNodeProvider, node)
         return False
 
     def _call_of(self, node: cst.CSTNode) -> cst.Call | None:
-        parent = self.get_metadata(ParentNodeProvider, node)
+        parent = self._meta(ParentNodeProvider, node)
         if isinstance(parent, cst.Call) and parent.func is node and not parent.args:
             return parent
         return None
@@ -196,14 +229,15 @@ class _Finder(cst.CSTVisitor):
         return False
 
 
-def _imports(node: cst.CSTNode, module: str, name: str) -> bool:
-    if (
-        not isinstance(node, cst.ImportFrom)
-        or node.module is None
-        or isinstance(node.names, cst.ImportStar)
-    ):
+def _imports(node: cst.CSTNode, module: str, name: str, package: str | None = None) -> bool:
+    if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar):
         return False
-    if get_full_name_for_node(node.module) != module:
+    base = get_full_name_for_node(node.module) if node.module is not None else None
+    if node.relative:
+        if package is None:
+            return False
+        base = resolve_relative(package, base, len(node.relative))
+    if base != module:
         return False
     return any(get_full_name_for_node(a.name) == name and a.asname is None for a in node.names)
 

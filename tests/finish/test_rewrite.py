@@ -122,3 +122,11 @@ def test_relative_imports_and_a_clash_with_the_canonical_name() -> None:
     clash = "from kitchen.compat import LegacyOven\n\nOven = 3\nx = LegacyOven()\n"
     result = rewrite_source(clash, "kitchen.menu", "kitchen", MOVE, "m.py")
     assert not result.changed and "Oven already names something else here" in result.notes[0]
+
+
+def test_a_relative_import_of_the_canonical_is_no_clash() -> None:
+    # sympy/__init__.py imports both names from `.matrices`: the canonical was taken for a clash
+    source = "from .ovens import Oven\nfrom .compat import LegacyOven\n\nx = LegacyOven()\ny = Oven()\n"
+    result = rewrite_source(source, "kitchen.menu", "kitchen", MOVE, "kitchen/menu.py")
+    assert result.notes == () and "x = Oven()" in result.new
+    compile(result.new, "kitchen/menu.py", "exec")
