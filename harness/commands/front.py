@@ -74,8 +74,8 @@ def load_paths(
     project, each found as `audit` finds its PATH. Returns the config, the project-relative PATHs
     (None: the whole project) and those of them outside the config's roots (the tests of a project
     whose roots hold only its package), where callers are looked for too."""
-    if not paths:
-        config, _ = _project(None, config_arg)
+    if not paths:  # as for the commands without PATH: a --config's own folder is the project
+        config, _ = _project(None, config_arg, tree_wins=False)
         return config, None, ()
     config, first = _project(paths[0], config_arg)
     rels: list[str] = []
