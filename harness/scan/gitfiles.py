@@ -15,6 +15,11 @@ walk's answer exactly, `git_tree` returns None and the scanner walks:
   --others`, so `git grep --untracked` would walk the tree a second time) and files git marks
   assume-unchanged or skip-worktree (`git grep` would search their index copy, not the file).
 
+With `keyed` (the scanner's cache), `git diff-files` over the roots' Python files runs beside:
+git's own stat check (inode, ctime, mtime, size, and the content of racily clean entries, on
+several threads) says which tracked files may differ from their index entry; the others are named
+by their blob id and not even stat'ed here.
+
 Differences that remain, by design: files ignored by `.gitignore`, `.git/info/exclude` or the
 global excludes are not scanned; an empty folder named like a Python file is not reported (git
 lists files, not folders).
@@ -22,6 +27,7 @@ lists files, not folders).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -36,7 +42,18 @@ from harness.scan.walk import _DOTTED_DIR, PY_SUFFIXES, StatKey, _Exclusion, wal
 __all__ = ["GitTree", "git_tree"]
 
 _ENV = {**os.environ, "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}  # bytes, and no index refresh
-_GIT = ("git", "-c", "core.quotePath=false")
+# git's full stat check whatever the user's config: a rewrite of the same size with its mtime put
+# back still changes the ctime (or the inode), which `core.trustctime=false` or
+# `core.checkStat=minimal` would let through
+_GIT = (
+    "git",
+    "-c",
+    "core.quotePath=false",
+    "-c",
+    "core.trustctime=true",
+    "-c",
+    "core.checkStat=default",
+)
 _LITERAL = "--literal-pathspecs"
 _PY = tuple(s.encode() for s in PY_SUFFIXES)
 # an index entry git grep reads from its blob, not the work tree: assume-unchanged, skip-worktree
@@ -53,6 +70,10 @@ class GitTree:
     paths: list[str]  # sorted absolute paths, as `walk_strings` gives them
     skipped: list[tuple[str, str]]
     unsure: set[str] = field(default_factory=set)  # paths whose bytes Python must search
+    # (keyed) absolute path -> blob id of the tracked files git's stat check finds unchanged: they
+    # are in `paths` but not in the stats, whose bytes are that blob's
+    blobs: dict[str, str] = field(default_factory=dict)
+    digest: str = ""  # (keyed) of git's listing: equal digests, equal `paths` and `blobs`
     _greps: dict[tuple[str, ...], subprocess.Popen[bytes]] = field(default_factory=dict)
     _found: dict[tuple[str, ...], set[str] | None] = field(default_factory=dict)
 
@@ -119,11 +140,83 @@ def git_tree(
     stats: dict[str, StatKey],
     *,
     grep: Iterable[str] = (),
+    keyed: bool = False,
 ) -> GitTree | None:
     """The walk's listing of `roots` (absolute, normalized) under the project root `top`, from git;
     None when git cannot give the walk's exact answer (see the module's notes). Fills `stats`.
 
-    `grep` needles start `git grep` at once, beside the listing (see GitTree.start)."""
+    `grep` needles start `git grep` at once, beside the listing (see GitTree.start). With `keyed`,
+    the files git's stat check finds unchanged are named by blob id in `blobs` instead of being
+    stat'ed (see GitListing)."""
+    listing = git_listing(top, roots, exclude, grep=grep, keyed=keyed)
+    return None if listing is None else listing.tree(stats)
+
+
+def git_listing(
+    top: str,
+    roots: Sequence[str],
+    exclude: Iterable[str],
+    *,
+    grep: Iterable[str] = (),
+    keyed: bool = False,
+) -> GitListing | None:
+    """What git says of `roots` under `top`, before any per-file work (see GitListing); None when
+    git cannot give the walk's answer (no git, not a work tree, a root git cannot list)."""
+    rels = _relative_roots(top, roots)
+    if rels is None:
+        return None
+    early = GitTree(top, tuple(r.replace(os.sep, "/") for r in rels), [], [])
+    try:  # the index and the untracked files listed at the same time, beside the grep
+        early.start(grep)
+        runs = _started(top, rels, keyed)
+    except OSError:  # no git
+        early.close()
+        return None
+    outputs = [_output(run) for run in runs]
+    if any(out is None for out in outputs):
+        early.close()
+        return None
+    cached, others, *changed = outputs
+    assert cached is not None and others is not None
+    return GitListing(
+        top, rels, tuple(exclude), cached, others, changed[0] if changed else None, early
+    )
+
+
+def prestart(top: str, roots: Sequence[str]) -> None:
+    """Start the keyed listing of `roots` under `top` now (a front door calls this before its slow
+    imports): a later `git_listing` of the same roots, keyed, takes these processes over."""
+    rels = _relative_roots(top, roots)
+    if rels is not None and (top, tuple(rels)) not in _PRESTARTED:
+        try:
+            _PRESTARTED[(top, tuple(rels))] = _listing_runs(top, rels, keyed=True)
+        except OSError:
+            pass
+
+
+_PRESTARTED: dict[tuple[str, tuple[str, ...]], list[Any]] = {}
+
+
+def _started(top: str, rels: list[str], keyed: bool) -> list[Any]:
+    runs = _PRESTARTED.pop((top, tuple(rels)), None) if keyed else None
+    return runs if runs is not None else _listing_runs(top, rels, keyed=keyed)
+
+
+def _listing_runs(top: str, rels: list[str], *, keyed: bool) -> list[Any]:
+    """`ls-files` of the index and of the untracked files; with `keyed`, `diff-files` of the
+    Python files (paths relative to `top`, as ls-files gives them)."""
+    runs = [
+        _popen(top, _LITERAL, "ls-files", "-z", "-s", "-v", "--cached", "--", *rels),
+        _popen(top, _LITERAL, "ls-files", "-z", "--others", "--exclude-standard", "--", *rels),
+    ]
+    if keyed:
+        globs = [_glob(r.replace(os.sep, "/")) + tail for r in rels for tail in _PY_GLOBS]
+        runs.append(_popen(top, "diff-files", "--relative", "--name-only", "-z", "--", *globs))
+    return runs
+
+
+def _relative_roots(top: str, roots: Sequence[str]) -> list[str] | None:
+    """The roots relative to `top`, or None when one is not a folder under it or they overlap."""
     head = top + os.sep
     rels: list[str] = []
     for root in roots:
@@ -137,54 +230,86 @@ def git_tree(
         return None
     if len(set(rels)) != len(rels):
         return None
-    early = GitTree(top, tuple(r.replace(os.sep, "/") for r in rels), [], [])
-    try:  # the index and the untracked files listed at the same time, beside the grep
-        early.start(grep)
-        cached_run = _popen(top, _LITERAL, "ls-files", "-z", "-s", "-v", "--cached", "--", *rels)
-        others_run = _popen(
-            top, _LITERAL, "ls-files", "-z", "--others", "--exclude-standard", "--", *rels
-        )
-    except OSError:  # no git
-        early.close()
-        return None
-    cached, others = _output(cached_run), _output(others_run)
-    tree = (
-        None
-        if cached is None or others is None
-        else _listing(top, rels, exclude, stats, cached, others)
-    )
-    if tree is None:
-        early.close()
-        return None
-    tree._greps = early._greps
-    return tree
+    return rels
 
 
-# one index entry of `ls-files -s -v`: tag, mode, blob id, stage, path
-_ENTRY = rb"(?<![^\0])([A-Za-z?]) (%s) [0-9a-f]+ \d\t([^\0]*%s)(?=\0)"
-_PY_ENTRY = re.compile(_ENTRY % (rb"100\d{3}", rb"\.pyi?"))
-_LINK_ENTRY = re.compile(_ENTRY % (rb"1[26]0000", b""))
+# tracked symlinks, gitlinks and files under a folder named like a Python file need a look at
+# every index entry; without them (the common case) only the Python entries are looked at (a
+# path holding one of these is merely looked at the long way)
+_SPECIAL = (b" 120000 ", b" 160000 ", b".py/", b".pyi/")
 
 
-def _listing(
-    top: str,
-    rels: list[str],
-    exclude: Iterable[str],
-    stats: dict[str, StatKey],
-    cached: bytes,
-    others: bytes,
-) -> GitTree | None:
-    head = top + os.sep
-    listing = _Listing(top, rels, tuple(exclude), stats)
-    if _DOTTED.search(cached) is None:  # the common case: the Python entries, found in C
-        for _tag, mode, path in _LINK_ENTRY.findall(cached):
-            if mode == b"120000":  # a tracked symlink
-                return None
-            listing.subtree(path)  # a submodule: walked, searched in Python
-        for tag, _mode, path in _PY_ENTRY.findall(cached):
-            if not listing.add(path, unsure=tag[0] in _UNSURE_TAGS):
-                return None
-    else:
+class GitListing:
+    """git's answer for some roots, read but not yet turned into paths.
+
+    `digest` identifies it (with `keyed`: the index with git's stat check, and the untracked
+    files): when it and the content of the `loose` files are as on an earlier run, so is the tree.
+    `loose` lists the files whose bytes git does not vouch for; `tree` the whole listing."""
+
+    def __init__(
+        self,
+        top: str,
+        rels: list[str],
+        exclude: tuple[str, ...],
+        cached: bytes,
+        others: bytes,
+        changed: bytes | None,
+        early: GitTree,
+    ) -> None:
+        self.top, self.rels, self.exclude = top, rels, exclude
+        self.cached, self.others = cached, others
+        self.keyed = changed is not None
+        # tracked paths whose file may differ from the index entry (or is gone)
+        self.changed = set((changed or b"").split(b"\0"))
+        digest = hashlib.blake2b(cached, digest_size=16)
+        digest.update(b"\0\0" + others + b"\0\0" + (changed or b""))
+        self.digest = digest.hexdigest()
+        self._early = early
+        # the length of a blob id (40: SHA-1, 64: SHA-256), from the first entry
+        self.hex_len = max(cached.find(b" ", 9) - 9, 40) if cached[8:9] == b" " else 40
+
+    def loose(self, stats: dict[str, StatKey]) -> list[str] | None:
+        """The listed files whose bytes git does not vouch for (untracked, changed since the index
+        says, assume-unchanged, skip-worktree, unmerged, in a submodule), with their stats; None
+        when the scan must walk instead (see the module's notes)."""
+        listing = _Listing(self.top, self.rels, self.exclude, stats, keyed=self.keyed)
+        entries = self._entries(listing)
+        if entries is None:
+            return None
+        changed = self.changed
+        for entry in entries:
+            meta, _, path = entry.partition(b"\t")
+            if path in changed or _unsure(meta) or not self.keyed:
+                if not listing.add(path, unsure=meta[0] in _UNSURE_TAGS):
+                    return None
+        if not listing.untracked(self.others):
+            return None
+        return listing.tree().paths
+
+    def tree(self, stats: dict[str, StatKey]) -> GitTree | None:
+        """The walk's listing, shaped as `walk_strings` gives it; None: walk instead."""
+        listing = _Listing(self.top, self.rels, self.exclude, stats, keyed=self.keyed)
+        entries = self._entries(listing)
+        if entries is None or not (
+            listing.tracked(entries, self.changed) and listing.untracked(self.others)
+        ):
+            self._early.close()
+            return None
+        found = listing.tree()
+        found._greps = self._early._greps
+        found.digest = self.digest
+        return found
+
+    def close(self) -> None:
+        self._early.close()
+
+    def _entries(self, listing: _Listing) -> list[bytes] | None:
+        """The index entries of Python files (and, on the way, submodules noted in `listing`);
+        None at a tracked symlink."""
+        cached = self.cached
+        if not any(special in cached for special in _SPECIAL):
+            return [e for e in cached.split(b"\0") if e.endswith(_PY)]
+        wanted: list[bytes] = []
         for entry in cached.split(b"\0"):
             if entry:
                 meta, _, path = entry.partition(b"\t")
@@ -193,19 +318,14 @@ def _listing(
                 if meta[2:8] == b"160000":
                     listing.subtree(path)
                 elif path.endswith(_PY) or _DOTTED.search(path):
-                    if not listing.add(path, unsure=meta[0] in _UNSURE_TAGS):
-                        return None
-    for path in others.split(b"\0"):
-        if not path:
-            continue
-        if path.endswith(b"/"):  # a nested repository git does not enter
-            listing.subtree(path.rstrip(b"/"))
-        elif path.endswith(_PY) or _DOTTED.search(path):
-            if not listing.add(path, unsure=True):  # git grep searches tracked files only
-                return None
-        elif os.path.islink(head + os.fsdecode(path)):
-            return None  # an untracked link (maybe to a folder the walk would enter)
-    return listing.tree()
+                    wanted.append(entry)
+        return wanted
+
+
+def _unsure(meta: bytes) -> bool:
+    """An index entry git grep and the stat check read from the index, not the work tree
+    (assume-unchanged, skip-worktree), or one of several stages of an unmerged path."""
+    return meta[0] in _UNSURE_TAGS or not meta.endswith(b" 0")
 
 
 def _popen(top: str, *args: str) -> subprocess.Popen[bytes]:
@@ -223,19 +343,55 @@ class _Listing:
     """The files git lists, filtered as the walk filters its entries, with their stat keys."""
 
     def __init__(
-        self, top: str, rels: list[str], exclude: tuple[str, ...], stats: dict[str, StatKey]
+        self,
+        top: str,
+        rels: list[str],
+        exclude: tuple[str, ...],
+        stats: dict[str, StatKey],
+        *,
+        keyed: bool = False,
     ) -> None:
         self.top = top
+        self.head = top + os.sep
         self.exclude = exclude
         self.rules = _Exclusion((*DEFAULT_EXCLUDE, *exclude))
         self.stats = stats
+        self.keyed = keyed
         self.roots = [r.replace(os.sep, "/") for r in rels]
         self.files: dict[str, str] = {}
+        self.blobs: dict[str, str] = {}
         self.skipped: list[tuple[str, str]] = []
         self.unsure: set[str] = set()
         self.sub_roots: list[str] = []
         self._dirs: dict[str, bool] = {}  # folder (posix, relative) -> whether it is walked into
         self._dotted: set[str] = set()
+
+    def tracked(self, entries: list[bytes], changed: set[bytes]) -> bool:
+        """Record the index's Python entries (those not in `changed` by blob id, when keyed);
+        False at a link (the caller then walks instead)."""
+        keyed = self.keyed
+        for entry in entries:
+            meta, _, path = entry.partition(b"\t")
+            if keyed and path not in changed and not _unsure(meta):
+                if not self.add(path, unsure=False, blob=meta[9:-2].decode()):
+                    return False
+            elif not self.add(path, unsure=meta[0] in _UNSURE_TAGS):
+                return False
+        return True
+
+    def untracked(self, others: bytes) -> bool:
+        """Record the untracked, not ignored files; False where the caller must walk instead."""
+        for path in others.split(b"\0"):
+            if not path:
+                continue
+            if path.endswith(b"/"):  # a nested repository git does not enter
+                self.subtree(path.rstrip(b"/"))
+            elif path.endswith(_PY) or _DOTTED.search(path):
+                if not self.add(path, unsure=True):  # git grep searches tracked files only
+                    return False
+            elif os.path.islink(self.head + os.fsdecode(path)):
+                return False  # an untracked link (maybe to a folder the walk would enter)
+        return True
 
     def _root_of(self, rel: str) -> str | None:
         for root in self.roots:
@@ -258,8 +414,9 @@ class _Listing:
         self._dirs[folder] = ok
         return ok
 
-    def add(self, raw: bytes, *, unsure: bool) -> bool:
-        """Record one listed file; False when it is a link (the caller then walks instead)."""
+    def add(self, raw: bytes, *, unsure: bool, blob: str | None = None) -> bool:
+        """Record one listed file (named by `blob`, unstat'ed, when git vouches for its bytes);
+        False when it is a link (the caller then walks instead)."""
         rel = os.fsdecode(raw)
         if os.sep != "/":  # pragma: no cover - git speaks posix
             rel = rel.replace("/", os.sep)
@@ -272,7 +429,13 @@ class _Listing:
             return True
         if self.rules.excluded(name, posix):
             return True
-        path = self.top + os.sep + rel
+        path = self.head + rel
+        if path in self.files:
+            return True
+        if blob is not None:
+            self.files[path] = path
+            self.blobs[path] = blob
+            return True
         try:
             st = os.lstat(path)
         except (FileNotFoundError, NotADirectoryError):
@@ -285,11 +448,10 @@ class _Listing:
             return False
         if not stat.S_ISREG(st.st_mode):
             return True  # a fifo or socket: the walk leaves it out too
-        if path not in self.files:
-            self.files[path] = path
-            self.stats[path] = (st.st_size, st.st_mtime_ns, st.st_ino)
-            if unsure:
-                self.unsure.add(path)
+        self.files[path] = path
+        self.stats[path] = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+        if unsure:
+            self.unsure.add(path)
         return True
 
     def subtree(self, raw: bytes) -> None:
@@ -316,9 +478,5 @@ class _Listing:
             skipped += skips
         ordered = sorted(self.files, key=lambda p: p.replace(os.sep, "/"))
         return GitTree(
-            self.top,
-            tuple(self.roots),
-            ordered,
-            sorted(skipped),
-            self.unsure,
+            self.top, tuple(self.roots), ordered, sorted(skipped), self.unsure, blobs=self.blobs
         )
