@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -19,6 +20,7 @@ from harness.pin.baseline import (
     places_of,
 )
 from harness.pin.membership import FamilyResolver, Universe, needles_for
+from harness.pin.memo import FindingsMemo
 from harness.pin.shims import ShimStatus, judge_shims
 from harness.pin.unparsed import UnparsedJudgement, candidates, judge_unparsed
 from harness.scan.facts import FileFacts, module_name
@@ -244,6 +246,7 @@ def audit(
     *,
     only: tuple[str, ...] | None = None,
     today: date | None = None,
+    cache_dir: Path | None = None,
 ) -> AuditReport:
     """Judge every family of `config` over the scan `result` against `baseline` (None: no baseline).
 
@@ -251,27 +254,37 @@ def audit(
 
     `only` narrows the report to findings under those project-relative paths; resolution still uses
     the whole scan, a rise is still a rise, but counts below the baseline are not reported as drops.
+
+    With `cache_dir`, each family's findings are kept there with the scan's digest, and taken back
+    while neither it nor the family's rules change (see memo.py): the facts are then not decoded.
     """
-    unread = {
-        module_name(s.path.as_posix(), config.import_roots)[0]: s
-        for s in result.skipped
-        if s.path.suffix in (".py", ".pyi")
-    }
-    patterns = [p for fam in config.families for p in fam.names]
     base = {n for fam in config.families for n in needles_for(fam)}
-    universe = Universe(
-        result.facts,
-        result.modules,
-        skipped=unread,
-        patterns=patterns,
-        needles=result.needles,
-        learned=set(result.needles) - base,
-    )
+    memo = FindingsMemo.load(cache_dir, result.digest, repr((config.import_roots, sorted(base))))
+
+    @functools.cache
+    def universe() -> Universe:
+        unread = {
+            module_name(s.path.as_posix(), config.import_roots)[0]: s
+            for s in result.skipped
+            if s.path.suffix in (".py", ".pyi")
+        }
+        return Universe(
+            result.facts,
+            result.modules,
+            skipped=unread,
+            patterns=[p for fam in config.families for p in fam.names],
+            needles=result.needles,
+            learned=set(result.needles) - base,
+        )
+
     audits = []
     unparsed = candidates(Path(config.root), result.skipped, config.families)
     within = None if only is None else (lambda path: _under(path, only))
     for fam in config.families:
-        everything = FamilyResolver(fam, universe).findings()
+        everything = memo.get(fam)
+        if everything is None:
+            everything = FamilyResolver(fam, universe()).findings()
+            memo.put(fam, everything)
         shims, covered = judge_shims(fam, everything, today or date.today())
         files = (s for s in unparsed[fam.name] if within is None or within(s.path.as_posix()))
         unread_here = judge_unparsed(fam, files, today or date.today(), judged=within)
@@ -290,6 +303,7 @@ def audit(
                 fam, findings, dict(now.counts), old, judgement, shims, covered, unread_here
             )
         )
+    memo.save()
     skipped = tuple(s for s in result.skipped if only is None or _under(s.path.as_posix(), only))
     return AuditReport(
         families=tuple(audits),
@@ -321,8 +335,9 @@ def run_audit(
     path = Path(config.root) / config.baseline
     baseline = load_baseline(path)
     result = scan_for(config, use_cache=use_cache, git=git)
+    cache_dir = Path(config.root) / config.cache_dir if use_cache else None
     with gc_paused():
-        report = audit(config, result, baseline, only=roots)
+        report = audit(config, result, baseline, only=roots, cache_dir=cache_dir)
     if baseline is None and require_baseline and any(f.stage != "pinned" for f in config.families):
         from harness.errors import ConfigError
 

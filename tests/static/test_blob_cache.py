@@ -236,3 +236,53 @@ def test_the_answers_equal_the_walks_after_each_change(
         for fmt in ("text", "json"):
             warm = cli("audit", tree, "--format", fmt)
             assert warm == cli("audit", tree, "--format", fmt, "--no-git", "--no-cache")
+
+
+def test_the_findings_are_taken_back_while_the_scan_and_the_rules_are_the_same(
+    tmp_path: Path, cli: Callable[..., Outcome], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No family is resolved again on a warm run; a change to the tree or to the rules resolves
+    again, with the walk's answers."""
+    from harness.pin import audit as audit_module
+
+    resolved: list[str] = []
+    real = audit_module.FamilyResolver
+
+    class Counted(real):  # type: ignore[misc,valid-type]
+        def findings(self):  # type: ignore[no-untyped-def]
+            resolved.append(self.family.name)
+            return super().findings()
+
+    monkeypatch.setattr(audit_module, "FamilyResolver", Counted)
+    tree = repo(tmp_path)
+    cli("baseline", tree, "--update", "--allow-increase", "--no-git", "--no-cache")
+    cold = cli("audit", tree)
+    assert set(resolved) == {"engine-factory", "notifier"}  # (also to learn aliases, on a read)
+    resolved.clear()
+    assert cli("audit", tree) == cold and resolved == []
+    app = tree / "src/shop/app.py"
+    app.write_text(app.read_text() + "\n" + MEMBER.format(name="Late"))
+    changed = cli("audit", tree)
+    assert set(resolved) == {"engine-factory", "notifier"} and "LateEngineFactory" in changed.out
+    assert changed == cli("audit", tree, "--no-git", "--no-cache")
+    resolved.clear()
+    pyproject = tree / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"build_for_user"', '"build_for_*"'))
+    assert cli("audit", tree) == cli("audit", tree, "--no-git", "--no-cache")
+    assert resolved[0] == "engine-factory"  # the needles changed: the scan answer's digest too
+
+
+def test_a_corrupt_findings_memo_is_rebuilt_with_a_warning(
+    tmp_path: Path, cli: Callable[..., Outcome]
+) -> None:
+    tree = repo(tmp_path)
+    cli("baseline", tree, "--update", "--allow-increase", "--no-git", "--no-cache")
+    cold = cli("audit", tree)
+    memo = tree / ".ssot-cache" / "findings.json"
+    data = json.loads(memo.read_text())
+    for bad in ("{", json.dumps({**data, "families": {k: [[1]] for k in data["families"]}})):
+        memo.write_text(bad)
+        again = cli("audit", tree)
+        assert again.out == cold.out and again.code == cold.code
+        assert f"warning: findings cache {memo} is corrupt" in again.err
+        assert cli("audit", tree) == cold  # rebuilt
