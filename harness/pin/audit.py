@@ -19,7 +19,7 @@ from harness.pin.baseline import (
     load_baseline,
     places_of,
 )
-from harness.pin.membership import FamilyResolver, Universe, needles_for
+from harness.pin.membership import FamilyResolver, Universe, audit_needles, needles_for
 from harness.pin.memo import FindingsMemo
 from harness.pin.shims import ShimStatus, judge_shims
 from harness.pin.unparsed import UnparsedJudgement, candidates, judge_unparsed
@@ -196,11 +196,7 @@ def scan_for(
     config: Config, *, use_cache: bool = True, jobs: int | None = None, git: bool = True
 ) -> ScanResult:
     """The scan of the config's roots, looking for every family's needles (`git`: see `scan`)."""
-    needles: set[str] = set()
-    for fam in config.families:
-        needles |= needles_for(fam)
-    if "" in needles:  # a pattern with no literal (names = ["*"]): every file is a candidate
-        needles = set()
+    needles = audit_needles(config.families)
     root = Path(config.root)
 
     def learned(current: Iterable[str]) -> set[str]:

@@ -48,6 +48,15 @@ def needles_for(family: Family) -> set[str]:
     return found
 
 
+def audit_needles(families: Iterable[Family]) -> set[str]:
+    """Every family's needles; none at all when a pattern has no literal (`names = ["*"]`: every
+    file is a candidate)."""
+    needles: set[str] = set()
+    for fam in families:
+        needles |= needles_for(fam)
+    return set() if "" in needles else needles
+
+
 class Universe:
     """The facts of one scan, indexed for name resolution across modules.
 

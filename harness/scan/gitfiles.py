@@ -34,27 +34,13 @@ import stat
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from harness.config import DEFAULT_EXCLUDE
+from harness.scan import early
 from harness.scan.walk import _DOTTED_DIR, PY_SUFFIXES, StatKey, _Exclusion, walk_strings
 
 __all__ = ["GitTree", "git_tree"]
 
-_ENV = {**os.environ, "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}  # bytes, and no index refresh
-# git's full stat check whatever the user's config: a rewrite of the same size with its mtime put
-# back still changes the ctime (or the inode), which `core.trustctime=false` or
-# `core.checkStat=minimal` would let through
-_GIT = (
-    "git",
-    "-c",
-    "core.quotePath=false",
-    "-c",
-    "core.trustctime=true",
-    "-c",
-    "core.checkStat=default",
-)
-_LITERAL = "--literal-pathspecs"
 _PY = tuple(s.encode() for s in PY_SUFFIXES)
 # an index entry git grep reads from its blob, not the work tree: assume-unchanged, skip-worktree
 _UNSURE_TAGS = frozenset(b"hSs")
@@ -81,7 +67,7 @@ class GitTree:
         """Start `git grep` for these needles now, so it runs while this process does other work."""
         key = tuple(sorted(set(needles)))
         if key and key not in self._greps and key not in self._found:
-            self._greps[key] = _start_grep(self.top, self.pathspecs, key)
+            self._greps[key] = early.take_grep(self.top, self.pathspecs, key)
 
     def started(self, needles: Iterable[str]) -> bool:
         key = tuple(sorted(set(needles)))
@@ -109,28 +95,6 @@ class GitTree:
             proc.kill()
             proc.communicate()
         self._greps.clear()
-
-
-_PY_GLOBS = tuple("**/*" + s for s in PY_SUFFIXES)
-_GLOB_SPECIAL = re.compile(r"([*?\[\]\\])")
-
-
-def _glob(root: str) -> str:
-    """The root as the head of a glob pathspec (its own glob characters escaped): git grep then
-    opens only the Python files, not the data files beside them."""
-    head = "" if root == "." else _GLOB_SPECIAL.sub(r"\\\1", root.replace(os.sep, "/")) + "/"
-    return ":(glob)" + head
-
-
-def _start_grep(top: str, pathspecs: tuple[str, ...], needles: tuple[str, ...]) -> Any:
-    args = [*_GIT, "-c", "grep.fallbackToNoIndex=false", "grep", "-l", "-z", "-a", "-F"]
-    args += ["--no-color", "--no-recurse-submodules", "--no-textconv"]
-    for n in needles:
-        args += ["-e", n]
-    args += ["--", *(_glob(p) + tail for p in pathspecs for tail in _PY_GLOBS)]
-    return subprocess.Popen(
-        args, cwd=top, env=_ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-    )
 
 
 def git_tree(
@@ -162,75 +126,25 @@ def git_listing(
 ) -> GitListing | None:
     """What git says of `roots` under `top`, before any per-file work (see GitListing); None when
     git cannot give the walk's answer (no git, not a work tree, a root git cannot list)."""
-    rels = _relative_roots(top, roots)
+    rels = early.relative_roots(top, roots)
     if rels is None:
         return None
-    early = GitTree(top, tuple(r.replace(os.sep, "/") for r in rels), [], [])
+    greps = GitTree(top, tuple(r.replace(os.sep, "/") for r in rels), [], [])
     try:  # the index and the untracked files listed at the same time, beside the grep
-        early.start(grep)
-        runs = _started(top, rels, keyed)
+        greps.start(grep)
+        runs = early.take_listing(top, rels, keyed)
     except OSError:  # no git
-        early.close()
+        greps.close()
         return None
     outputs = [_output(run) for run in runs]
     if any(out is None for out in outputs):
-        early.close()
+        greps.close()
         return None
     cached, others, *changed = outputs
     assert cached is not None and others is not None
     return GitListing(
-        top, rels, tuple(exclude), cached, others, changed[0] if changed else None, early
+        top, rels, tuple(exclude), cached, others, changed[0] if changed else None, greps
     )
-
-
-def prestart(top: str, roots: Sequence[str]) -> None:
-    """Start the keyed listing of `roots` under `top` now (a front door calls this before its slow
-    imports): a later `git_listing` of the same roots, keyed, takes these processes over."""
-    rels = _relative_roots(top, roots)
-    if rels is not None and (top, tuple(rels)) not in _PRESTARTED:
-        try:
-            _PRESTARTED[(top, tuple(rels))] = _listing_runs(top, rels, keyed=True)
-        except OSError:
-            pass
-
-
-_PRESTARTED: dict[tuple[str, tuple[str, ...]], list[Any]] = {}
-
-
-def _started(top: str, rels: list[str], keyed: bool) -> list[Any]:
-    runs = _PRESTARTED.pop((top, tuple(rels)), None) if keyed else None
-    return runs if runs is not None else _listing_runs(top, rels, keyed=keyed)
-
-
-def _listing_runs(top: str, rels: list[str], *, keyed: bool) -> list[Any]:
-    """`ls-files` of the index and of the untracked files; with `keyed`, `diff-files` of the
-    Python files (paths relative to `top`, as ls-files gives them)."""
-    runs = [
-        _popen(top, _LITERAL, "ls-files", "-z", "-s", "-v", "--cached", "--", *rels),
-        _popen(top, _LITERAL, "ls-files", "-z", "--others", "--exclude-standard", "--", *rels),
-    ]
-    if keyed:
-        globs = [_glob(r.replace(os.sep, "/")) + tail for r in rels for tail in _PY_GLOBS]
-        runs.append(_popen(top, "diff-files", "--relative", "--name-only", "-z", "--", *globs))
-    return runs
-
-
-def _relative_roots(top: str, roots: Sequence[str]) -> list[str] | None:
-    """The roots relative to `top`, or None when one is not a folder under it or they overlap."""
-    head = top + os.sep
-    rels: list[str] = []
-    for root in roots:
-        if root == top:
-            rels.append(".")
-        elif root.startswith(head) and os.path.isdir(root) and not os.path.islink(root):
-            rels.append(root[len(head) :])
-        else:
-            return None
-    if any(a != b and (a == "." or b.startswith(a + os.sep)) for a in rels for b in rels):
-        return None
-    if len(set(rels)) != len(rels):
-        return None
-    return rels
 
 
 # tracked symlinks, gitlinks and files under a folder named like a Python file need a look at
@@ -326,12 +240,6 @@ def _unsure(meta: bytes) -> bool:
     """An index entry git grep and the stat check read from the index, not the work tree
     (assume-unchanged, skip-worktree), or one of several stages of an unmerged path."""
     return meta[0] in _UNSURE_TAGS or not meta.endswith(b" 0")
-
-
-def _popen(top: str, *args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [*_GIT, *args], cwd=top, env=_ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-    )
 
 
 def _output(proc: subprocess.Popen[bytes]) -> bytes | None:

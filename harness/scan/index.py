@@ -26,6 +26,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from harness.scan import early
 from harness.scan.batches import Batches
 from harness.scan.cache import (
     CACHE_FILE,
@@ -36,6 +37,7 @@ from harness.scan.cache import (
     Stat,
     content_key,
 )
+from harness.scan.early import minimal
 from harness.scan.facts import FileFacts, module_name
 from harness.scan.gitfiles import GitListing, GitTree, git_listing
 from harness.scan.needles import NeedleMatcher
@@ -139,8 +141,8 @@ def scan(
     exclude = tuple(exclude)
     context = repr((sorted(import_roots), max_bytes, definitions_only))
     cache = ScanCache.load(cache_dir, context=context, name=cache_name)
-    base = _minimal(needles)
-    current = _minimal((*base, *cache.learned))
+    base = minimal(needles)
+    current = minimal((*base, *cache.learned))
     absolute = [os.path.normpath(os.path.join(top, os.fspath(r))) for r in roots]
     keyed = cache.path is not None  # content keys are only worth computing to be kept
     reader = _Reader(
@@ -160,6 +162,7 @@ def scan(
     if git:
         grep = current if cache.empty and not held else ()  # cold: git grep beside the listing
         listing = git_listing(top, absolute, exclude, grep=grep, keyed=keyed)
+    early.discard()  # what was started ahead for another scan
     digest = listed = ""
     if listing is not None and keyed and not held:
         listed = reader.fingerprint(listing)
@@ -197,7 +200,7 @@ def scan(
             if not extra:
                 break
             # a later pass checks only the files that mentioned no needle, for the new names
-            current = _minimal((*current, *extra))
+            current = minimal((*current, *extra))
             prior = entries
     reader.held.clear()
     if tree is not None:
@@ -209,7 +212,7 @@ def scan(
     skipped.sort(key=lambda s: (s.path.as_posix(), s.reason))
     decoded = tuple(reader.facts_of(entries))  # (a line that cannot be decoded: parsed again)
     if listed:  # the digest the next run starts with: with the needles learned here
-        digest = _digest(listed, context, _minimal((*base, *learned)), absolute, exclude)
+        digest = _digest(listed, context, minimal((*base, *learned)), absolute, exclude)
     if keyed and (
         reader.looked
         or reader.repaired
@@ -646,12 +649,6 @@ def _parse_batch(
         result = facts_from_bytes(data, rel, import_roots, definitions_only=definitions_only)
         out.append((rel, result.reason if isinstance(result, Skipped) else result))
     return out
-
-
-def _minimal(needles: Iterable[str]) -> tuple[str, ...]:
-    """Sorted needles without those containing another needle (a file matching 'X' is enough)."""
-    unique = sorted({n for n in needles if n})
-    return tuple(n for n in unique if not any(o != n and o in n for o in unique))
 
 
 def _importable(
