@@ -32,6 +32,7 @@ import os
 import re
 import stat
 import subprocess
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -42,6 +43,9 @@ from harness.scan.walk import _DOTTED_DIR, PY_SUFFIXES, StatKey, _Exclusion, wal
 __all__ = ["GitTree", "git_tree"]
 
 _PY = tuple(s.encode() for s in PY_SUFFIXES)
+_FS = sys.getfilesystemencoding()
+_POSIX = os.sep == "/"
+_S_IFMT = 0o170000
 # an index entry git grep reads from its blob, not the work tree: assume-unchanged, skip-worktree
 _UNSURE_TAGS = frozenset(b"hSs")
 _DOTTED = re.compile(rb"\.pyi?/")
@@ -272,20 +276,68 @@ class _Listing:
         self.unsure: set[str] = set()
         self.sub_roots: list[str] = []
         self._dirs: dict[str, bool] = {}  # folder (posix, relative) -> whether it is walked into
+        self._folders: dict[str, bool] = {}  # the same, for the folder of a listed file
         self._dotted: set[str] = set()
 
     def tracked(self, entries: list[bytes], changed: set[bytes]) -> bool:
         """Record the index's Python entries (those not in `changed` by blob id, when keyed);
-        False at a link (the caller then walks instead)."""
-        keyed = self.keyed
+        False at a link (the caller then walks instead). `add` for each, in effect: the common
+        entries (thousands) go through one loop that decodes their paths at once, and stats them
+        only when git does not vouch for their bytes."""
+        common: list[tuple[bytes, bytes]] = []
         for entry in entries:
-            meta, _, path = entry.partition(b"\t")
-            if keyed and path not in changed and not _unsure(meta):
-                if not self.add(path, unsure=False, blob=meta[9:-2].decode()):
+            meta, _, listed = entry.partition(b"\t")
+            if _unsure(meta):
+                if not self.add(listed, unsure=meta[0] in _UNSURE_TAGS):
                     return False
-            elif not self.add(path, unsure=meta[0] in _UNSURE_TAGS):
+            else:
+                common.append((meta, listed))
+        if not common:
+            return True
+        texts = b"\0".join([listed for _, listed in common]).decode(_FS, "surrogateescape")
+        head, files, stats, blobs = self.head, self.files, self.stats, self.blobs
+        name_match, path_match = self.rules.name_match, self.rules.path_match
+        folders = self._folders
+        keyed = self.keyed
+        lstat = os.lstat
+        for (meta, raw), rel in zip(common, texts.split("\0"), strict=True):
+            folder, _, name = rel.rpartition("/")
+            ok = folders.get(folder)
+            if ok is None:
+                ok = folders[folder] = self._folder_walked(folder)
+            if not ok or not name.endswith(PY_SUFFIXES):
+                continue
+            if (name_match is not None and name_match(name)) or (
+                path_match is not None and path_match(rel)
+            ):
+                continue
+            path = head + (rel if _POSIX else rel.replace("/", os.sep))
+            if path in files:
+                continue
+            if keyed and raw not in changed:
+                files[path] = path
+                blobs[path] = meta[9:-2].decode()
+                continue
+            try:
+                st = lstat(path)
+            except (FileNotFoundError, NotADirectoryError):
+                continue  # deleted from the work tree: not there
+            except OSError as exc:
+                files[path] = path
+                stats[path] = exc
+                continue
+            kind = st.st_mode & _S_IFMT
+            if kind == stat.S_IFREG:
+                files[path] = path
+                stats[path] = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+            elif kind in (stat.S_IFLNK, stat.S_IFDIR):
                 return False
         return True
+
+    def _folder_walked(self, folder: str) -> bool:
+        """Whether the walk enters `folder` (posix, relative to top) under one of the roots."""
+        root = self._root_of(folder + "/") if folder else ("." if "." in self.roots else None)
+        return root is not None and self._walked(folder, root)
 
     def untracked(self, others: bytes) -> bool:
         """Record the untracked, not ignored files; False where the caller must walk instead."""
@@ -384,7 +436,11 @@ class _Listing:
                 self.files[path] = path
                 self.unsure.add(path)
             skipped += skips
-        ordered = sorted(self.files, key=lambda p: p.replace(os.sep, "/"))
+        ordered = sorted(self.files) if _POSIX else sorted(self.files, key=_posix)
         return GitTree(
             self.top, tuple(self.roots), ordered, sorted(skipped), self.unsure, blobs=self.blobs
         )
+
+
+def _posix(path: str) -> str:  # pragma: no cover - Windows
+    return path.replace(os.sep, "/")
