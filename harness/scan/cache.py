@@ -23,13 +23,15 @@ versions) is rebuilt silently. Written by atomic replace (concurrent runs never 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import sys
+import weakref
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from harness.scan.atomic import write_bytes_atomic
 from harness.scan.facts import FileFacts
@@ -41,7 +43,6 @@ _VERSION = 4 * 1000 + FACTS_FORMAT  # the layout and the facts format, together
 _OLD_FILES = ("scan.json", "scan-v1.pickle")  # earlier formats, removed when a new cache is written
 # conclusions kept for contents no longer at their path (a checkout back, a revert): bounded
 KEEP_OLDER = 4096
-_FIRST_FACTS = 4  # the line of the first facts
 
 # A file's conclusion: None (mentions no needle of its set), facts (FileFacts, or the index of
 # their line in the file loaded), a skip reason, or CANDIDATE (mentions a needle, not parsed: a
@@ -93,7 +94,9 @@ class ScanCache:
         self.loose: dict[str, tuple[Stat, str]] = {}  # path -> (stat, key), git's loose files
         self.memo: Memo | None = None
         self.written = 0  # mtime_ns of the file loaded: a stat at or after it is racy
-        self._parts: list[bytes] = []  # the undecoded lines 2, 3 and the facts
+        self._valid = False  # lines 0 and 1 were read and are of this version and context
+        self._tail: bytes | Any = b""  # what follows line 1: its start, or a reader of the rest
+        self._parts_read: list[bytes] | None = None  # the undecoded lines 2, 3 and the facts
         self._files: dict[str, Known] | None = None
         self._older: dict[tuple[str, str], Known] = {}
         self._lines: list[bytes] | None = None  # the facts lines, split on first use
@@ -102,7 +105,16 @@ class ScanCache:
 
     @property
     def empty(self) -> bool:
-        return not self._parts
+        return not self._valid
+
+    @property
+    def _parts(self) -> list[bytes]:
+        """Lines 2 and 3 and the facts, undecoded: read from the file on first use (a warm run
+        that takes the last answer back reads only lines 0 and 1)."""
+        if self._parts_read is None:
+            tail = self._tail if isinstance(self._tail, bytes) else self._tail()
+            self._parts_read = tail.split(b"\n", 2) if self._valid else []
+        return self._parts_read
 
     @classmethod
     def load(
@@ -113,22 +125,33 @@ class ScanCache:
             return cls(None, context)
         cache = cls(cache_dir / name, context)
         try:
-            with open(cache_dir / name, "rb") as fh:
-                cache.written = os.fstat(fh.fileno()).st_mtime_ns
-                raw = fh.read()
+            fh = open(cache_dir / name, "rb")  # noqa: SIM115 - kept open for the rest, see _parts
         except FileNotFoundError:
             return cache
         except OSError as exc:
             cache._warn(f"unreadable ({exc.strerror or exc})")
             return cache
         try:
-            parts = raw.split(b"\n", _FIRST_FACTS)
+            cache.written = os.fstat(fh.fileno()).st_mtime_ns
+            raw = fh.read(1 << 16)
+            while raw.count(b"\n") < 2:  # lines 0 and 1 only
+                more = fh.read(max(len(raw), 1 << 16))
+                if not more:
+                    break
+                raw += more
+        except OSError as exc:
+            fh.close()
+            cache._warn(f"unreadable ({exc.strerror or exc})")
+            return cache
+        try:
+            parts = raw.split(b"\n", 2)
             head = json.loads(parts[0])
             if not isinstance(head, dict) or head.get("format") != _FORMAT:
                 raise ValueError("not a scan cache")
             if head.get("version") != _VERSION or head.get("context") != context:
+                fh.close()
                 return cache  # another version (or the old single JSON file) or settings: cold
-            if len(parts) < _FIRST_FACTS:
+            if len(parts) < 3:
                 raise ValueError("truncated")
             state = json.loads(parts[1])
             cache.learned = frozenset(str(n) for n in state["learned"])
@@ -146,9 +169,12 @@ class ScanCache:
                     [(str(p), int(n)) for p, n in memo["facts"]],
                 )
         except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+            fh.close()
             cache._corrupt(exc)
             return cache
-        cache._parts = parts[2:]
+        cache._valid = True
+        cache._tail = functools.partial(_read_rest, fh, parts[2])
+        weakref.finalize(cache, fh.close)  # (when the rest was never asked for)
         return cache
 
     # the parts decoded on demand -------------------------------------------------------------
@@ -292,7 +318,8 @@ class ScanCache:
             pass  # a read-only tree still gets its audit, just not a warm one
 
     def _corrupt(self, exc: Exception) -> None:
-        self._parts = []
+        self._valid = False
+        self._parts_read = []
         self.memo = None
         self._warn(f"corrupt ({type(exc).__name__}: {exc})")
 
@@ -301,6 +328,15 @@ class ScanCache:
             f"ssot-harness: warning: scan cache {self.path} is {why}; rebuilding it",
             file=sys.stderr,
         )
+
+
+def _read_rest(fh: BinaryIO, start: bytes) -> bytes:
+    """`start` and the rest of the file open as `fh` (then closed); what cannot be read: b""."""
+    try:
+        with fh:
+            return start + fh.read()
+    except OSError:
+        return b""
 
 
 def _newest(

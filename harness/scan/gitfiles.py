@@ -191,15 +191,20 @@ class GitListing:
         says, assume-unchanged, skip-worktree, unmerged, in a submodule), with their stats; None
         when the scan must walk instead (see the module's notes)."""
         listing = _Listing(self.top, self.rels, self.exclude, stats, keyed=self.keyed)
-        entries = self._entries(listing)
-        if entries is None:
-            return None
-        changed = self.changed
-        for entry in entries:
-            meta, _, path = entry.partition(b"\t")
-            if path in changed or _unsure(meta) or not self.keyed:
-                if not listing.add(path, unsure=meta[0] in _UNSURE_TAGS):
+        if self.keyed and _plain(self.cached):  # the common case: no entry needs a look
+            for path in self.changed:
+                if path and not listing.add(path, unsure=False):
                     return None
+        else:
+            entries = self._entries(listing)
+            if entries is None:
+                return None
+            changed = self.changed
+            for entry in entries:
+                meta, _, path = entry.partition(b"\t")
+                if path in changed or _unsure(meta) or not self.keyed:
+                    if not listing.add(path, unsure=meta[0] in _UNSURE_TAGS):
+                        return None
         if not listing.untracked(self.others):
             return None
         return listing.tree().paths
@@ -238,6 +243,16 @@ class GitListing:
                 elif path.endswith(_PY) or _DOTTED.search(path):
                     wanted.append(entry)
         return wanted
+
+
+def _plain(cached: bytes) -> bool:
+    """Whether every index entry is an ordinary file at stage 0 that git's stat check covers
+    (tag H), with nothing special (see _SPECIAL): searched for in C, not entry by entry."""
+    if any(special in cached for special in _SPECIAL):
+        return False
+    if any(stage in cached for stage in (b" 1\t", b" 2\t", b" 3\t")):
+        return False  # (or a path holding one: merely looked at the long way)
+    return cached.count(b"\0") == cached.startswith(b"H ") + cached.count(b"\0H ")
 
 
 def _unsure(meta: bytes) -> bool:
