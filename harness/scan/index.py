@@ -16,18 +16,13 @@ file (`ScanResult.digest` says so, and the facts are decoded only if asked for).
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 from harness.scan import early
-from harness.scan.batches import Batches
 from harness.scan.cache import (
     CACHE_FILE,
     CANDIDATE,
@@ -40,52 +35,21 @@ from harness.scan.cache import (
 from harness.scan.early import minimal
 from harness.scan.facts import FileFacts, module_name
 from harness.scan.gitfiles import GitListing, GitTree, git_listing
+from harness.scan.layout import importable, relative
 from harness.scan.needles import NeedleMatcher
 from harness.scan.parse import MAX_BYTES
-from harness.scan.plain import facts_from_bytes
+from harness.scan.parser import Parser, parse_batch
+from harness.scan.result import Facts, ScanResult, answer_digest, gc_paused, holds_facts, reasons
 from harness.scan.skip import Skipped
 from harness.scan.walk import StatKey, walk_strings
+
+__all__ = ["HOLD_BYTES", "GREP_BYTES", "ScanResult", "gc_paused", "read_file", "scan"]
 
 # Bytes of files that matched no needle, kept for later passes; beyond this a later pass reads
 # the remaining files again (and counts them in files_read).
 HOLD_BYTES = 32 * 1024 * 1024
-# Candidates are parsed in batches of about this many bytes: one batch per worker task.
-BATCH_BYTES = 64 * 1024
 # Below this many bytes to search, this process searches them itself rather than start git grep.
 GREP_BYTES = 4 * 1024 * 1024
-_STUB = "type stub: the .py beside it is audited instead"
-
-Facts = tuple[FileFacts, ...]
-
-
-@dataclass(frozen=True)
-class ScanResult:
-    """Facts of every candidate file, every skipped file with its reason, and what it cost.
-
-    `facts` and `modules` are computed on first use (a warm run that needs neither decodes
-    nothing); `digest`, when not empty, identifies them with the skips and needles: two results
-    of the same digest (and settings) hold the same answer."""
-
-    skipped: tuple[Skipped, ...]  # paths relative to the project root
-    files_walked: int
-    files_read: int  # files whose bytes were read this run (the rest came from the cache)
-    files_parsed: int  # candidates parsed this run
-    needles: tuple[str, ...]
-    load: Callable[[], tuple[Facts, frozenset[str]]] = field(repr=False, compare=False)
-    digest: str = ""
-
-    @cached_property
-    def _loaded(self) -> tuple[Facts, frozenset[str]]:
-        return self.load()
-
-    @property
-    def facts(self) -> Facts:
-        return self._loaded[0]
-
-    @property
-    def modules(self) -> frozenset[str]:
-        """Dotted names of every walked file, parsed or not."""
-        return self._loaded[1]
 
 
 def scan(
@@ -119,23 +83,7 @@ def scan(
     may mention a needle from `git grep` (see gitfiles): the same answers, except for files git
     ignores; elsewhere, the walk and a search of every file's bytes here.
     """
-    again = functools.partial(
-        scan,
-        project_root,
-        roots,
-        needles,
-        exclude=exclude,
-        cache_dir=cache_dir,
-        cache_name=cache_name,
-        jobs=jobs,
-        max_bytes=max_bytes,
-        import_roots=import_roots,
-        expand=expand,
-        hold_bytes=hold_bytes,
-        held=held,
-        definitions_only=definitions_only,
-        git=git,
-    )
+    again = functools.partial(scan, **locals())  # (the arguments: a scan afresh, see `remembered`)
     project_root = project_root.resolve()
     top = os.fspath(project_root)
     exclude = tuple(exclude)
@@ -166,7 +114,7 @@ def scan(
     digest = listed = ""
     if listing is not None and keyed and not held:
         listed = reader.fingerprint(listing)
-        digest = _digest(listed, context, current, absolute, exclude)
+        digest = answer_digest(listed, context, current, absolute, exclude)
         if listed and cache.memo is not None and cache.memo.digest == digest:
             listing.close()  # nothing changed since the last run: its answer
             return reader.remembered(cache.memo, again)
@@ -179,11 +127,16 @@ def scan(
         paths, walk_skips = walk_strings(absolute, exclude, relative_to=top, stats=stats)
     head = top + os.sep
     located = [
-        (path, path[len(head) :].replace(os.sep, "/") if path.startswith(head) else _rel(path, top))
+        (
+            path,
+            path[len(head) :].replace(os.sep, "/")
+            if path.startswith(head)
+            else relative(path, top),
+        )
         for path in paths
     ]
     named = {rel: module_name(rel, import_roots) for _, rel in located}
-    files, shadowed = _importable(located, named)
+    files, shadowed = importable(located, named)
     walk_skips = [*walk_skips, *shadowed]
     reader.stems = {rel for _, rel in files if rel.endswith(".py")}
     known = cache.files()
@@ -207,12 +160,12 @@ def scan(
         tree.close()
     learned = frozenset(current) - frozenset(base)
     modules = frozenset(named[rel][0] for _, rel in files)
-    skipped = [Skipped(Path(_rel(path, top)), reason) for path, reason in walk_skips]
-    skipped += [Skipped(Path(rel), why) for rel, why in reader.reasons(entries)]
+    skipped = [Skipped(Path(relative(path, top)), reason) for path, reason in walk_skips]
+    skipped += [Skipped(Path(rel), why) for rel, why in reasons(entries, reader.stems)]
     skipped.sort(key=lambda s: (s.path.as_posix(), s.reason))
     decoded = tuple(reader.facts_of(entries))  # (a line that cannot be decoded: parsed again)
     if listed:  # the digest the next run starts with: with the needles learned here
-        digest = _digest(listed, context, minimal((*base, *learned)), absolute, exclude)
+        digest = answer_digest(listed, context, minimal((*base, *learned)), absolute, exclude)
     if keyed and (
         reader.looked
         or reader.repaired
@@ -222,9 +175,9 @@ def scan(
     ):  # a warm run that changed nothing leaves the file alone
         memo = None
         if listed:
-            reasons = [(s.path.as_posix(), s.reason) for s in skipped]
+            why = [(s.path.as_posix(), s.reason) for s in skipped]
             facts = [(f.path, entries[f.path].result) for f in decoded]
-            memo = Memo(digest, len(files), current, reasons, facts)
+            memo = Memo(digest, len(files), current, why, facts)
         left = [
             (rel, k)
             for rel, k in known.items()
@@ -248,19 +201,6 @@ def scan(
         load=lambda: (decoded, modules),
         digest=digest,
     )
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside: parsing and resolving make millions of objects and
-    no cycles, and each collection would walk all of them again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # (path, rel, stat (None: named by git), key (None: unknown), a conclusion about bytes that may
@@ -430,7 +370,7 @@ class _Reader:
 
     def _process(self, todo: list[_Todo], sig: str, entries: dict[str, Known]) -> None:
         hits = self._grep(todo)
-        parse = _Parser(self.jobs, self.import_roots, self.definitions_only)
+        parse = Parser(self.jobs, self.import_roots, self.definitions_only)
         try:
             for n, (path, rel, stat, key, old, stub, check) in enumerate(todo):
                 if not n % 16:
@@ -494,23 +434,7 @@ class _Reader:
 
     # the answer ---------------------------------------------------------------------------------
     def holds_facts(self, rel: str, known: Known) -> bool:
-        result = known.result
-        if result is None or type(result) is str or result == CANDIDATE:
-            return False
-        return not (rel.endswith(".pyi") and rel[:-1] in self.stems)
-
-    def reasons(self, entries: dict[str, Known]) -> Iterator[tuple[str, str]]:
-        """(path, why) of each file read or named whose facts are not part of the answer."""
-        stems = self.stems
-        for rel, known in entries.items():
-            result = known.result
-            if result is None:
-                continue
-            if rel.endswith(".pyi") and rel[:-1] in stems:
-                too = type(result) is str and result.startswith(("too large", "unreadable"))
-                yield rel, result if too else _STUB  # type: ignore[misc]
-            elif type(result) is str:
-                yield rel, result
+        return holds_facts(rel, known, self.stems)
 
     def facts_of(self, entries: dict[str, Known]) -> list[FileFacts]:
         """The facts of the files `entries` hold facts of, decoded from the cache (a line that
@@ -538,7 +462,7 @@ class _Reader:
             return f"unreadable: {exc.strerror or exc}"
         self.reads += 1
         self.parsed += 1
-        return _parse_batch([(rel, data)], self.import_roots, self.definitions_only)[0][1]
+        return parse_batch([(rel, data)], self.import_roots, self.definitions_only)[0][1]
 
     # bytes ---------------------------------------------------------------------------------------
     def _bytes(self, path: str, rel: str, size: int) -> bytes | OSError:
@@ -562,11 +486,6 @@ class _Reader:
         if found is None:
             found = self._matchers[needles] = NeedleMatcher(needles)
         return found
-
-
-def _digest(listed: str, *inputs: object) -> str:
-    """What a scan's answer depends on: the tree (`fingerprint`) and the scan's `inputs`."""
-    return hashlib.blake2b(f"{listed}\0{inputs!r}".encode(), digest_size=16).hexdigest()
 
 
 def _none(_rel: str, _key: str) -> None:
@@ -602,89 +521,3 @@ def read_file(path: str, size: int) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
-
-
-class _Parser:
-    """Parses candidates in batches of about BATCH_BYTES, handed to a forked helper as soon as
-    they are full while this process reads on (see Batches)."""
-
-    def __init__(
-        self, jobs: int | None, import_roots: tuple[str, ...], definitions_only: bool
-    ) -> None:
-        func = functools.partial(
-            _parse_batch, import_roots=import_roots, definitions_only=definitions_only
-        )
-        self.batches: Batches[list[tuple[str, bytes]], list[tuple[str, FileFacts | str]]] = Batches(
-            func, jobs
-        )
-        self.batch: list[tuple[str, bytes]] = []
-        self.size = 0
-        self.meta: dict[str, Any] = {}
-
-    def add(self, rel: str, data: bytes, meta: Any) -> None:
-        self.batch.append((rel, data))
-        self.meta[rel] = meta
-        self.size += len(data)
-        if self.size >= BATCH_BYTES:
-            self.batches.add(self.batch)
-            self.batch, self.size = [], 0
-
-    def results(self) -> Iterator[tuple[str, FileFacts | str, Any]]:
-        if self.batch:
-            self.batches.add(self.batch, last=True)
-        for found in self.batches.results():
-            for rel, result in found:
-                yield rel, result, self.meta[rel]
-
-    def close(self) -> None:
-        self.batches.close()
-
-
-def _parse_batch(
-    batch: list[tuple[str, bytes]], import_roots: tuple[str, ...], definitions_only: bool = False
-) -> list[tuple[str, FileFacts | str]]:
-    """Facts (or the reason there are none) of each (rel, bytes) of a batch."""
-    out: list[tuple[str, FileFacts | str]] = []
-    for rel, data in batch:
-        result = facts_from_bytes(data, rel, import_roots, definitions_only=definitions_only)
-        out.append((rel, result.reason if isinstance(result, Skipped) else result))
-    return out
-
-
-def _importable(
-    files: list[tuple[str, str]], named: dict[str, tuple[str, bool]]
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """`files` without the modules a package of the same name shadows, and those as (path, reason).
-
-    Python's import system looks for a package (`pkg/mod/__init__.py`) before a module
-    (`pkg/mod.py`) in the same folder, so the module file is never imported. `named` maps each
-    project-relative path to its (module, is_package).
-    """
-    packages: dict[str, str] = {}
-    for _path, rel in files:
-        module, is_package = named[rel]
-        if is_package:
-            packages.setdefault(module, rel)
-    kept, shadowed = [], []
-    for path, rel in files:
-        module, is_package = named[rel]
-        winner = packages.get(module)
-        if winner is not None and not is_package:
-            shadowed.append(
-                (
-                    path,
-                    f"shadowed: {winner} is the module {module} (a package beats a module of the "
-                    "same name), so Python never imports this file",
-                )
-            )
-        else:
-            kept.append((path, rel))
-    return kept, shadowed
-
-
-def _rel(path: str, base: str) -> str:
-    if path == base:
-        return "."
-    if path.startswith(base + os.sep):
-        path = path[len(base) + 1 :]
-    return path.replace(os.sep, "/")
