@@ -10,7 +10,6 @@ Plain JSON, written by atomic replace; an unreadable or corrupt file is rebuilt 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -19,6 +18,7 @@ from typing import Any
 
 from harness.model import Family, Finding
 from harness.scan.atomic import write_bytes_atomic
+from harness.scan.digests import digest
 
 MEMO_FILE = "findings.json"
 _FORMAT = "ssot-harness findings"
@@ -84,7 +84,7 @@ class FindingsMemo:
         """What `family`'s findings depend on: its rules, the scan, the settings, the code."""
         rules = (family.name, family.canonical, family.names, family.bases, family.members)
         text = repr((self.digest, self.context, rules, family.ignore))
-        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        return digest(text.encode())
 
     def get(self, family: Family) -> list[Finding] | None:
         """The findings kept for `family` under its key now; None: resolve them."""

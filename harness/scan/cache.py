@@ -24,7 +24,6 @@ versions) is rebuilt silently. Written by atomic replace (concurrent runs never 
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import sys
@@ -70,18 +69,6 @@ class Memo(NamedTuple):
     needles: tuple[str, ...]
     skipped: list[tuple[str, str]]  # (path relative to the project root, reason), in order
     facts: list[tuple[str, Result]]  # (path, its facts) of each file whose facts it holds
-
-
-def content_key(data: bytes, hex_len: int = 40) -> str:
-    """The git blob id of `data` (SHA-1; SHA-256 for a repository whose ids are 64 digits)."""
-    head = b"blob %d\0" % len(data)
-    digest = (
-        hashlib.sha1(head, usedforsecurity=False)
-        if hex_len == 40
-        else hashlib.sha256(head, usedforsecurity=False)
-    )
-    digest.update(data)
-    return digest.hexdigest()
 
 
 class ScanCache:

@@ -27,7 +27,6 @@ lists files, not folders).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
@@ -38,6 +37,7 @@ from dataclasses import dataclass, field
 
 from harness.config import DEFAULT_EXCLUDE
 from harness.scan import early
+from harness.scan.digests import digest
 from harness.scan.walk import _DOTTED_DIR, PY_SUFFIXES, StatKey, _Exclusion, walk_strings
 
 __all__ = ["GitTree", "git_tree"]
@@ -179,9 +179,7 @@ class GitListing:
         self.keyed = changed is not None
         # tracked paths whose file may differ from the index entry (or is gone)
         self.changed = set((changed or b"").split(b"\0"))
-        digest = hashlib.blake2b(cached, digest_size=16)
-        digest.update(b"\0\0" + others + b"\0\0" + (changed or b""))
-        self.digest = digest.hexdigest()
+        self.digest = digest(cached, b"\0\0", others, b"\0\0", changed or b"")
         self._early = early
         # the length of a blob id (40: SHA-1, 64: SHA-256), from the first entry
         self.hex_len = max(cached.find(b" ", 9) - 9, 40) if cached[8:9] == b" " else 40

@@ -16,7 +16,6 @@ file (`ScanResult.digest` says so, and the facts are decoded only if asked for).
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,8 +29,8 @@ from harness.scan.cache import (
     Memo,
     ScanCache,
     Stat,
-    content_key,
 )
+from harness.scan.digests import blake2b, blob_id
 from harness.scan.early import minimal
 from harness.scan.facts import FileFacts, module_name
 from harness.scan.gitfiles import GitListing, GitTree, git_listing
@@ -245,7 +244,7 @@ class _Reader:
         if loose is None:
             return ""
         self.hex_len = listing.hex_len
-        digest = hashlib.blake2b(listing.digest.encode(), digest_size=16)
+        digest = blake2b(listing.digest.encode(), digest_size=16)
         recorded = self.cache.loose
         head = self.top + os.sep
         for path in loose:
@@ -262,7 +261,7 @@ class _Reader:
                 if isinstance(data, OSError):
                     digest.update(f"\0{rel}\0{data}".encode(errors="surrogateescape"))
                     continue
-                key = content_key(data, self.hex_len)
+                key = blob_id(data, self.hex_len)
                 self._hold(rel, data)
             self.loose[rel] = (stat, key)
             digest.update(f"\0{rel}\0{key}".encode(errors="surrogateescape"))
@@ -396,7 +395,7 @@ class _Reader:
                     entries[rel] = Known(None, None, sig, f"unreadable: {data.strerror or data}")
                     continue
                 if self.keyed and (key is None or named is not None):
-                    key = content_key(data, self.hex_len)
+                    key = blob_id(data, self.hex_len)
                     if key == named:
                         stat = None  # the blob git named: known by its id, as before
                 if check and not self._matcher(check).search(data):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import gc
-import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from harness.scan.cache import CANDIDATE, Known
+from harness.scan.digests import digest
 from harness.scan.facts import FileFacts
 from harness.scan.skip import Skipped
 
@@ -61,7 +61,7 @@ def gc_paused() -> Iterator[None]:
 
 def answer_digest(listed: str, *inputs: object) -> str:
     """What a scan's answer depends on: the tree (`fingerprint`) and the scan's `inputs`."""
-    return hashlib.blake2b(f"{listed}\0{inputs!r}".encode(), digest_size=16).hexdigest()
+    return digest(f"{listed}\0{inputs!r}".encode())
 
 
 _STUB = "type stub: the .py beside it is audited instead"
