@@ -18,8 +18,8 @@ With --ref REF, the audit cold and warm (1 and 20 families) also runs with REF's
 (exported by static_before_after.py, first on PYTHONPATH) in the same rounds, alternating; both are
 then started as `python -c 'from harness.cli import main...'`. With --history, `ssot-harness
 history` over benchmarks/history.py's generated repository (301 commits), alternating with REF's
-when --ref is given. The imports of an audit are measured by `python -X importtime` with --no-git
-(no git process beside it: imports only), the least of 5 runs. The floor of the 20-family cold run
+when --ref is given. The imports of a warm audit are measured by `python -X importtime` with
+--no-git (no git process beside it: imports only), the least of 5 runs. The floor of the 20-family cold run
 is printed too: `ast.parse` of the files whose bytes hold one of those families' needles.
 """
 
@@ -112,17 +112,17 @@ def answers(tool: str, top: Path, cfg: Path, scratch: Path, name: str, *flags: s
 
 
 def import_ms(env: dict[str, str], top: Path, cfg: Path) -> float:
-    """Milliseconds of imports of one audit, by `python -X importtime` (top-level modules), the
-    least of 5 runs, with --no-git so that no git process runs beside the imports."""
+    """Milliseconds of imports of one warm audit, by `python -X importtime` (top-level modules),
+    the least of 5 runs, with --no-git so that no git process runs beside the imports (the same
+    modules as the git path: git's own processes are what --no-git leaves out)."""
     run = [sys.executable, "-X", "importtime", "-c", RUN, "audit", ".", "--config", str(cfg),
-           "--no-cache", "--no-git"]  # fmt: skip
+           "--no-git"]  # fmt: skip
+    subprocess.run(run, cwd=top, capture_output=True, check=False, env=env)  # the cache
     best = float("inf")
     for _ in range(5):
-        err = subprocess.run(
-            run, cwd=top, capture_output=True, text=True, check=False, env=env
-        ).stderr
+        err = subprocess.run(run, cwd=top, capture_output=True, text=True, check=False, env=env)
         total = 0
-        for line in err.splitlines():
+        for line in err.stderr.splitlines():
             parts = line.split("|")
             if line.startswith("import time:") and len(parts) == 3 and parts[2][1:2] != " " \
                     and parts[1].strip().isdigit():  # fmt: skip
@@ -224,7 +224,7 @@ def bench(name: str, repeat: int, star: bool, envs: dict[str, dict[str, str]]) -
     )
     print(f"\ntree: {top.name}, {files} files under {', '.join(project.roots)}; cores: "
           f"{os.cpu_count()}; median of {repeat}; load average {loads[0]} -> {loads[-1]}; "
-          f"imports of an audit (python -X importtime, --no-git, least of 5): {said}; "
+          f"imports of a warm audit (python -X importtime, --no-git, least of 5): {said}; "
           f"{floor_files} files hold a 20-family needle")  # fmt: skip
     print("| measurement | wall seconds | CPU seconds | peak RSS MiB |\n| --- | --- | --- | --- |")
     for key in med:
