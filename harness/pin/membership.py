@@ -146,6 +146,15 @@ class Universe:
         return [key for name, keys in self._by_name.items() if rx.match(name) for key in keys]
 
 
+def _base_name(base: str, renamed: dict[str, str] | None) -> str:
+    """The last name of a class's base as written, or the name it is imported as (`renamed`: the
+    file's `from m import Name as Base` bindings, Base -> Name)."""
+    head, dot, tail = base.rpartition(".")
+    if dot:
+        return tail
+    return renamed.get(base, base) if renamed else base
+
+
 def compile_patterns(patterns: Iterable[str]) -> re.Pattern[str] | None:
     """One regex matching a whole name against any of the fnmatch `patterns` (None: no pattern)."""
     unique = sorted(set(patterns))
@@ -191,11 +200,19 @@ class FamilyResolver:
         found = {_key(fam.canonical), *map(_key, fam.members)}
         bases = {b.rpartition(".")[2] for b in fam.bases}
         found.update(self.u.matching(fam.names))
+        # a base bound by `from m import Name as Base` is Name (Django's filebased email backend
+        # subclasses the console one as `ConsoleEmailBackend`)
+        renamed = {
+            f.module: {i.asname: i.name for i in f.name_imports if i.asname != i.name}
+            for f in self.u.files.values()
+            if any(i.asname != i.name for i in f.name_imports)
+        }
         while bases:  # subclasses of members found through `bases`, transitively
             grown = {
                 key
-                for key, (_f, d) in self.u.defs.items()
-                if d.kind == "class" and any(b.rpartition(".")[2] in bases for b in d.bases)
+                for key, (f, d) in self.u.defs.items()
+                if d.kind == "class"
+                and any(_base_name(b, renamed.get(f.module)) in bases for b in d.bases)
             }
             new = grown - found
             found |= grown
