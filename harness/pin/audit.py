@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -192,31 +191,67 @@ class AuditReport:
         )
 
 
+@dataclass
+class Resolved:
+    """Each family's findings over the facts the alias search resolved last: when the scan ends
+    on those facts (nothing new learned), the audit takes them instead of resolving again over
+    the same universe."""
+
+    facts: tuple[FileFacts, ...] | None = None
+    needles: tuple[str, ...] = ()
+    modules: frozenset[str] = frozenset()
+    found: dict[str, list[Finding]] = field(default_factory=dict)
+
+    def get(self, family: Family, result: ScanResult) -> list[Finding] | None:
+        if self.facts is None or family.name not in self.found:
+            return None
+        if (self.needles, self.modules, self.facts) != (
+            result.needles,
+            result.modules,
+            result.facts,
+        ):
+            return None
+        return self.found[family.name]
+
+
 def scan_for(
-    config: Config, *, use_cache: bool = True, jobs: int | None = None, git: bool = True
+    config: Config,
+    *,
+    use_cache: bool = True,
+    jobs: int | None = None,
+    git: bool = True,
+    resolved: Resolved | None = None,
 ) -> ScanResult:
-    """The scan of the config's roots, looking for every family's needles (`git`: see `scan`)."""
+    """The scan of the config's roots, looking for every family's needles (`git`: see `scan`);
+    `resolved` keeps the findings the search for aliases resolved last (see Resolved)."""
     needles = audit_needles(config.families)
     root = Path(config.root)
+    base = {n for fam in config.families for n in needles_for(fam)}
+    kept = Resolved() if resolved is None else resolved
 
-    def learned(current: Iterable[str]) -> set[str]:
-        return set(current) - needles
-
-    def aliases(facts: tuple[FileFacts, ...], needles: tuple[str, ...]) -> set[str]:
-        """Names that reach a member under another name: what importers of an alias mention."""
+    def aliases(
+        facts: tuple[FileFacts, ...], current: tuple[str, ...], modules: frozenset[str]
+    ) -> set[str]:
+        """Names that reach a member under another name: what importers of an alias mention.
+        (The universe is the audit's own, see `audit`: its findings may serve it.)"""
         patterns = [p for fam in config.families for p in fam.names]
-        universe = Universe(facts, patterns=patterns, needles=needles, learned=learned(needles))
+        universe = Universe(
+            facts, modules, patterns=patterns, needles=current, learned=set(current) - base
+        )
+        kept.facts, kept.needles, kept.modules = facts, current, modules
+        kept.found.clear()
         names: set[str] = set()
         for fam in config.families:
             try:
-                resolver = FamilyResolver(fam, universe)
+                found = FamilyResolver(fam, universe).findings()
             except Exception:  # noqa: BLE001 - config problems are reported by the audit itself
                 continue
+            kept.found[fam.name] = found
             # every member, whatever its name (an alias, a subclass found through `bases`), is
             # looked for: `mod:Name` is imported as Name, `mod:Cls.attr` is reached through Cls
             names |= {
                 f.member.partition(":")[2].split(".")[0]
-                for f in resolver.findings()
+                for f in found
                 if f.kind in ("alias", "definition")
             }
         return names
@@ -243,6 +278,7 @@ def audit(
     only: tuple[str, ...] | None = None,
     today: date | None = None,
     cache_dir: Path | None = None,
+    resolved: Resolved | None = None,
 ) -> AuditReport:
     """Judge every family of `config` over the scan `result` against `baseline` (None: no baseline).
 
@@ -253,6 +289,7 @@ def audit(
 
     With `cache_dir`, each family's findings are kept there with the scan's digest, and taken back
     while neither it nor the family's rules change (see memo.py): the facts are then not decoded.
+    `resolved`: the findings the scan's search for aliases resolved over these very facts.
     """
     base = {n for fam in config.families for n in needles_for(fam)}
     memo = FindingsMemo.load(cache_dir, result.digest, repr((config.import_roots, sorted(base))))
@@ -279,7 +316,9 @@ def audit(
     for fam in config.families:
         everything = memo.get(fam)
         if everything is None:
-            everything = FamilyResolver(fam, universe()).findings()
+            everything = None if resolved is None else resolved.get(fam, result)
+            if everything is None:
+                everything = FamilyResolver(fam, universe()).findings()
             memo.put(fam, everything)
         shims, covered = judge_shims(fam, everything, today or date.today())
         files = (s for s in unparsed[fam.name] if within is None or within(s.path.as_posix()))
@@ -330,10 +369,11 @@ def run_audit(
     """
     path = Path(config.root) / config.baseline
     baseline = load_baseline(path)
-    result = scan_for(config, use_cache=use_cache, git=git)
+    resolved = Resolved()
+    result = scan_for(config, use_cache=use_cache, git=git, resolved=resolved)
     cache_dir = Path(config.root) / config.cache_dir if use_cache else None
     with gc_paused():
-        report = audit(config, result, baseline, only=roots, cache_dir=cache_dir)
+        report = audit(config, result, baseline, only=roots, cache_dir=cache_dir, resolved=resolved)
     if baseline is None and require_baseline and any(f.stage != "pinned" for f in config.families):
         from harness.errors import ConfigError
 

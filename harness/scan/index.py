@@ -62,7 +62,7 @@ def scan(
     jobs: int | None = None,
     max_bytes: int = MAX_BYTES,
     import_roots: tuple[str, ...] = ("src",),
-    expand: Callable[[Facts, tuple[str, ...]], Iterable[str]] | None = None,
+    expand: Callable[[Facts, tuple[str, ...], frozenset[str]], Iterable[str]] | None = None,
     hold_bytes: int | None = None,
     held: dict[str, bytes] | None = None,
     definitions_only: bool = False,
@@ -70,8 +70,8 @@ def scan(
 ) -> ScanResult:
     """Facts of the files under `roots` (relative to `project_root`) whose bytes mention a needle.
 
-    `expand(facts, needles)` may name more identifiers to look for (e.g. aliases of members found
-    in the facts); the scan repeats on the files not yet matched until nothing new turns up, over
+    `expand(facts, needles, modules)` may name more identifiers to look for (e.g. aliases of
+    members found in the facts; `modules`: every walked file's); the scan repeats on the files not yet matched until nothing new turns up, over
     the bytes the first pass kept (`hold_bytes`, default HOLD_BYTES). The needles learned that way
     are remembered in the cache, so a warm run does not repeat the search.
 
@@ -138,6 +138,7 @@ def scan(
     files, shadowed = importable(located, named)
     walk_skips = [*walk_skips, *shadowed]
     reader.stems = {rel for _, rel in files if rel.endswith(".py")}
+    modules = frozenset(named[rel][0] for _, rel in files)
     known = cache.files()
     prior = known
     with gc_paused():  # a parse makes many objects and no cycles: collecting only costs time
@@ -147,7 +148,8 @@ def scan(
                 break  # no needle: every file was a candidate, there is nothing to learn
             if not todo and prior is known and cache.learned <= set(current):
                 break  # nothing read: the same facts as the run that learned these names
-            more = set(expand(tuple(reader.facts_of(entries)), current)) if expand else set()
+            found = tuple(reader.facts_of(entries))
+            more = set(expand(found, current, modules)) if expand else set()
             extra = {name for name in more if not any(n in name for n in current)}
             if not extra:
                 break
@@ -158,7 +160,6 @@ def scan(
     if tree is not None:
         tree.close()
     learned = frozenset(current) - frozenset(base)
-    modules = frozenset(named[rel][0] for _, rel in files)
     skipped = [Skipped(Path(relative(path, top)), reason) for path, reason in walk_skips]
     skipped += [Skipped(Path(rel), why) for rel, why in reasons(entries, reader.stems)]
     skipped.sort(key=lambda s: (s.path.as_posix(), s.reason))

@@ -286,3 +286,32 @@ def test_a_corrupt_findings_memo_is_rebuilt_with_a_warning(
         assert again.out == cold.out and again.code == cold.code
         assert f"warning: findings cache {memo} is corrupt" in again.err
         assert cli("audit", tree) == cold  # rebuilt
+
+
+def test_a_cold_audit_takes_the_findings_the_search_for_aliases_resolved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scan resolves every family to learn alias names; over the same final facts the audit
+    takes those findings instead of resolving again, and they are the ones it would find."""
+    from harness.pin.audit import Resolved, run_audit
+
+    tree = repo(tmp_path)
+    (tree / "src/shop/nick.py").write_text(
+        "from shop.engines.factory import EngineFactory as Maker\n"
+    )
+    (tree / "src/shop/user.py").write_text("from shop.nick import Maker\n")
+    config = load_config(tree / "pyproject.toml")
+    taken: list[bool] = []
+    real = Resolved.get
+
+    def noted(self, family, result):  # type: ignore[no-untyped-def]
+        found = real(self, family, result)
+        taken.append(found is not None)
+        return found
+
+    monkeypatch.setattr(Resolved, "get", noted)
+    report = run_audit(config, use_cache=False, require_baseline=False)
+    assert taken == [True, True]  # both families, after a second pass for the alias Maker
+    fresh = audit(config, scan_for(config, use_cache=False), None)
+    assert [fa.findings for fa in report.families] == [fa.findings for fa in fresh.families]
+    assert any(f.member == "shop.nick:Maker" for f in report.families[0].findings)
