@@ -315,3 +315,17 @@ def test_a_cold_audit_takes_the_findings_the_search_for_aliases_resolved(
     fresh = audit(config, scan_for(config, use_cache=False), None)
     assert [fa.findings for fa in report.families] == [fa.findings for fa in fresh.families]
     assert any(f.member == "shop.nick:Maker" for f in report.families[0].findings)
+
+
+def test_a_stale_stat_in_the_index_costs_a_read_not_a_parse(tmp_path: Path, reads) -> None:
+    """A tracked file touched (its content unchanged): git's index holds a stale stat, which the
+    scanner never refreshes (GIT_OPTIONAL_LOCKS=0). git names it as possibly changed; its bytes
+    hash to the blob id already known, so nothing is parsed, and the next run reads it no more."""
+    tree = repo(tmp_path)
+    cold, _, _ = scanned(tree, reads)
+    app = tree / "src/shop/app.py"
+    st = app.stat()
+    os.utime(app, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    found, read, result = scanned(tree, reads)
+    assert read == ["app.py"] and result.files_parsed == 0 and found == cold  # type: ignore[attr-defined]
+    assert scanned(tree, reads)[1] == []
