@@ -71,9 +71,10 @@ def scan(
     """Facts of the files under `roots` (relative to `project_root`) whose bytes mention a needle.
 
     `expand(facts, needles, modules)` may name more identifiers to look for (e.g. aliases of
-    members found in the facts; `modules`: every walked file's); the scan repeats on the files not yet matched until nothing new turns up, over
-    the bytes the first pass kept (`hold_bytes`, default HOLD_BYTES). The needles learned that way
-    are remembered in the cache, so a warm run does not repeat the search.
+    members found in the facts; `modules`: every walked file's); the scan repeats on the files not
+    yet matched until nothing new turns up, over the bytes the first pass kept (`hold_bytes`,
+    default HOLD_BYTES). The needles learned that way are remembered in the cache, so a warm run
+    does not repeat the search.
 
     `held` gives bytes the caller already read (by path relative to `project_root`): they are not
     read again. With `definitions_only` the facts hold no references (see `extract`).
