@@ -134,15 +134,13 @@ def _covers(folder: str, path: str) -> bool:
 
 def rewrite_file(root: str, job: Job) -> FileOutcome:
     """`job`'s file with its moves applied; refused when the result would not compile."""
-    from libcst import ParserSyntaxError
-
     from harness.finish.rewrite import rewrite_moves
 
     try:
         before = (Path(root) / job.path).read_text(encoding="utf-8")
         result = rewrite_moves(before, job.module, job.package, job.moves, job.path)
         text, notes = result.new, result.notes
-    except (OSError, UnicodeDecodeError, ParserSyntaxError) as exc:
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return FileOutcome(job.path, "", "", skipped=f"not parseable Python ({reason})")
     if text == before:
