@@ -168,17 +168,17 @@ class _Finder:
         uses = [
             u for u in self.walk.uses if u.node.id == binding and resolve(binding, u.scope) is scope
         ]
+        calls = [self._call_of(u) for u in uses] if self.move.getter else []
+        if not all(calls):
+            self._note(node.lineno, f"left {binding}: used other than as `{binding}()`")
+            return False
         for use in uses:
             shadow = self._shadowed(use.scope, scope)
             if shadow:
-                self._note(node.lineno, f"left {binding}: at line {self._line(use)} {shadow}, so "
-                           f"the rename would make it mean that")  # fmt: skip
+                self._note(node.lineno, f"left {binding}: at line {self._line(use)}, {shadow}: "
+                           f"renamed, the use would mean that instead")  # fmt: skip
                 return False
         if self.move.getter:
-            calls = [self._call_of(u) for u in uses]
-            if not all(calls):
-                self._note(node.lineno, f"left {binding}: used other than as `{binding}()`")
-                return False
             for call in calls:
                 assert call is not None
                 self.edits[self.src.span(call)] = self.canonical
@@ -219,14 +219,12 @@ class _Finder:
         """Why the canonical's name, read at a use in `use`, would not reach `target` (where the
         import binding it will be): a scope between binds it or declares it global/nonlocal."""
         for scope in between(use, target):
-            where = f"`{getattr(scope.node, 'name', scope.kind)}`"
+            where = _where(scope)
             if self.canonical in scope.declared:
                 return f"{self.canonical} is declared {scope.declared[self.canonical]} in {where}"
             for b in scope.bound.get(self.canonical, ()):
-                what = _what(b.node)
-                return (
-                    f"{self.canonical} is {what} in {where} (line {getattr(b.node, 'lineno', '?')})"
-                )
+                line = getattr(b.node, "lineno", None) or getattr(b.statement, "lineno", "?")
+                return f"{self.canonical} is {_what(b.node, scope)} of {where} (line {line})"
         return ""
 
     def _line(self, use: Use) -> int:
@@ -281,7 +279,11 @@ class _Finder:
                 continue  # the name is not (only) the module here
             shadow = self._shadowed(use.scope, self.walk.module)
             if shadow or self._clash(self.walk.module):
-                why = shadow or f"{self.canonical} already names something else in this module"
+                why = (
+                    f"{shadow}: renamed, the use would mean that instead"
+                    if shadow
+                    else f"{self.canonical} already names something else in this module"
+                )
                 self._note(line, f"left {name}: {why}")
                 continue
             if self.move.getter:
@@ -397,13 +399,19 @@ class _Finder:
             self.edits[self.src.span(value)] = without_elements(self.src, value, drop, renamed)
 
 
-def _what(node: ast.AST) -> str:
+def _where(scope: Scope) -> str:
+    if scope.kind in ("function", "class"):
+        return f"{'class ' if scope.kind == 'class' else ''}`{getattr(scope.node, 'name', '?')}`"
+    return f"a {scope.kind}"
+
+
+def _what(node: ast.AST, scope: Scope) -> str:
     if isinstance(node, ast.arg):
         return "a parameter"
     if isinstance(node, ast.alias):
-        return "imported"
+        return "an import"
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
         return "a function"
     if isinstance(node, ast.ClassDef):
         return "a class"
-    return "a local variable"
+    return "an attribute" if scope.kind == "class" else "a local variable"

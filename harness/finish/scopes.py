@@ -123,6 +123,8 @@ class ScopeWalk:
         first = getattr(node, "lineno", None)
         if first is None:
             return True
+        for decorator in getattr(node, "decorator_list", ()):
+            first = min(first, decorator.lineno)
         i = bisect.bisect_left(self._lines, first)
         return i < len(self._lines) and self._lines[i] <= node.end_lineno  # type: ignore[attr-defined]
 

@@ -103,9 +103,14 @@ def test_callers_through_a_function_that_builds_the_member_are_its_callers(cli, 
         "__all__ = ['make_slow_oven']\n"
     )
     slow = {s.get("member"): s for s in _plan(cli, kitchen)["steps"]}["kitchen.old:SlowOven"]
-    through = [(c["location"], c["detail"]) for c in slow["callers"] if c["kind"] == "through a wrapper"]
+    through = [
+        (c["location"], c["detail"]) for c in slow["callers"] if c["kind"] == "through a wrapper"
+    ]
     assert through == [
-        ("kitchen/startup.py:4", "make_slow_oven(), which builds or returns SlowOven"),  # imported, not called
+        (
+            "kitchen/startup.py:4",
+            "make_slow_oven(), which builds or returns SlowOven",
+        ),  # imported, not called
         ("kitchen/startup.py:6", "make_slow_oven(), which builds or returns SlowOven"),
         ("kitchen/startup.py:7", "make_slow_oven(), which builds or returns SlowOven"),
     ]
