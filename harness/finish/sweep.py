@@ -7,15 +7,12 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from harness.finish.plan import MemberStep
+from harness.finish.rewrite import Move, rewrite_moves
 from harness.model import Config
 from harness.pin.audit import AuditReport, FamilyAudit, run_audit
 from harness.scan.facts import module_name
-
-if TYPE_CHECKING:  # libcst is an extra: imported where the codemod runs
-    from harness.finish.rewrite import Move
 
 # Below this many files the work is done in this process: forking costs more than it saves.
 FORK_FROM = 8
@@ -71,8 +68,6 @@ def moves_for(
 ) -> list[tuple[MemberStep, Move]]:
     """Each step's move: the names under which its member is reachable (its module, the modules
     re-exporting it) to the canonical."""
-    from harness.finish.rewrite import Move
-
     canonical = fa.family.canonical
     again = frozenset(
         (module_name(f.path, config.import_roots)[0], canonical.qualname)
@@ -134,8 +129,6 @@ def _covers(folder: str, path: str) -> bool:
 
 def rewrite_file(root: str, job: Job) -> FileOutcome:
     """`job`'s file with its moves applied; refused when the result would not compile."""
-    from harness.finish.rewrite import rewrite_moves
-
     try:
         before = (Path(root) / job.path).read_text(encoding="utf-8")
         result = rewrite_moves(before, job.module, job.package, job.moves, job.path)

@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 from harness.config import load_config
-from harness.finish import rewrite
+from harness.finish import sweep
 from harness.finish.progress import Progress
 from harness.finish.rewrite import rewrite_moves
 from harness.finish.sweep import audit_with_callers, moves_for
@@ -46,13 +46,13 @@ def test_only_the_files_the_audit_names_are_parsed_and_none_is_missed(
 ) -> None:
     _with_unrelated_files(kitchen)
     parsed: list[str] = []
-    real = rewrite.rewrite_moves
+    real = sweep.rewrite_moves
 
     def counting(source: str, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         parsed.append(source)
         return real(source, *args, **kwargs)
 
-    monkeypatch.setattr(rewrite, "rewrite_moves", counting)
+    monkeypatch.setattr(sweep, "rewrite_moves", counting)
     texts = {p.read_text(): p.relative_to(kitchen).as_posix() for p in kitchen.rglob("*.py")}
     before = {p: p.read_text() for p in kitchen.rglob("*.py")}
     outcome = _rewrite(cli, kitchen, "--check")
