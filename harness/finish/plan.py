@@ -34,6 +34,7 @@ class MemberStep:
     tests: tuple[str, ...]  # tests that execute it (from the inventory)
     tests_to_migrate: tuple[str, ...]  # tests that execute only non-canonical members
     origin: str = ""
+    aliases: tuple[str, ...] = ()  # members aliasing this one, folded into its step
 
     @property
     def name(self) -> str:
@@ -142,19 +143,27 @@ def _callers_through_wrappers(
 
 def _fold_local_aliases(steps: list[MemberStep]) -> list[MemberStep]:
     """An alias of another non-canonical member (`from old import Thing as T`) is one of that
-    member's callers: it moves in the same step, with the same codemod."""
+    member's callers: it moves in the same step, with the same codemod, and so do its own callers."""
     by_member = {s.member: s for s in steps}
     folded = {s.member for s in steps if s.origin in by_member}
     out = []
     for s in steps:
         if s.member in folded:
             continue
+        aliases = [a for a in steps if a.member in folded and a.origin == s.member]
+        if not aliases:
+            out.append(s)
+            continue
         extra = tuple(
-            Caller(a.location, "alias", f"{a.name} (alias of {s.name}: moves with it)")
-            for a in steps
-            if a.member in folded and a.origin == s.member
+            caller
+            for a in aliases
+            for caller in (
+                Caller(a.location, "alias", f"{a.name} (alias of {s.name}: moves with it)"),
+                *a.callers,
+            )
         )
-        out.append(replace(s, callers=tuple(sorted(s.callers + extra, key=_where))) if extra else s)
+        callers = tuple(sorted(dict.fromkeys(s.callers + extra), key=_where))
+        out.append(replace(s, callers=callers, aliases=tuple(a.member for a in aliases)))
     return out
 
 

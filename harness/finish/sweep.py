@@ -76,12 +76,14 @@ def moves_for(
     )
     out = []
     for step in steps:
-        module, _, name = step.member.partition(":")
-        sources = {(module, name)} | {
-            (module_name(f.path, config.import_roots)[0], name)
-            for f in fa.findings
-            if f.member == step.member and f.kind == "reexport"
-        }
+        sources: set[tuple[str, str]] = set()
+        for member in (step.member, *step.aliases):  # its own names, and the aliases folded into it
+            module, _, name = member.partition(":")
+            sources |= {(module, name)} | {
+                (module_name(f.path, config.import_roots)[0], name)
+                for f in fa.findings
+                if f.member == member and f.kind == "reexport"
+            }
         move = Move(
             frozenset(sources),
             canonical.module,

@@ -213,3 +213,36 @@ def test_forked_workers_give_what_this_process_gives(kitchen) -> None:
     assert forked == inline and len(ticks) == len(jobs)
     assert [o.path for o in forked] == [j.path for j in jobs]  # in the jobs' order
     assert sum(o.changed for o in forked) == 9
+
+
+def test_importers_of_an_alias_folded_into_another_members_step_move_with_it(cli, kitchen) -> None:
+    # OldOven aliases LegacyOven (a member, not the canonical): the plan folds it into LegacyOven's
+    # step, so its importers are that step's callers, and the codemod moves them too
+    (kitchen / "kitchen" / "legacy_api.py").write_text(
+        '"""Older API."""\n\nfrom kitchen.compat import LegacyOven as OldOven\n\n__all__ = ["OldOven"]\n'
+    )
+    brunch = kitchen / "kitchen" / "brunch.py"
+    brunch.write_text(
+        'from kitchen.legacy_api import OldOven\n\n\ndef brunch() -> str:\n    return OldOven(170).bake("eggs")\n'
+    )
+    plan = cli(
+        "plan",
+        "oven",
+        kitchen / "kitchen",
+        kitchen / "tests",
+        "--config",
+        kitchen / "pyproject.toml",
+    )
+    assert (
+        "- `kitchen/brunch.py:1` import: from kitchen.legacy_api import OldOven (import)"
+        in plan.out
+    )
+    assert (
+        "`kitchen/legacy_api.py:3` alias: OldOven (alias of LegacyOven: moves with it)" in plan.out
+    )
+    outcome = _rewrite(cli, kitchen, "--member", "LegacyOven", "--apply")
+    assert outcome.code == 0, outcome.err
+    assert brunch.read_text() == (
+        'from kitchen.ovens import Oven\n\n\ndef brunch() -> str:\n    return Oven(170).bake("eggs")\n'
+    )
+    assert "no new place" in outcome.err
