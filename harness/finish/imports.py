@@ -5,6 +5,7 @@ AddImportsVisitor and RemoveImportsVisitor place them (the layout users of the c
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from harness.finish.layout import alone, first_line, owned_lines, statements
 from harness.finish.scopes import ScopeWalk, resolve
@@ -12,13 +13,18 @@ from harness.finish.textedit import Edit, Source, apply, simple_string, without_
 
 
 def settle_imports(
-    text: str, module: str, canonical: str, bindings: set[tuple[str, str | None]]
+    text: str,
+    module: str,
+    canonical: str,
+    bindings: set[tuple[str, str | None]],
+    imports_canonical: Callable[[ast.stmt], bool],
 ) -> str:
-    """`text` with `from module import canonical` added at the top (unless it is there) and the
-    imports `import base` / `import base as binding` of `bindings` removed where nothing uses them."""
+    """`text` with `from module import canonical` added at the top (unless an import there already
+    binds it: `imports_canonical`) and the imports `import base` / `import base as binding` of
+    `bindings` removed where nothing uses them."""
     tree = ast.parse(text)
     src = Source(text)
-    edits = _added(tree, src, module, canonical) + _removed(tree, src, bindings)
+    edits = _added(tree, src, module, canonical, imports_canonical) + _removed(tree, src, bindings)
     return apply(text, edits)
 
 
@@ -41,7 +47,13 @@ def _skip_first(src: Source, body: list[ast.stmt]) -> bool:
     return _is_docstring(src, first)
 
 
-def _added(tree: ast.Module, src: Source, module: str, canonical: str) -> list[Edit]:
+def _added(
+    tree: ast.Module,
+    src: Source,
+    module: str,
+    canonical: str,
+    imports_canonical: Callable[[ast.stmt], bool],
+) -> list[Edit]:
     body = tree.body
     start = 1 if _skip_first(src, body) else 0
     end = start
@@ -49,6 +61,8 @@ def _added(tree: ast.Module, src: Source, module: str, canonical: str) -> list[E
         end < len(body) and isinstance(body[end], ast.Import | ast.ImportFrom) and alone(body, end)
     ):
         end += 1
+    if any(imports_canonical(stmt) for stmt in body[start:end]):
+        return []  # already imported (from the canonical's module, a re-export, relatively)
     same: ast.ImportFrom | None = None
     for stmt in body[start:end]:
         if not isinstance(stmt, ast.ImportFrom) or stmt.level:

@@ -141,10 +141,12 @@ class _Finder:
         self._all_edits(found)
         new = apply(text, [Edit(s, e, t) for (s, e), t in self.edits.items()])
         if self.attributes:
-            new = settle_imports(
-                new, self.move.canonical_module, self.canonical, self.module_bindings
-            )
+            new = settle_imports(new, self.move.canonical_module, self.canonical,
+                                 self.module_bindings, self._imports_canonical)  # fmt: skip
         return FileResult(text, new, notes)
+
+    def _imports_canonical(self, node: ast.stmt) -> bool:
+        return self.move.is_canonical_import(node, self.package)
 
     def _members(self, node: ast.ImportFrom) -> list[ast.alias]:
         if node.level:
@@ -308,8 +310,9 @@ class _Finder:
     def _import_edits(self, found: list[Statement]) -> None:
         """Each line holding a moved import: the moved names out (the whole import becomes
         `from canonical import Name`), a line importing the canonical added after it unless the
-        module already has one at its top level; a duplicate top-level import goes."""
-        have_top = any(self.move.is_canonical_import(s) for s in self.tree.body)
+        block it sits in (the module, a function...) already imports the canonical, in any form
+        (`from .m import Name` too); a duplicate import goes."""
+        have: dict[int, bool] = {}  # id(block) -> the block imports the canonical
         done: set[int] = set()
         for st in found:
             if id(st.node) not in self.imports or id(st.node) in done:
@@ -332,20 +335,23 @@ class _Finder:
                     self.edits[span] = self._canonical_import()
             first, last = line[0], line[-1]
             suite = in_suite(self.src, first)
+            block = id(st.body)
+            if block not in have:
+                have[block] = any(self.move.is_canonical_import(s, self.package) for s in st.body)
             if not extra:
-                if st.depth != 0 or len(line) != 1:
+                if len(line) != 1 or suite:
                     continue
-                if not have_top:
-                    have_top = True
+                if not have[block]:
+                    have[block] = True
                     continue
                 removed = self._removal(st)
                 if removed is not None:
                     del self.edits[self.src.span(first)]
                     self.edits[removed] = ""
                 continue
-            if st.depth == 0 and have_top:
+            if have[block]:
                 continue
-            have_top = have_top or st.depth == 0
+            have[block] = True
             if suite:
                 end = self.src.span(last)[1]
                 self.edits[(end, end)] = f"; {self._canonical_import()}"

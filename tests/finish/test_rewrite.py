@@ -209,3 +209,30 @@ def test_string_annotations_are_renamed_inside_the_string() -> None:
         "def pick(a: 'Oven', b: 'list[Oven]', c: \"LegacyOvenish\") -> 'Oven':\n"
         "    return a\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (  # the whole import goes: the relative one already binds the canonical
+            "from .ovens import Oven\nfrom .compat import LegacyOven\n\nx = LegacyOven()\ny = Oven()\n",
+            "from .ovens import Oven\n\nx = Oven()\ny = Oven()\n",
+        ),
+        (  # part of an import goes: no absolute import is added beside the relative one
+            "from .ovens import Oven\nfrom .compat import LegacyOven, LIMIT\n\nx = LegacyOven(LIMIT)\n",
+            "from .ovens import Oven\nfrom .compat import LIMIT\n\nx = Oven(LIMIT)\n",
+        ),
+        (  # the same inside a function
+            "def f():\n    from .ovens import Oven\n    from .compat import LegacyOven\n\n    return LegacyOven(), Oven()\n",
+            "def f():\n    from .ovens import Oven\n\n    return Oven(), Oven()\n",
+        ),
+        (  # module.Member: the canonical is not imported again at the top
+            "from .ovens import Oven\nimport kitchen.compat as compat\n\nx = compat.LegacyOven()\n",
+            "from .ovens import Oven\n\nx = Oven()\n",
+        ),
+    ],
+)  # fmt: skip
+def test_a_relative_import_of_the_canonical_is_reused(source: str, expected: str) -> None:
+    result = rewrite_source(source, "kitchen.menu", "kitchen", MOVE, "kitchen/menu.py")
+    assert result.notes == ()
+    assert result.new == expected
