@@ -47,7 +47,7 @@ class Plan:
     canonical: str
     members_before: int
     steps: tuple[MemberStep, ...]
-    divergences_file: str
+    divergences_file: str  # "" when the family has none
     inventory: bool  # whether test data was given
 
 
@@ -106,13 +106,16 @@ def build_plan(config: Config, fa: FamilyAudit, inventory: dict[str, Any] | None
         family.canonical.id,
         len(fa.members),
         tuple(steps),
-        (
-            path.relative_to(root).as_posix()
-            if path is not None and path.is_relative_to(root)
-            else str(path)
-        ),
+        _shown(path, root),
         inventory is not None,
     )
+
+
+def _shown(path: Path | None, root: Path) -> str:
+    """The declarations file as the plan names it: project-relative; "" when there is none."""
+    if path is None or not path.is_file():
+        return ""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 def _callers_through_wrappers(

@@ -114,3 +114,24 @@ def test_callers_through_a_function_that_builds_the_member_are_its_callers(cli, 
         ("kitchen/startup.py:6", "make_slow_oven(), which builds or returns SlowOven"),
         ("kitchen/startup.py:7", "make_slow_oven(), which builds or returns SlowOven"),
     ]
+
+
+def test_a_family_without_a_declarations_file_says_none(cli, kitchen) -> None:
+    config = kitchen / "pyproject.toml"
+    config.write_text(config.read_text().replace('divergences = "divergences.toml"\n', ""))
+    markdown = cli("plan", "oven", "--config", config)
+    assert markdown.code == 0, markdown.err
+    assert "Declared divergences: none.\n" in markdown.out
+    assert "None" not in markdown.out and "every declaration left in" not in markdown.out
+    delete = [s for s in _plan(cli, kitchen)["steps"] if s["action"] == "delete"]
+    assert delete[0]["divergences_file"] is None
+    # with the file: named, in the summary and in the delete step
+    (kitchen / "pyproject.toml").write_text(
+        config.read_text().replace(
+            'names = ["*Oven", "get_oven*"]\n',
+            'names = ["*Oven", "get_oven*"]\ndivergences = "divergences.toml"\n',
+        )
+    )
+    named = cli("plan", "oven", "--config", config).out
+    assert "Declared divergences: `divergences.toml`." in named
+    assert "every declaration left in `divergences.toml`" in named
