@@ -92,7 +92,7 @@ def _added(
 def _removed(tree: ast.Module, src: Source, bindings: set[tuple[str, str | None]]) -> list[Edit]:
     heads = {binding or base for base, binding in bindings}
     walk = ScopeWalk(tree, src.text, heads)
-    exported = _exported(tree, src)
+    listed = exported(tree)
     in_strings = {u.node.id for u in walk.uses if u.string is not None}
     edits: list[Edit] = []
     for st in statements(tree.body):
@@ -108,7 +108,7 @@ def _removed(tree: ast.Module, src: Source, bindings: set[tuple[str, str | None]
                 continue
             name = alias.asname or alias.name
             used = (
-                name in exported
+                name in listed
                 or name in in_strings
                 or any(
                     u.node.id == name and u.string is None and resolve(name, u.scope) is scope
@@ -128,7 +128,7 @@ def _removed(tree: ast.Module, src: Source, bindings: set[tuple[str, str | None]
     return edits
 
 
-def _exported(tree: ast.Module, src: Source) -> set[str]:
+def exported(tree: ast.Module) -> set[str]:
     """The names a module-level `__all__` lists."""
     out: set[str] = set()
     for stmt in tree.body:

@@ -10,7 +10,7 @@ import builtins
 import re
 from dataclasses import dataclass
 
-from harness.finish.imports import settle_imports
+from harness.finish.imports import exported, settle_imports
 from harness.finish.layout import Statement, in_suite, line_of, owned_lines, statements
 from harness.finish.scopes import Scope, ScopeWalk, Use, between, resolve
 from harness.finish.textedit import (
@@ -34,6 +34,8 @@ class Move:
     getter: bool  # a getter returning the canonical class: `get()` becomes `Canonical`
     # other (module, name) pairs that are the canonical itself (its re-exports)
     canonical_sources: frozenset[tuple[str, str]] = frozenset()
+    # (module, alias) of `from m import Canonical as Alias` that nothing imports: moved in place
+    local: frozenset[tuple[str, str]] = frozenset()
 
     def is_canonical_import(self, node: ast.AST, package: str | None = None) -> bool:
         """`node` is `from M import Canonical` for the canonical's module or one re-exporting it
@@ -53,9 +55,13 @@ class Move:
             for _, name in pairs
         )
 
+    def is_canonical(self, module: str, name: str) -> bool:
+        pairs = {(self.canonical_module, self.canonical_name), *self.canonical_sources}
+        return (module, name) in pairs
+
     def mentioned_in(self, text: str) -> bool:
         """Whether `text` holds one of the member's names as a word (else nothing can change)."""
-        names = sorted({name for _, name in self.sources})
+        names = sorted({name for _, name in self.sources | self.local})
         return re.search(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b", text) is not None
 
 
@@ -118,6 +124,7 @@ class _Finder:
 
     def rewrite(self) -> FileResult:
         found = list(statements(self.tree.body))
+        self.exported = exported(self.tree)
         taken = [s for s in found if isinstance(s.node, ast.ImportFrom) and self._members(s.node)]
         heads = {
             (a.asname or a.name.partition(".")[0]): (a.name if a.asname else a.name.partition(".")[0])
@@ -145,6 +152,17 @@ class _Finder:
                                  self.module_bindings, self._imports_canonical)  # fmt: skip
         return FileResult(text, new, notes)
 
+    def _imports_itself(self, node: ast.ImportFrom, alias: ast.alias) -> bool:
+        """`alias` is `Canonical as Alias`: the canonical itself under a local name."""
+        if node.level:
+            source = resolve_relative(self.package, node.module, node.level)
+        else:
+            source = node.module or ""
+        return (
+            self.move.is_canonical(source, alias.name)
+            and (self.module, alias.asname or "") in self.move.local
+        )
+
     def _imports_canonical(self, node: ast.stmt) -> bool:
         return self.move.is_canonical_import(node, self.package)
 
@@ -153,7 +171,12 @@ class _Finder:
             source = resolve_relative(self.package, node.module, node.level)
         else:
             source = node.module or ""
-        return [a for a in node.names if (source, a.name) in self.move.sources]
+        return [
+            a
+            for a in node.names
+            if (source, a.name) in self.move.sources
+            or (self._imports_itself(node, a) and a.asname not in self.exported)
+        ]
 
     # -- what to rename -------------------------------------------------------------------------
 
@@ -319,18 +342,22 @@ class _Finder:
                 continue
             line = line_of(st)
             done.update(id(s) for s in line)
-            extra = False
+            extra = in_place = False
             for small in line:
                 moved = self.imports.get(id(small))
                 if not moved:
                     continue
                 assert isinstance(small, ast.ImportFrom)
-                gone = {a.name for a in moved}
+                # `Canonical as Alias` becomes `Canonical` where it is; other names go
+                local = {id(a) for a in moved if self._imports_itself(small, a)}
+                gone = {a.name for a in moved if id(a) not in local}
                 keep = [i for i, a in enumerate(small.names) if a.name not in gone]
+                renamed = {i: a.name for i, a in enumerate(small.names) if id(a) in local}
                 span = self.src.span(small)
                 if keep:
-                    self.edits[span] = without_aliases(self.src, small, keep)
-                    extra = True
+                    self.edits[span] = without_aliases(self.src, small, keep, renamed)
+                    extra = extra or bool(gone)
+                    in_place = in_place or bool(renamed)
                 else:
                     self.edits[span] = self._canonical_import()
             first, last = line[0], line[-1]
@@ -338,6 +365,9 @@ class _Finder:
             block = id(st.body)
             if block not in have:
                 have[block] = any(self.move.is_canonical_import(s, self.package) for s in st.body)
+            if in_place:  # the line imports the canonical itself now
+                have[block] = True
+                continue
             if not extra:
                 if len(line) != 1 or suite:
                     continue

@@ -84,12 +84,21 @@ def moves_for(
                 for f in fa.findings
                 if f.member == member and f.kind == "reexport"
             }
+        # an alias no other module imports (`from m import Canonical as Alias` for use in its own
+        # module) is moved where it is; one that others import stays until its deletion step
+        home = step.location.rpartition(":")[0]
+        elsewhere = [
+            c for c in step.callers
+            if c.kind != "through a wrapper" and c.location.rpartition(":")[0] != home
+        ]  # fmt: skip
+        local = frozenset(sources if step.kind == "alias" and not elsewhere else ())
         move = Move(
             frozenset(sources),
             canonical.module,
             canonical.qualname,
             step.kind == "getter-class",
             again,
+            local,
         )
         out.append((step, move))
     return out

@@ -80,27 +80,36 @@ def simple_string(text: str) -> tuple[str, str, str] | None:
     return match["prefix"], match["quote"], match["body"]
 
 
-def without_aliases(src: Source, node: ast.Import | ast.ImportFrom, keep: list[int]) -> str:
-    """The text of `node` with only the aliases at the indices `keep` (in order, at least one): each
-    kept alias keeps the comma and spacing that followed it; the new last one has none."""
+def without_aliases(
+    src: Source,
+    node: ast.Import | ast.ImportFrom,
+    keep: list[int],
+    replace: dict[int, str] | None = None,
+) -> str:
+    """The text of `node` with only the aliases at the indices `keep` (in order, at least one), those
+    in `replace` written anew: each kept alias keeps the comma and spacing that followed it; the new
+    last one has none."""
     names = node.names
     text = src.text
     start, end = src.span(node)
     first, _ = src.span(names[0])
     spans = [src.span(a) for a in names]
     parenthesized = text[end - 1] == ")"
-    # the comma after the original last alias (with the spacing libcst gives it) and what precedes `)`
-    tail_start = spans[-1][1]
-    closing = text[tail_start : end - 1] if parenthesized else text[tail_start:end]
-    trailing = closing.lstrip(" \t\\\r\n").startswith(",") or closing.strip().startswith(",")
-    rpar = (")" if trailing else closing + ")") if parenthesized else ""
+    # a trailing comma takes the spacing up to `)` with it (libcst's layout); without one, that
+    # spacing stays before `)`; when no alias goes, everything after the last one stays
+    closing = text[spans[-1][1] : end - 1] if parenthesized else ""
+    rpar = (
+        (")" if closing.lstrip(" \t\\\r\n").startswith(",") else closing + ")")
+        if parenthesized
+        else ""
+    )
+    tail = text[spans[-1][1] : end] if len(keep) == len(names) else rpar
     out = [text[start:first]]
     for n, i in enumerate(keep):
-        out.append(text[spans[i][0] : spans[i][1]])
+        out.append((replace or {}).get(i, text[spans[i][0] : spans[i][1]]))
         if n < len(keep) - 1:
-            follow = spans[i + 1][0] if i + 1 < len(names) else spans[i][1]
-            out.append(text[spans[i][1] : follow])
-    out.append(rpar)
+            out.append(text[spans[i][1] : spans[i + 1][0]])
+    out.append(tail)
     return "".join(out)
 
 

@@ -246,3 +246,32 @@ def test_importers_of_an_alias_folded_into_another_members_step_move_with_it(cli
         'from kitchen.ovens import Oven\n\n\ndef brunch() -> str:\n    return Oven(170).bake("eggs")\n'
     )
     assert "no new place" in outcome.err
+
+
+def test_an_alias_of_the_canonical_for_use_in_its_own_module_is_moved_there(cli, kitchen) -> None:
+    # `Oven as TinyOven` is a member nothing imports: the audit says "use kitchen.ovens:Oven
+    # instead", and the codemod does it in place; an exported one, or one whose module already
+    # has another Oven, stays
+    lunchbox = kitchen / "kitchen" / "lunchbox.py"
+    lunchbox.write_text(
+        "from kitchen.ovens import Oven as TinyOven, get_oven_class\n\n\n"
+        "def pack() -> object:\n    return TinyOven(90), get_oven_class\n"
+    )
+    public = kitchen / "kitchen" / "public.py"
+    public.write_text('from kitchen.ovens import Oven as PublicOven\n\n__all__ = ["PublicOven"]\n')
+    clash = kitchen / "kitchen" / "clash.py"
+    clash.write_text(
+        "from kitchen.ovens import Oven as OtherOven\n\nOven = None\n\n\ndef f():\n    return OtherOven()\n"
+    )
+    outcome = _rewrite(cli, kitchen, "--member", "TinyOven", "--member", "PublicOven",
+                       "--member", "OtherOven", "--apply")  # fmt: skip
+    assert outcome.code == 0, outcome.err
+    assert lunchbox.read_text() == (
+        "from kitchen.ovens import Oven, get_oven_class\n\n\n"
+        "def pack() -> object:\n    return Oven(90), get_oven_class\n"
+    )
+    assert public.read_text().startswith("from kitchen.ovens import Oven as PublicOven\n")
+    assert (
+        "kitchen/clash.py:1: left OtherOven: Oven already names something else here" in outcome.err
+    )
+    assert "Oven as OtherOven" in clash.read_text()
