@@ -275,3 +275,5 @@ def test_an_alias_of_the_canonical_for_use_in_its_own_module_is_moved_there(cli,
         "kitchen/clash.py:1: left OtherOven: Oven already names something else here" in outcome.err
     )
     assert "Oven as OtherOven" in clash.read_text()
+    # the moved alias is a place gone; the refused one and the exported one are left
+    assert "audit after the rewrite: 1 place of the moved members gone, 2 left" in outcome.err
