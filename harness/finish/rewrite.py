@@ -349,15 +349,21 @@ class _Finder:
                     continue
                 assert isinstance(small, ast.ImportFrom)
                 # `Canonical as Alias` becomes `Canonical` where it is; other names go
+                # (or goes, when the line imports `Canonical` itself already)
                 local = {id(a) for a in moved if self._imports_itself(small, a)}
                 gone = {a.name for a in moved if id(a) not in local}
-                keep = [i for i, a in enumerate(small.names) if a.name not in gone]
-                renamed = {i: a.name for i, a in enumerate(small.names) if id(a) in local}
+                plain = {a.name for a in small.names if a.asname is None}
+                keep = [
+                    i
+                    for i, a in enumerate(small.names)
+                    if a.name not in gone and not (id(a) in local and a.name in plain)
+                ]
+                renamed = {i: small.names[i].name for i in keep if id(small.names[i]) in local}
                 span = self.src.span(small)
                 if keep:
                     self.edits[span] = without_aliases(self.src, small, keep, renamed)
                     extra = extra or bool(gone)
-                    in_place = in_place or bool(renamed)
+                    in_place = in_place or bool(local)
                 else:
                     self.edits[span] = self._canonical_import()
             first, last = line[0], line[-1]

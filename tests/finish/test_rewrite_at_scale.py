@@ -257,6 +257,8 @@ def test_an_alias_of_the_canonical_for_use_in_its_own_module_is_moved_there(cli,
         "from kitchen.ovens import Oven as TinyOven, get_oven_class\n\n\n"
         "def pack() -> object:\n    return TinyOven(90), get_oven_class\n"
     )
+    both = kitchen / "kitchen" / "both.py"  # (airflow: `TaskInstance, TaskInstance as TI`)
+    both.write_text("from kitchen.ovens import Oven, Oven as BothOven\n\nX = (Oven, BothOven())\n")
     public = kitchen / "kitchen" / "public.py"
     public.write_text('from kitchen.ovens import Oven as PublicOven\n\n__all__ = ["PublicOven"]\n')
     clash = kitchen / "kitchen" / "clash.py"
@@ -264,16 +266,17 @@ def test_an_alias_of_the_canonical_for_use_in_its_own_module_is_moved_there(cli,
         "from kitchen.ovens import Oven as OtherOven\n\nOven = None\n\n\ndef f():\n    return OtherOven()\n"
     )
     outcome = _rewrite(cli, kitchen, "--member", "TinyOven", "--member", "PublicOven",
-                       "--member", "OtherOven", "--apply")  # fmt: skip
+                       "--member", "OtherOven", "--member", "BothOven", "--apply")  # fmt: skip
     assert outcome.code == 0, outcome.err
     assert lunchbox.read_text() == (
         "from kitchen.ovens import Oven, get_oven_class\n\n\n"
         "def pack() -> object:\n    return Oven(90), get_oven_class\n"
     )
+    assert both.read_text() == "from kitchen.ovens import Oven\n\nX = (Oven, Oven())\n"
     assert public.read_text().startswith("from kitchen.ovens import Oven as PublicOven\n")
     assert (
         "kitchen/clash.py:1: left OtherOven: Oven already names something else here" in outcome.err
     )
     assert "Oven as OtherOven" in clash.read_text()
     # the moved alias is a place gone; the refused one and the exported one are left
-    assert "audit after the rewrite: 1 place of the moved members gone, 2 left" in outcome.err
+    assert "audit after the rewrite: 2 places of the moved members gone, 2 left" in outcome.err
