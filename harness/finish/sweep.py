@@ -91,7 +91,11 @@ def moves_for(
             c for c in step.callers
             if c.kind != "through a wrapper" and c.location.rpartition(":")[0] != home
         ]  # fmt: skip
-        local = frozenset(sources if step.kind == "alias" and not elsewhere else ())
+        imported_as = any(  # `from m import Canonical as Alias`, not `Alias = Canonical`
+            f.kind == "alias" and f.location == step.location and f.detail.startswith("from ")
+            for f in fa.findings
+        )
+        local = frozenset(sources if imported_as and not elsewhere else ())
         move = Move(
             frozenset(sources),
             canonical.module,
