@@ -73,6 +73,7 @@ def build_plan(config: Config, fa: FamilyAudit, inventory: dict[str, Any] | None
     migrate = {r["test"]: set(r["members"]) for r in inv.get("only_non_canonical", [])}
     members = [f for f in fa.findings if f.kind in ("definition", "alias") and not f.canonical]
     through = _callers_through_wrappers(config, fa, members)
+    family_ids = {family.canonical.id} | {f.member for f in members}
     seen: set[str] = set()
     steps = []
     for f in members:
@@ -80,6 +81,9 @@ def build_plan(config: Config, fa: FamilyAudit, inventory: dict[str, Any] | None
             continue
         seen.add(f.member)
         shape = shape_of(root, f, canonical_name)
+        if shape.kind == "alias" and shape.origin not in family_ids:
+            # it binds the family's name to something else: not the canonical under another name
+            shape = replace(shape, kind="alias of a name outside the family", codemod=False)
         name = f.member.partition(":")[2]
         open_ = tuple(d for d in declared if d.member == name)
         callers = tuple(

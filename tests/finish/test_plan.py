@@ -135,3 +135,21 @@ def test_a_family_without_a_declarations_file_says_none(cli, kitchen) -> None:
     named = cli("plan", "oven", "--config", config).out
     assert "Declared divergences: `divergences.toml`." in named
     assert "every declaration left in `divergences.toml`" in named
+
+
+def test_an_alias_of_a_name_outside_the_family_is_no_mechanical_move(cli, kitchen) -> None:
+    # Django's gis geojson.py: `from django.core.serializers.json import Serializer as
+    # JSONSerializer` binds the family's name to another class; moving its callers to the
+    # canonical would change what they get
+    (kitchen / "kitchen" / "grill.py").write_text(
+        "from collections import OrderedDict as GrillOven\n\nRACK = GrillOven()\n"
+    )
+    steps = {s.get("member"): s for s in _plan(cli, kitchen)["steps"]}
+    grill = steps["kitchen.grill:GrillOven"]
+    assert grill["kind"] == "alias of a name outside the family"
+    assert grill["move"] == "behaviour change" and grill["codemod"] is None
+    assert steps["kitchen:Stove"]["codemod"]  # an alias of the canonical still moves
+    refused = cli(
+        "rewrite", "oven", "--config", kitchen / "pyproject.toml", "--member", "GrillOven"
+    )
+    assert refused.code == 2 and "is not a mechanical rename" in refused.err
