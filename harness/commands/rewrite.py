@@ -199,7 +199,8 @@ def run(args: argparse.Namespace) -> int:
     if args.mode == "apply" and changed:
         after = audit_with_callers(config, extra, use_cache=use_cache)
         in_place = frozenset(step.member for step, move in moves if move.local)
-        proof = prove(report, after, args.family, {step.member for step, _ in moves}, in_place)
+        moved = {m for step, _ in moves for m in (step.member, *step.aliases)}  # folded aliases too
+        proof = prove(report, after, args.family, moved, in_place)
         print(
             f"rewrite: audit after the rewrite: {proof.gone} place{'s' * (proof.gone != 1)} of the "
             f"moved members gone, {proof.left} left"
