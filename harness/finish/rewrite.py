@@ -10,16 +10,15 @@ import builtins
 import re
 from dataclasses import dataclass
 
+from harness.finish.importlines import Target, all_edits, import_edits
 from harness.finish.imports import exported, settle_imports
-from harness.finish.layout import Statement, in_suite, line_of, owned_lines, statements
+from harness.finish.layout import statements
 from harness.finish.scopes import Scope, ScopeWalk, Use, between, resolve
 from harness.finish.textedit import (
     Edit,
     Source,
     apply,
     simple_string,
-    without_aliases,
-    without_elements,
 )
 from harness.scan.facts import dotted, resolve_relative
 
@@ -144,8 +143,14 @@ class _Finder:
         text = self.src.text
         if not (self.imports or self.attributes):
             return FileResult(text, text, notes)
-        self._import_edits(found)
-        self._all_edits(found)
+        target = Target(
+            self.move.canonical_module,
+            self.canonical,
+            self._imports_canonical,
+            self._imports_itself,
+        )
+        self.edits.update(import_edits(self.src, found, self.imports, target))
+        self.edits.update(all_edits(self.src, found, self.bindings, self.canonical))
         new = apply(text, [Edit(s, e, t) for (s, e), t in self.edits.items()])
         if self.attributes:
             new = settle_imports(new, self.move.canonical_module, self.canonical,
@@ -329,116 +334,6 @@ class _Finder:
             self.module_bindings.add((binding_module, head if binding_module != head else None))
 
     # -- the import statements and __all__ ------------------------------------------------------
-
-    def _import_edits(self, found: list[Statement]) -> None:
-        """Each line holding a moved import: the moved names out (the whole import becomes
-        `from canonical import Name`), a line importing the canonical added after it unless the
-        block it sits in (the module, a function...) already imports the canonical, in any form
-        (`from .m import Name` too); a duplicate import goes."""
-        have: dict[int, bool] = {}  # id(block) -> the block imports the canonical
-        done: set[int] = set()
-        for st in found:
-            if id(st.node) not in self.imports or id(st.node) in done:
-                continue
-            line = line_of(st)
-            done.update(id(s) for s in line)
-            extra = in_place = False
-            for small in line:
-                moved = self.imports.get(id(small))
-                if not moved:
-                    continue
-                assert isinstance(small, ast.ImportFrom)
-                # `Canonical as Alias` becomes `Canonical` where it is; other names go
-                # (or goes, when the line imports `Canonical` itself already)
-                local = {id(a) for a in moved if self._imports_itself(small, a)}
-                gone = {a.name for a in moved if id(a) not in local}
-                plain = {a.name for a in small.names if a.asname is None}
-                keep = [
-                    i
-                    for i, a in enumerate(small.names)
-                    if a.name not in gone and not (id(a) in local and a.name in plain)
-                ]
-                renamed = {i: small.names[i].name for i in keep if id(small.names[i]) in local}
-                span = self.src.span(small)
-                if keep:
-                    self.edits[span] = without_aliases(self.src, small, keep, renamed)
-                    extra = extra or bool(gone)
-                    in_place = in_place or bool(local)
-                else:
-                    self.edits[span] = self._canonical_import()
-            first, last = line[0], line[-1]
-            suite = in_suite(self.src, first)
-            block = id(st.body)
-            if block not in have:
-                have[block] = any(self.move.is_canonical_import(s, self.package) for s in st.body)
-            if in_place:  # the line imports the canonical itself now
-                have[block] = True
-                continue
-            if not extra:
-                if len(line) != 1 or suite:
-                    continue
-                if not have[block]:
-                    have[block] = True
-                    continue
-                removed = self._removal(st)
-                if removed is not None:
-                    del self.edits[self.src.span(first)]
-                    self.edits[removed] = ""
-                continue
-            if have[block]:
-                continue
-            have[block] = True
-            if suite:
-                end = self.src.span(last)[1]
-                self.edits[(end, end)] = f"; {self._canonical_import()}"
-                continue
-            at = self.src.line_after(last.end_lineno)  # type: ignore[arg-type]
-            indent = self.src.text[self.src.line_start(first.lineno) : self.src.span(first)[0]]
-            newline = "" if self.src.text[:at].endswith(("\n", "\r")) else self.src.newline
-            self.edits[(at, at)] = f"{newline}{indent}{self._canonical_import()}{self.src.newline}"
-
-    def _canonical_import(self) -> str:
-        return f"from {self.move.canonical_module} import {self.canonical}"
-
-    def _removal(self, st: Statement) -> tuple[int, int] | None:
-        """The text a duplicate top-level import line takes with it: the blank lines above it that
-        are its own (None when a comment sits among them: the line stays)."""
-        first, comment = owned_lines(self.src, st.body, st.index)
-        if comment:
-            return None
-        return self.src.line_start(first), self.src.line_after(st.node.end_lineno)  # type: ignore[arg-type]
-
-    def _all_edits(self, found: list[Statement]) -> None:
-        if not self.bindings:
-            return
-        for st in found:
-            node = st.node
-            if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.List | ast.Tuple)):
-                continue
-            if not any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
-                continue
-            self._renamed_all(node.value)
-
-    def _renamed_all(self, value: ast.List | ast.Tuple) -> None:
-        strings: dict[int, tuple[str, str, str]] = {}
-        for i, element in enumerate(value.elts):
-            if isinstance(element, ast.Constant) and isinstance(element.value, str):
-                parts = simple_string(self.src.of(element))
-                if parts is not None and parts[2] == element.value:
-                    strings[i] = parts
-        present = {parts[2] for parts in strings.values()}
-        drop: set[int] = set()
-        renamed: dict[int, str] = {}
-        for i, (prefix, quote, body) in strings.items():
-            if body not in self.bindings:
-                continue
-            if self.canonical in present:
-                drop.add(i)  # already exported under the canonical name
-                continue
-            renamed[i] = f"{prefix}{quote}{self.canonical}{quote}"
-            present.add(self.canonical)
-        if drop or renamed:
-            self.edits[self.src.span(value)] = without_elements(self.src, value, drop, renamed)
 
 
 def _where(scope: Scope) -> str:
