@@ -88,7 +88,8 @@ def rewrite_moves(
     """`rewrite_source` of each move in turn; the source is parsed again only after a move changed
     it, and a move none of whose names the text mentions is not looked for at all. A SyntaxError
     when the source does not parse."""
-    text, notes = source, list[str]()
+    bom = "\ufeff" if source.startswith("\ufeff") else ""  # (ast refuses it; it stays)
+    text, notes = source[len(bom) :], list[str]()
     tree: ast.Module | None = None
     for move in moves:
         if not move.mentioned_in(text):
@@ -99,7 +100,7 @@ def rewrite_moves(
         notes += result.notes
         if result.changed:
             text, tree = result.new, None
-    return FileResult(source, text, tuple(notes))
+    return FileResult(source, bom + text, tuple(notes))
 
 
 class _Finder:

@@ -236,3 +236,9 @@ def test_a_relative_import_of_the_canonical_is_reused(source: str, expected: str
     result = rewrite_source(source, "kitchen.menu", "kitchen", MOVE, "kitchen/menu.py")
     assert result.notes == ()
     assert result.new == expected
+
+
+def test_a_file_starting_with_a_byte_order_mark_is_rewritten_and_keeps_it() -> None:
+    source = "\ufefffrom kitchen.compat import LegacyOven\n\nx = LegacyOven()\n"
+    result = rewrite_source(source, "kitchen.menu", "kitchen", MOVE, "kitchen/menu.py")
+    assert result.new == "\ufefffrom kitchen.ovens import Oven\n\nx = Oven()\n"
