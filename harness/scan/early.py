@@ -107,9 +107,12 @@ def listing_runs(top: str, rels: list[str], *, keyed: bool) -> list[Any]:
         popen(top, LITERAL, "ls-files", "-z", "-s", "-v", "--cached", "--", *rels),
         popen(top, LITERAL, "ls-files", "-z", "--others", "--exclude-standard", "--", *rels),
     ]
-    if keyed:
+    if keyed:  # (one thread: the threads of core.preloadIndex cost more than they save here)
         globs = [spec for r in rels for spec in py_glob(r)]
-        runs.append(popen(top, "diff-files", "--relative", "--name-only", "-z", "--", *globs))
+        runs.append(
+            popen(top, "-c", "core.preloadIndex=false", "diff-files", "--relative", "--name-only",
+                  "-z", "--", *globs)
+        )  # fmt: skip
     return runs
 
 
