@@ -329,3 +329,49 @@ def test_a_stale_stat_in_the_index_costs_a_read_not_a_parse(tmp_path: Path, read
     found, read, result = scanned(tree, reads)
     assert read == ["app.py"] and result.files_parsed == 0 and found == cold  # type: ignore[attr-defined]
     assert scanned(tree, reads)[1] == []
+
+
+BROKEN = "def broken(:\n    Maker\n"  # a syntax error that mentions the name Maker only
+
+
+def json_report(cli: Callable[..., Outcome], tree: Path, *flags: str) -> Outcome:
+    return cli("audit", tree, "--format", "json", *flags)
+
+
+def test_a_candidate_by_a_name_no_longer_looked_for_is_not_in_the_answer(
+    tmp_path: Path, cli: Callable[..., Outcome]
+) -> None:
+    """A file's facts or parse error belong to the answer only while its bytes mention one of the
+    needles: after a config change that drops `Maker*`, a file mentioning only Maker is out."""
+    tree = repo(tmp_path)
+    pyproject = tree / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"build_for_user"', '"Maker*"'))
+    (tree / "src/shop/broken.py").write_text(BROKEN)
+    cli("baseline", tree, "--update", "--allow-increase", "--no-git", "--no-cache")
+    assert "src/shop/broken.py" in json_report(cli, tree).out  # found by Maker: unparseable
+    pyproject.write_text(pyproject.read_text().replace('"Maker*"', '"build_for_user"'))
+    cold = json_report(cli, tree, "--no-git", "--no-cache")
+    assert "src/shop/broken.py" not in cold.out
+    assert json_report(cli, tree) == cold
+    assert json_report(cli, tree, "--no-git") == cold
+
+
+@pytest.mark.parametrize("git_path", [True, False], ids=["git", "walk"])
+def test_a_name_learned_from_an_alias_since_removed_is_forgotten(
+    tmp_path: Path, cli: Callable[..., Outcome], git_path: bool
+) -> None:
+    """The alias Maker is learned as a needle (its importers are then read); once the alias is
+    gone a warm run must not keep looking for it, nor report what only it found."""
+    tree = repo(tmp_path)
+    flags = () if git_path else ("--no-git",)
+    nick = tree / "src/shop/nick.py"
+    nick.write_text("from shop.engines.factory import EngineFactory as Maker\n")
+    (tree / "src/shop/broken.py").write_text(BROKEN)
+    cli("baseline", tree, "--update", "--allow-increase", "--no-git", "--no-cache")
+    assert "src/shop/broken.py" in json_report(cli, tree, *flags).out
+    nick.write_text("x = 1\n")
+    cold = json_report(cli, tree, "--no-git", "--no-cache")
+    assert "src/shop/broken.py" not in cold.out
+    assert json_report(cli, tree, *flags) == cold
+    lines_ = (tree / ".ssot-cache" / CACHE_FILE).read_bytes().split(b"\n")
+    assert "Maker" not in json.loads(lines_[1])["learned"]
