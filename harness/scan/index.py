@@ -280,7 +280,7 @@ class _Reader:
         cache = self.cache
 
         def load() -> tuple[Facts, frozenset[str]]:
-            facts = [cache.facts(line) for _rel, line in memo.facts]
+            facts = [cache.facts(line, rel) for rel, line in memo.facts]
             modules = cache.modules()
             if modules is None or any(f is None for f in facts):
                 cache.discard()  # (said why) rebuilt by a scan that trusts nothing in it
@@ -462,7 +462,7 @@ class _Reader:
         for rel, known in sorted(entries.items()):
             if not self.holds_facts(rel, known):
                 continue
-            facts = self.cache.facts(known.result)
+            facts = self.cache.facts(known.result, rel)
             if facts is None:
                 again = self._reparse(rel)
                 entries[rel] = known._replace(result=again)

@@ -17,6 +17,7 @@ from harness.config import load_config
 from harness.pin.audit import audit, scan_for
 from harness.scan import index
 from harness.scan.cache import CACHE_FILE
+from harness.scan.digests import seal, unseal
 from tests.static.conftest import Outcome
 from tests.static.test_cache import lines
 from tests.static.test_git_scan import git, repo
@@ -279,9 +280,10 @@ def test_a_corrupt_findings_memo_is_rebuilt_with_a_warning(
     cli("baseline", tree, "--update", "--allow-increase", "--no-git", "--no-cache")
     cold = cli("audit", tree)
     memo = tree / ".ssot-cache" / "findings.json"
-    data = json.loads(memo.read_text())
-    for bad in ("{", json.dumps({**data, "families": {k: [[1]] for k in data["families"]}})):
-        memo.write_text(bad)
+    data = json.loads(unseal(memo.read_bytes()))
+    bad_rows = json.dumps({**data, "families": {k: [[1]] for k in data["families"]}}).encode()
+    for bad in (b"{", bad_rows, seal(bad_rows)):
+        memo.write_bytes(bad)
         again = cli("audit", tree)
         assert again.out == cold.out and again.code == cold.code
         assert f"warning: findings cache {memo} is corrupt" in again.err
@@ -373,5 +375,48 @@ def test_a_name_learned_from_an_alias_since_removed_is_forgotten(
     cold = json_report(cli, tree, "--no-git", "--no-cache")
     assert "src/shop/broken.py" not in cold.out
     assert json_report(cli, tree, *flags) == cold
-    lines_ = (tree / ".ssot-cache" / CACHE_FILE).read_bytes().split(b"\n")
-    assert "Maker" not in json.loads(lines_[1])["learned"]
+    assert "Maker" not in lines(tree / ".ssot-cache" / CACHE_FILE)[1]["learned"]
+
+
+def _line_changed(raw: bytes) -> bytes:
+    """A digit changed: still JSON, another line number for one import in app.py."""
+    for old in (b'"src/shop/app.py",4,', b'"FastEngineFactory","FastEngineFactory",4,'):
+        if old in raw:
+            return raw.replace(old, old.replace(b"4,", b"9,"), 1)
+    raise AssertionError("no line number to change")
+
+
+def _lines_swapped(raw: bytes) -> bytes:
+    """Two facts lines swapped: each still whole, each now at another file's place."""
+    lines_ = raw.split(b"\n")
+    lines_[4], lines_[5] = lines_[5], lines_[4]
+    return b"\n".join(lines_)
+
+
+@pytest.mark.parametrize(
+    ("name", "damage"),
+    [
+        ("findings.json", _line_changed),
+        (CACHE_FILE, _line_changed),
+        (CACHE_FILE, _lines_swapped),
+    ],
+    ids=["findings-digit", "facts-digit", "facts-swapped"],
+)
+def test_a_cache_changed_into_other_valid_json_is_not_believed(
+    tmp_path: Path, cli: Callable[..., Outcome], name: str, damage: Callable[[bytes], bytes]
+) -> None:
+    """A byte changed on disk, or lines moved, still parse: each line is sealed with its digest
+    (and a facts line names its file), so the change is seen, said and repaired."""
+    tree = repo(tmp_path)
+    cli("baseline", tree, "--update", "--allow-increase", "--no-git", "--no-cache")
+    cold = cli("audit", tree, "--no-git", "--no-cache")
+    assert cli("audit", tree) == cold
+    target = tree / ".ssot-cache" / name
+    target.write_bytes(damage(target.read_bytes()))
+    if name == CACHE_FILE:  # the facts are decoded only when the findings are resolved again
+        (tree / ".ssot-cache" / "findings.json").unlink()
+    damaged = cli("audit", tree)
+    assert (damaged.code, damaged.out) == (cold.code, cold.out)
+    assert f"warning: {'findings' if name != CACHE_FILE else 'scan'} cache" in damaged.err
+    assert "is corrupt" in damaged.err
+    assert cli("audit", tree) == cold  # repaired
