@@ -124,8 +124,13 @@ class FindingsMemo:
         payload = {"format": _FORMAT, "version": _VERSION, "families": self.fresh}
         try:
             write_bytes_atomic(self.path, seal(json.dumps(payload, separators=(",", ":")).encode()))
-        except OSError:
-            pass  # a read-only tree still gets its audit
+        except OSError as exc:  # a read-only tree still gets its audit
+            print(
+                f"ssot-harness: warning: findings cache {self.path} cannot be written "
+                f"({os.strerror(exc.errno) if exc.errno else exc}); these findings are whole, the next "
+                "run resolves them again",
+                file=sys.stderr,
+            )
 
     def _warn(self, why: str) -> None:
         print(

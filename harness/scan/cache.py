@@ -308,8 +308,13 @@ class ScanCache:
             for old in _OLD_FILES:
                 if old != self.path.name:
                     (self.path.parent / old).unlink(missing_ok=True)
-        except OSError:
-            pass  # a read-only tree still gets its audit, just not a warm one
+        except OSError as exc:  # a read-only tree still gets its answer, just not a warm one
+            print(
+                f"ssot-harness: warning: scan cache {self.path} cannot be written "
+                f"({os.strerror(exc.errno) if exc.errno else exc}); this answer is whole, the next run "
+                "starts cold",
+                file=sys.stderr,
+            )
 
     def _corrupt(self, exc: Exception) -> None:
         self._valid = False
