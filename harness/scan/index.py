@@ -114,8 +114,8 @@ def scan(
     early.discard()  # what was started ahead for another scan
     digest = listed = ""
     if listing is not None and keyed and not held:
-        listed = reader.fingerprint(listing)
-        digest = answer_digest(listed, context, current, absolute, exclude)
+        listed = reader.fingerprint(listing)  # "": the scan walks, its answer has no digest
+        digest = answer_digest(listed, context, current, absolute, exclude) if listed else ""
         if listed and cache.memo is not None and cache.memo.digest == digest:
             listing.close()  # nothing changed since the last run: its answer
             return reader.remembered(cache.memo, again)

@@ -420,3 +420,20 @@ def test_a_cache_changed_into_other_valid_json_is_not_believed(
     assert f"warning: {'findings' if name != CACHE_FILE else 'scan'} cache" in damaged.err
     assert "is corrupt" in damaged.err
     assert cli("audit", tree) == cold  # repaired
+
+
+def test_a_change_is_seen_warm_when_a_symlink_makes_the_git_path_walk(
+    tmp_path: Path, cli: Callable[..., Outcome]
+) -> None:
+    """With a symlink under the roots the scan walks (git cannot say what the walk reads through
+    it); the answer then has no digest of the tree, so no family's findings are taken back."""
+    tree = repo(tmp_path)
+    os.symlink("engines", tree / "src/shop/engines_link")
+    cli("baseline", tree, "--update", "--allow-increase", "--no-git", "--no-cache")
+    for _ in range(2):  # (the second run starts with the names the first learned)
+        assert cli("audit", tree) == cli("audit", tree, "--no-git", "--no-cache")
+    app = tree / "src/shop/app.py"
+    app.write_text(app.read_text() + "\n" + MEMBER.format(name="Linked"))
+    cold = cli("audit", tree, "--no-git", "--no-cache")
+    assert "LinkedEngineFactory" in cold.out
+    assert cli("audit", tree) == cold
