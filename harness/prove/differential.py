@@ -88,26 +88,33 @@ PROFILES = ("ssot-dev", "ssot-ci", "ssot-nightly")
 _active: list[str] = ["ssot-dev"]
 
 
+def profile_settings() -> dict[str, settings]:
+    """The harness's named profiles: no deadline and no health check against fixtures or slow
+    examples in any; `ssot-dev` 15 examples, `ssot-ci` 30 derandomized with no database and the
+    failing example's blob printed, `ssot-nightly` 500; dev and nightly keep their examples in
+    `example_database()`."""
+    common = settings(
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    return {
+        "ssot-dev": settings(common, max_examples=15, database=example_database()),
+        "ssot-ci": settings(
+            common, max_examples=30, derandomize=True, database=None, print_blob=True
+        ),
+        "ssot-nightly": settings(common, max_examples=500, database=example_database()),
+    }
+
+
 def register_profiles() -> None:
     """Registers the harness's named profiles, each only where the user has not registered their
     own of that name (so a project overrides one by registering it first, e.g. in conftest.py).
     Nothing is loaded: the user's own tests keep the user's settings."""
-    common = dict(
-        deadline=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    )
-    wanted = {
-        "ssot-dev": dict(max_examples=15, database=example_database(), **common),
-        "ssot-ci": dict(
-            max_examples=30, derandomize=True, database=None, print_blob=True, **common
-        ),
-        "ssot-nightly": dict(max_examples=500, database=example_database(), **common),
-    }
-    for name, values in wanted.items():
+    for name, values in profile_settings().items():
         try:
             settings.get_profile(name)
         except InvalidArgument:
-            settings.register_profile(name, **values)
+            settings.register_profile(name, values)
 
 
 def default_profile() -> str:
