@@ -156,16 +156,16 @@ def _row(name: str, counts: Counter[str], timing: str) -> str:
     return "| " + " | ".join(str(c) for c in cells) + " |"
 
 
-def survivors(work: Path, names: list[str]) -> str:
-    """Each survivor's diff, as `mutmut show` prints it."""
+def survivors(work: Path, names: dict[str, str]) -> str:
+    """Each survivor's status and diff, as `mutmut show` prints it."""
     from mutmut.mutation.diff_apply import find_mutant, get_diff_for_mutant
 
     out = []
     here = Path.cwd()
     os.chdir(work)
     try:
-        for name in names:
-            out.append(f"# {name}\n{get_diff_for_mutant(name, path=find_mutant(name).path)}")
+        for name, status in sorted(names.items()):
+            out.append(f"# {name} ({status})\n{get_diff_for_mutant(name, path=find_mutant(name).path)}")
     finally:
         os.chdir(here)
     return "\n".join(out)
@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"work copy: {work}")
     print(table(rows))
     if args.survivors:
-        left = sorted(name for _, statuses, _ in rows for name, s in statuses.items() if s != "killed")
+        left = {n: s for _, statuses, _ in rows for n, s in statuses.items() if s not in ("killed", "timeout")}
         print(survivors(work, left))
     return 0
 
