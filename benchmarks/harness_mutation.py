@@ -178,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report-only", action="store_true", help="print the last results, run nothing")
     parser.add_argument("--survivors", action="store_true", help="print each survivor's diff")
     parser.add_argument("--work", type=Path, default=None, help="the work copy (default: under the bench cache)")
+    parser.add_argument("--fail-under", type=float, default=None, metavar="PERCENT",
+                        help="exit 1 when the kill rate over the modules run is below PERCENT")  # fmt: skip
     args = parser.parse_args(argv)
     work = args.work or work_dir()
     chosen = args.module or modules()
@@ -196,6 +198,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.survivors:
         left = {n: s for _, statuses, _ in rows for n, s in statuses.items() if s not in ("killed", "timeout")}
         print(survivors(work, left))
+    counts = Counter(s for _, statuses, _ in rows for s in statuses.values())
+    rate = 100 * (counts["killed"] + counts["timeout"]) / max(1, sum(counts.values()))
+    if args.fail_under is not None and rate < args.fail_under:
+        print(f"kill rate {rate:.1f} % is below {args.fail_under:g} %", file=sys.stderr)
+        return 1
     return 0
 
 
