@@ -108,9 +108,8 @@ class _Normalizer:
             def swap(
                 match: re.Match[str], rule: PatternRule = rule, grouped: bool = bool(regex.groups)
             ) -> str:
-                raw = match.group(1) if grouped else match.group(0)
-                new = self.placeholder(rule, raw)
-                return match.group(0).replace(raw, new) if grouped else new
+                raw = match.group(1) if grouped else match.group(0)  # the value, in what matched
+                return match.group(0).replace(raw, self.placeholder(rule, raw))
 
             text = regex.sub(swap, text)
         return text

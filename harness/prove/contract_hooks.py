@@ -36,9 +36,9 @@ def pytest_configure(config: pytest.Config) -> None:
     project = pytest_session.project_config(config)
     if project is None:
         return
-    differential.register_profiles()
     profile = pytest_session.setting(config, "ssot_hypothesis_profile", project.hypothesis_profile)
     try:
+        differential.register_profiles()  # a malformed SSOT_HYPOTHESIS_DATABASE is a usage error
         differential.use_profile(profile or differential.default_profile())
     except HarnessError as exc:
         raise pytest.UsageError(f"ssot-harness: {exc}") from None

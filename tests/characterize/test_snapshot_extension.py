@@ -69,6 +69,8 @@ def test_a_missing_golden_says_where_and_how_to_record_it(tmp_path: Path) -> Non
         f"scenario 'gone' has no golden transcript at {tmp_path / 'gone.txt'}; record it with "
         "`pytest -m characterization --snapshot-update`"
     )
+    with pytest.raises(ConfigError, match="`pytest -m golden_path --snapshot-update`$"):
+        read_golden(tmp_path, "gone")  # the harness's own marker name by default
 
 
 def test_stray_files_and_scenarios_without_a_file_are_named(tmp_path: Path) -> None:
@@ -85,15 +87,23 @@ def test_the_extension_serializes_a_transcript_by_its_target_and_text_as_it_is(t
     assert extension.serialize("already text\n") == "already text\n"
     with pytest.raises(TypeError, match="a Transcript or a str, not dict"):
         extension.serialize({"a": 1})
-    with pytest.raises(TypeError, match="no target"):
+    with pytest.raises(TypeError) as caught:
         TranscriptSnapshotExtension().serialize(TRANSCRIPT)
+    assert str(caught.value) == "this extension has no target to normalize and render the transcript with"
 
 
-def test_each_scenario_gets_its_own_extension_class(tmp_path: Path) -> None:
+def test_each_scenario_gets_its_own_extension_class_and_tells_syrupy_its_file(tmp_path: Path) -> None:
     one, two = extension_for(tmp_path, _target(), "one"), extension_for(tmp_path / "x", _target(), "two")
     assert issubclass(one, TranscriptSnapshotExtension) and one is not two
     assert (one.scenario, one.snapshots_dir, two.scenario, two.snapshots_dir) == ("one", tmp_path, "two", tmp_path / "x")
     assert TranscriptSnapshotExtension.scenario == ""  # the base class is left as it was
+    # what syrupy asks: the folder, the name whatever the test or its index, which file is this one's
+    assert one.dirname(test_location=None) == one.discovery_dirname(test_location=None) == str(tmp_path)
+    assert one.get_snapshot_name(test_location=None, index=3) == "one"
+    assert one.matches_test_location(test_location=None, snapshot_location=str(tmp_path / "one.txt"))
+    assert not one.matches_test_location(test_location=None, snapshot_location=str(tmp_path / "two.txt"))
+    assert one().owns_snapshot_collection(filepath=str(tmp_path / "one.txt"), test_location=None)
+    assert not one().owns_snapshot_collection(filepath=str(tmp_path / "one.txt.bak"), test_location=None)
 
 
 GOLDEN_TESTS = '''
@@ -127,7 +137,8 @@ def test_syrupy_writes_reads_and_diffs_one_file_per_scenario(pytester: pytest.Py
     (golden / "kept.txt").write_text("a scenario these tests do not play\n", encoding="utf-8")
     created = _golden_run(pytester, "first\nline two\n", "--snapshot-update")
     assert created.ret == 0, created.stdout.str()
-    assert "Can not relate snapshot name" not in created.stdout.str()  # named after the scenario by design
+    said = created.stdout.str() + created.stderr.str()
+    assert "Can not relate snapshot" not in said  # a golden is named after its scenario by design
     assert sorted(p.name for p in golden.iterdir()) == ["kept.txt", "one.txt", "two.txt"]
     assert (golden / "one.txt").read_text(encoding="utf-8") == "first\nline two\n"
     assert not list(pytester.path.rglob("__snapshots__"))  # nothing beside the test module

@@ -123,3 +123,28 @@ def test_where_examples_are_kept(monkeypatch: pytest.MonkeyPatch, spec: str, exp
     assert differential.example_database() == expected
     monkeypatch.delenv(differential.DATABASE_ENV)
     assert differential.example_database() == LOCAL
+
+
+@pytest.mark.parametrize("spec", ["github:acme", "github:/shop", "github:acme/", "github:acme/shop/x"])
+def test_a_github_database_names_one_owner_and_one_repository(spec: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        differential.example_database(spec)
+    assert str(caught.value) == f"SSOT_HYPOTHESIS_DATABASE={spec!r}: expected github:OWNER/REPO"
+
+
+def test_a_divergence_raised_by_hand_carries_no_scenario_and_no_diff() -> None:
+    found = DivergenceFound("Old diverges")
+    assert (str(found), found.scenario, found.diff) == ("Old diverges", "", "")
+
+
+def test_a_malformed_database_setting_stops_the_run_with_a_usage_error(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyprojecttoml(
+        '[tool.pytest.ini_options]\nasyncio_default_fixture_loop_scope = "function"\n\n[tool.ssot-harness]\n'
+    )
+    pytester.makepyfile(test_nothing="def test_nothing():\n    pass\n")
+    monkeypatch.setenv(differential.DATABASE_ENV, "github:acme")
+    result = pytester.runpytest_inprocess("-p", "no:randomly", "-p", "no:xdist", "-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: ssot-harness: SSOT_HYPOTHESIS_DATABASE='github:acme': expected github:OWNER/REPO"])
