@@ -56,7 +56,7 @@ class _State:
         self.project = project
         self.families = [f for f in project.families if f.adapters]
         option = pytest_session.setting(config, "ssot_divergences", None)
-        self.declarations = Declarations(project, self.families, option, self.only)
+        self.declarations = Declarations(project, self.families, option)
         self.cells: list[matrix.Cell] = []
         self.matched: set[tuple[str, int]] = set()
         # declarations matching a collected test, whether it ran, was deselected (-k, -m) or never

@@ -71,8 +71,8 @@ def _declare(path: Path, *entries: tuple[str, str]) -> Path:
     return path
 
 
-def _declarations(config: Config, option: str | None = None, only: tuple[str, ...] = ()) -> Declarations:
-    return Declarations(config, list(config.families), option, only)
+def _declarations(config: Config, option: str | None = None) -> Declarations:
+    return Declarations(config, list(config.families), option)
 
 
 def _family(config: Config, name: str) -> Family:
@@ -179,3 +179,32 @@ def test_a_declaration_is_stale_only_when_its_member_and_contract_ran_and_nothin
     assert declarations.unmatched(cells, {("greeter", 1)}, {("greeter", 0)}) == []  # collected, not run
     assert declarations.unmatched(cells, {("greeter", 0), ("greeter", 1)}, set()) == []
     assert declarations.unmatched(cells, {("counter", 0), ("greeter", 1)}, set()) == [stale]  # another family's
+
+
+def test_a_stale_declaration_after_a_matched_one_is_still_found(toy: Config) -> None:
+    _declare(Path(toy.root) / "toycontracts" / "divergences.toml",
+             ("LegacyGreeter", "test_waves"), ("LegacyGreeter", "test_greets"))  # fmt: skip
+    cells = [Cell("greeter", "LegacyGreeter", c, "", "xfail") for c in ("test_waves", "test_greets")]
+    (stale,) = _declarations(toy).unmatched(cells, {("greeter", 0)}, set())
+    assert "contract 'test_greets'" in stale
+
+
+def test_every_family_is_checked_even_after_one_with_nothing_declared(toy: Config, pytester: pytest.Pytester) -> None:
+    (pytester.path / "toycounters" / "test_count.py").unlink()  # a family with no contract yet
+    path = _declare(pytester.path / "toycounters" / "divergences.toml", ("OldCounter", "test_counts"))
+    with pytest.raises(ConfigError) as caught:
+        _declarations(toy).check_names()  # greeter, first, declares nothing
+    assert str(caught.value) == (
+        f"{path}: accepted divergence (member 'OldCounter', contract 'test_counts'): no contract of family "
+        "counter is named 'test_counts' (known: none)"
+    )
+
+
+def test_at_most_three_nearest_names_are_offered(toy: Config, pytester: pytest.Pytester) -> None:
+    (pytester.path / "toycontracts" / "test_greet.py").write_text(
+        "".join(f"def test_wave{n}(ssot_implementation):\n    pass\n\n" for n in "abcd")
+    )
+    (pytester.path / "toycontracts" / "deeper" / "test_more.py").unlink()
+    _declare(Path(toy.root) / "toycontracts" / "divergences.toml", ("LegacyGreeter", "test_wave"))
+    with pytest.raises(ConfigError, match="did you mean 'test_waved' or 'test_wavec' or 'test_waveb'\\? \\(known"):
+        _declarations(toy).check_names()
