@@ -1,0 +1,85 @@
+"""What an audit looks at, in process on real trees: a PATH narrows the report (never to drops it did
+not look for), a pinned family's old baseline entry is moot, the scan is cached and git-aware by
+default, and a missing baseline says how to record one."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from harness.config import load_config
+from harness.errors import ConfigError
+from harness.pin.audit import audit, run_audit, scan_for
+from harness.pin.baseline import load_baseline
+from tests.static.conftest import set_stage
+from tests.static.test_shims import _tree
+
+
+@pytest.fixture
+def recorded(shop: Path, cli) -> Path:
+    set_stage(shop, "notifier", "prove")
+    assert cli("baseline", "--update", shop).code == 0
+    return shop
+
+
+def test_a_path_narrows_the_report_to_its_places_and_reports_no_drops(recorded: Path) -> None:
+    config = load_config(recorded / "pyproject.toml")
+    result, baseline = scan_for(config), load_baseline(recorded / ".ssot-baseline.json")
+    whole = audit(config, result, baseline)
+    assert whole.files_walked == result.files_walked > 0
+    for everything in (("",), (".",), ("src", ".")):
+        assert audit(config, result, baseline, only=everything).family("engine-factory").findings == (
+            whole.family("engine-factory").findings
+        )
+    for only in (("tools",), ("tools/",), ("tools/cli.py",)):
+        narrow = audit(config, result, baseline, only=only)
+        family = narrow.family("engine-factory")
+        assert {f.path for f in family.findings} == {"tools/cli.py"}
+        assert (family.judgement.drops, family.judgement.removed) == ((), ())  # outside PATH: not looked at
+        assert family.verdict.endswith("; within the baseline"), family.verdict
+        assert narrow.files_walked == whole.files_walked
+    assert audit(config, result, baseline, only=("tool",)).family("engine-factory").findings == ()  # not a prefix
+
+
+def test_a_pinned_familys_baseline_entry_is_moot(tmp_path: Path, cli) -> None:
+    tree = _tree(tmp_path, cli)  # pinned, with live declared shims
+    (tree / ".ssot-baseline.json").write_text(json.dumps({
+        "version": 2, "families": {"engine-factory": {"counts": {}, "entries": []}},
+    }))  # fmt: skip
+    result = cli("audit", tree)
+    assert result.code == 0, result.out
+    assert "ok   engine-factory [pinned]" in result.out
+
+
+def test_a_missing_baseline_says_how_to_record_one(recorded: Path) -> None:
+    (recorded / ".ssot-baseline.json").unlink()
+    with pytest.raises(ConfigError) as caught:
+        run_audit(load_config(recorded / "pyproject.toml"))
+    assert str(caught.value) == (
+        ".ssot-baseline.json: no baseline file; run `ssot-harness baseline --update` to record today's "
+        "counts, then commit it"
+    )
+    assert run_audit(load_config(recorded / "pyproject.toml"), require_baseline=False).failed
+
+
+def test_the_scan_is_cached_and_asks_git_by_default(recorded: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
+                       cwd=recorded, check=True, capture_output=True)  # fmt: skip
+
+    (recorded / ".gitignore").write_text(".ssot-cache/\nsrc/shop/scratch.py\n")
+    (recorded / "src" / "shop" / "scratch.py").write_text("class ScratchEngineFactory:\n    pass\n")
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "shop")
+    config = load_config(recorded / "pyproject.toml")
+    members = run_audit(config).family("engine-factory").members
+    assert "shop.scratch:ScratchEngineFactory" not in members  # git ignores it, so does the audit
+    assert list((recorded / ".ssot-cache").iterdir())  # and the scan was cached
+    assert "shop.scratch:ScratchEngineFactory" in run_audit(config, git=False).family("engine-factory").members
+    (recorded / ".ssot-cache").rename(recorded / "old-cache")
+    run_audit(config, use_cache=False)
+    assert not (recorded / ".ssot-cache").exists()
