@@ -266,3 +266,28 @@ def test_allowing_an_increase_reports_every_familys_rises_and_additions() -> Non
     assert new == today
     assert rises == [Change("f", "import", 1, 2), Change("g", "import", 1, 2)]
     assert added == ["f: import m:B in z", "g: import m:B in z"]
+
+
+def test_a_kind_missing_on_either_side_of_the_ratchet_counts_as_none() -> None:
+    old = {"f": _fb({"import": 2, "alias": 1}, "import m:A in z")}
+    today = {"f": _fb({"import": 2, "reference": 3}, "import m:A in z")}
+    new, rises, _ = ratchet(old, today, allow_increase=False)
+    assert new["f"].counts == {**ZERO, "import": 2}  # the alias went, the references are not let in
+    assert rises == [Change("f", "reference", 0, 3)]
+
+
+def test_an_unreadable_baseline_says_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "b.json"
+    path.write_bytes(b'{"version": 2, "families": {"\xff": {}}}')
+    with pytest.raises(ConfigError) as caught:
+        load_baseline(path)
+    assert str(caught.value) == (
+        f"{path}: not valid UTF-8 (byte 29); a baseline is JSON written by `ssot-harness baseline --update`: "
+        "restore it from version control or delete it and record a new one"
+    )
+    path.write_text('{"version": 2,')
+    with pytest.raises(ConfigError) as caught:
+        load_baseline(path)
+    message = str(caught.value)  # the JSON parser's own words in the middle
+    assert message.startswith(f"{path}: not a readable baseline (") and "line 1 column 15" in message
+    assert message.endswith("); fix it or delete it and run `ssot-harness baseline --update`")
