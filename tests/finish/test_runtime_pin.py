@@ -26,11 +26,11 @@ def motor(pytester: pytest.Pytester) -> pytest.Pytester:
     return pytester
 
 
-def _edit(tree: Path, rel: str, old: str, new: str) -> None:
+def _edit(tree: Path, rel: str, old: str, new: str, count: int = -1) -> None:
     path = tree / rel
     text = path.read_text(encoding="utf-8")
     assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
 def _calls(pytester: pytest.Pytester) -> dict[str, tuple[str, str]]:
@@ -100,6 +100,13 @@ def test_the_canonicals_name_in_another_file_is_not_the_canonical():
 @pytest.mark.contract
 def test_a_later_test_starts_clean():
     pass
+
+
+@pytest.mark.contract
+def test_the_canonical_may_build_through_helpers():
+    from motor.factory import EngineFactory as Canonical
+
+    assert Canonical().create_via_helper("x").user == "x"
 '''
 
 
@@ -108,6 +115,13 @@ def test_each_bypass_is_named_once_and_only_where_it_was_built(motor: pytest.Pyt
         "class EngineFactoryV2:\n    def create(self, user: str) -> Engine:\n        return Engine(user)\n\n\n"
         "def shortcut"
     ))  # fmt: skip
+    _edit(motor.path, "motor/factory.py", "        return Engine(user)\n", (
+        "        return Engine(user)\n\n    def create_via_helper(self, user: str) -> Engine:\n"
+        "        from motor.helpers import build\n\n        return build(user)\n"
+    ), count=1)  # fmt: skip
+    (motor.path / "motor" / "helpers.py").write_text(
+        "from motor.engine import Engine\n\n\ndef build(user: str) -> Engine:\n    return Engine(user)\n"
+    )
     (motor.path / "motor" / "other.py").write_text(
         "from motor.engine import Engine\n\n\nclass EngineFactory:\n"
         "    def create(self, user: str) -> Engine:\n        return Engine(user)\n"
@@ -124,11 +138,12 @@ def test_each_bypass_is_named_once_and_only_where_it_was_built(motor: pytest.Pyt
     own = calls["test_its_own_failure_comes_first"]
     assert own[0] == "failed" and "its own failure" in own[1] and "run-time pin" not in own[1]
     factory, other = motor.path / "motor" / "factory.py", motor.path / "motor" / "other.py"
-    assert _pin(factory, 11, "EngineFactoryV2.create") in calls["test_a_longer_name_is_not_the_canonical"][1]
+    assert _pin(factory, 16, "EngineFactoryV2.create") in calls["test_a_longer_name_is_not_the_canonical"][1]
     assert _pin(other, 6, "EngineFactory.create") in (
         calls["test_the_canonicals_name_in_another_file_is_not_the_canonical"][1]
     )
     assert calls["test_a_later_test_starts_clean"] == ("passed", "")
+    assert calls["test_the_canonical_may_build_through_helpers"] == ("passed", "")  # the canonical is up the stack
 
 
 def test_the_pin_checks_the_projects_own_marker_names(motor: pytest.Pytester) -> None:
