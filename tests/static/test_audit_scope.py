@@ -14,7 +14,7 @@ from harness.config import load_config
 from harness.errors import ConfigError
 from harness.pin.audit import audit, run_audit, scan_for
 from harness.pin.baseline import load_baseline
-from tests.static.conftest import set_stage
+from tests.static.conftest import plant, set_stage
 from tests.static.test_shims import _tree
 
 
@@ -83,3 +83,29 @@ def test_the_scan_is_cached_and_asks_git_by_default(recorded: Path) -> None:
     (recorded / ".ssot-cache").rename(recorded / "old-cache")
     run_audit(config, use_cache=False)
     assert not (recorded / ".ssot-cache").exists()
+
+
+@pytest.mark.parametrize("stub", ["factory.py", "factory.pyi"])
+def test_a_canonical_in_a_file_that_does_not_parse_says_which_file_and_why(tmp_path: Path, cli, stub: str) -> None:
+    tree = plant(tmp_path, {"lib/pkg/__init__.py": "", f"lib/pkg/{stub}": "class EngineFactory(:\n    pass\n"},
+                 top='roots = ["lib"]\nimport-roots = ["lib"]')  # fmt: skip
+    result = cli("audit", tree)
+    assert result.code == 2
+    assert (
+        "[tool.ssot-harness.families.engine-factory] canonical: pkg.factory:EngineFactory cannot be checked: "
+        f"its file lib/pkg/{stub} was not read (syntax error at line 1: "
+    ) in result.err
+
+
+def test_a_narrowed_audit_judges_only_the_declarations_under_its_paths(tmp_path: Path, cli) -> None:
+    declared = (
+        '\n[[tool.ssot-harness.families.engine-factory.unparseable]]\npath = "pkg/fixed.py"\n'
+        'reason = "was mid-merge"\n'
+    )
+    tree = plant(tmp_path, {"pkg/__init__.py": "", "pkg/factory.py": "class EngineFactory:\n    pass\n",
+                            "pkg/fixed.py": "from pkg.factory import EngineFactory\n", "tools/run.py": "x = 1\n"},
+                 top='roots = ["pkg", "tools"]\nimport-roots = ["."]', extra=declared)  # fmt: skip
+    whole = cli("audit", tree)
+    assert whole.code == 1 and "unparseable pkg/fixed.py is declared but parses now" in whole.out
+    narrowed = cli("audit", tree / "tools")
+    assert narrowed.code == 0, narrowed.out  # pkg/ was not looked at: its declaration is not judged
