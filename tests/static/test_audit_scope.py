@@ -109,3 +109,22 @@ def test_a_narrowed_audit_judges_only_the_declarations_under_its_paths(tmp_path:
     assert whole.code == 1 and "unparseable pkg/fixed.py is declared but parses now" in whole.out
     narrowed = cli("audit", tree / "tools")
     assert narrowed.code == 0, narrowed.out  # pkg/ was not looked at: its declaration is not judged
+
+
+def test_a_family_of_every_name_looks_at_every_file(tmp_path: Path, cli) -> None:
+    tree = plant(tmp_path, {"pkg/__init__.py": "", "pkg/factory.py": "class EngineFactory:\n    pass\n",
+                            "pkg/other.py": "class Unrelated:\n    pass\n"},
+                 top='roots = ["pkg"]\nimport-roots = ["."]', names='"*"')  # fmt: skip
+    result = cli("audit", tree, "--format", "json")
+    (family,) = json.loads(result.out)["families"]
+    assert "pkg.other:Unrelated" in family["members"] and result.code == 1
+
+
+def test_an_alias_of_an_alias_is_followed_to_its_callers(shop: Path) -> None:
+    (shop / "src/shop/nick.py").write_text("from shop.engines.factory import EngineFactory as Maker\n")
+    (shop / "src/shop/nick2.py").write_text("from shop.nick import Maker as Tool\n")
+    (shop / "src/shop/user2.py").write_text("from shop.nick2 import Tool\n")  # mentions no pattern literal
+    config = load_config(shop / "pyproject.toml")
+    imports = {(f.location, f.member) for f in audit(config, scan_for(config, use_cache=False), None)
+               .family("engine-factory").findings if f.kind == "import"}  # fmt: skip
+    assert ("src/shop/user2.py:1", "shop.nick2:Tool") in imports
