@@ -5,6 +5,7 @@ default, and a missing baseline says how to record one."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def test_a_path_narrows_the_report_to_its_places_and_reports_no_drops(recorded: 
     config = load_config(recorded / "pyproject.toml")
     result, baseline = scan_for(config), load_baseline(recorded / ".ssot-baseline.json")
     whole = audit(config, result, baseline)
-    assert whole.files_walked == result.files_walked > 0
+    assert whole.files_walked == result.files_walked > 0 and whole.baseline_path == ".ssot-baseline.json"
     for everything in (("",), (".",), ("src", ".")):
         assert audit(config, result, baseline, only=everything).family("engine-factory").findings == (
             whole.family("engine-factory").findings
@@ -76,6 +77,7 @@ def test_the_scan_is_cached_and_asks_git_by_default(recorded: Path) -> None:
     git("add", "-A")
     git("commit", "-q", "-m", "shop")
     config = load_config(recorded / "pyproject.toml")
+    shutil.rmtree(recorded / ".ssot-cache")  # the baseline's run made one
     members = run_audit(config).family("engine-factory").members
     assert "shop.scratch:ScratchEngineFactory" not in members  # git ignores it, so does the audit
     assert list((recorded / ".ssot-cache").iterdir())  # and the scan was cached
