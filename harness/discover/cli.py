@@ -8,8 +8,10 @@ import os
 from pathlib import Path
 
 from harness.config import find_pyproject, load_config
-from harness.discover.collect import collect
-from harness.discover.rank import Definition, Evidence, Group, rank, toml_block
+from harness.discover.collect import Reading
+from harness.discover.config_block import toml_block
+from harness.discover.rank import Definition, Evidence, Group, rank_groups, sort_members
+from harness.discover.steps import decided
 from harness.errors import UsageError
 from harness.scan.index import gc_paused
 
@@ -92,12 +94,20 @@ def run(args: argparse.Namespace) -> int:
     root = Path(args.path)
     if not root.exists():
         raise UsageError(f"PATH {args.path!r} does not exist")
-    with gc_paused():  # outlines, facts and groups are many objects and no cycles
-        found = collect(
-            root, exclude=_project_exclude(root), use_cache=not args.no_cache, git=not args.no_git
-        )
-        groups = rank(found.defs, found.evidence, found.learned)
-    shown = [g for g in groups if g.score > 0][: args.top]
+    reading = Reading.open(
+        root, exclude=_project_exclude(root), use_cache=not args.no_cache, git=not args.no_git
+    )
+    try:
+        with gc_paused():  # outlines, facts and groups are many objects and no cycles
+            groups = rank_groups(reading.parse_first(), reading.learned)
+            if not decided(groups, args.top):  # the second step's files may matter (see steps.py)
+                groups = rank_groups(reading.parse_rest(), reading.learned)
+            shown = [g for g in groups if g.score > 0][: args.top]
+            evidence = reading.evidence({m.name.split(".")[0] for g in shown for m in g.members})
+            sort_members(shown, evidence)
+    finally:
+        reading.close()
+    found = reading.collected(evidence)
     skipped = [{"path": _shown(s.path, found.base), "reason": s.reason} for s in found.skipped]
     if args.format == "json":
         data = {

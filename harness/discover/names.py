@@ -15,13 +15,6 @@ import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-from harness.discover.similarity import mean_similarity
-
-if TYPE_CHECKING:
-    from harness.discover.rank import Definition
 
 # words that mark a migration's variants of one class: dropped, the rest of the name is its stem
 MIGRATION_WORDS = frozenset(
@@ -63,9 +56,6 @@ VALUE_WORDS = frozenset(
      "payload", "context", "key", "id", "meta", "enum", "dict", "list", "tuple", "set", "mixin",
      "summary", "row", "test", "tests", "case"}
 )  # fmt: skip
-# how many modules defining one name make a plugin layout likely, and the share laid out alike
-_LAYOUT_AT_LEAST = 4
-_LAYOUT_SHARE = 0.75
 
 _TOKEN = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z]+")
 _MARKED = re.compile(
@@ -135,79 +125,7 @@ def marked_path(path: str) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class NameFamily:
-    """Classes of one stem (exact names and their migration-word variants), or exact names that the
-    same modules all define (a module copied whole is one family, not one per class)."""
-
-    names: tuple[str, ...]  # most defined first
-    members: tuple[Definition, ...]
-    duplicates: int  # definitions beyond the first of each exact name, in distinct modules
-    variants: int  # names beyond the stem's own (Legacy..., ...V2, ...Async)
-    intent: int  # of those, names whose migration word says they are kept for a migration
-    extends: (
-        int  # definitions subclassing a class of their own name, or Base<name>: specializations
-    )
-    layout: bool  # every name looks like a plugin layout's (one module per plugin)
-    marked: int  # members in a module whose path marks a copy (legacy/, old_..., _compat)
-
-
-def name_families(defs: Iterable[Definition]) -> list[NameFamily]:
-    """The families of names among module-level, non-double classes, in a stable order."""
-    by_stem: defaultdict[str, list[Definition]] = defaultdict(list)
-    for d in defs:
-        if (
-            d.kind == "class"
-            and not d.double
-            and "." not in d.name
-            and not is_value_name(d.name)
-            and not in_snapshots(d.path)
-        ):
-            by_stem[stem(d.name)].append(d)
-    singles: defaultdict[frozenset[str], list[Definition]] = defaultdict(list)
-    groups: list[list[Definition]] = []
-    for members in by_stem.values():
-        names = {d.name for d in members}
-        modules = {d.module for d in members}
-        if len(names) > 1:
-            groups.append(members)
-        elif len(modules) > 1:
-            singles[frozenset(modules)].extend(members)  # keyed by where it is defined
-    groups += singles.values()
-    return sorted(
-        (_family(g) for g in groups), key=lambda f: (f.names, [(m.path, m.line) for m in f.members])
-    )
-
-
-def _family(members: list[Definition]) -> NameFamily:
-    by_name: defaultdict[str, list[Definition]] = defaultdict(list)
-    for d in members:
-        by_name[d.name].append(d)
-    names = sorted(by_name, key=lambda n: (-len(by_name[n]), n))
-    extending = [d for d in members if not _SPECIALIZES.isdisjoint(_bases_of(d.name, d.shape))]
-    copies = {n: {d.module for d in ds if d not in extending} for n, ds in by_name.items()}
-    duplicates = sum(max(len(m) - 1, 0) for m in copies.values())
-    stems = {stem(n) for n in names}
-    variants = len(names) - len(stems) if len(stems) < len(names) else 0
-    intent = sum(1 for n in names if n != stem(n) and _intended(n)) if variants else 0
-    layout = all(_plugin_layout(ds) for ds in by_name.values()) and variants == 0
-    ordered = sorted(members, key=lambda d: (d.path, d.line))
-    marked = sum(1 for d in ordered if marked_path(d.path))
-    return NameFamily(
-        tuple(names), tuple(ordered), duplicates, variants, intent, len(extending), layout, marked
-    )
-
-
-_SPECIALIZES = frozenset({"", "Base", "Abstract"})
-
-
-def _bases_of(name: str, shape: frozenset[str]) -> set[str]:
-    """What precedes `name` in each base of a shape that ends with it: "" for `class X(m.X)`,
-    "Base" for `class X(BaseX)` (a specialization of a base of its own name)."""
-    return {b[5 : -len(name)] for b in shape if b.startswith("base:") and b.endswith(name)}
-
-
-def _intended(name: str) -> bool:
+def intended(name: str) -> bool:
     return any(_is_word(t, _INTENT_WORDS) for t in _tokens(name))
 
 
@@ -215,27 +133,3 @@ def _is_word(token: str, vocabulary: frozenset[str]) -> bool:
     """`V2`, `Legacy` and `Legacy2` are migration words; `2` alone is not."""
     low = token.lower()
     return not token.isdigit() and (low in vocabulary or low.rstrip("0123456789") in vocabulary)
-
-
-def alike(family: NameFamily) -> float:
-    """How alike a family's classes are by shape: the mean over its exact names of their copies'
-    similarity, or over every two members when it holds variants of one stem."""
-    if family.variants:
-        return mean_similarity([m.shape for m in family.members])
-    by_name: defaultdict[str, list[frozenset[str]]] = defaultdict(list)
-    for m in family.members:
-        by_name[m.name].append(m.shape)
-    values = [mean_similarity(shapes) for shapes in by_name.values() if len(shapes) > 1]
-    return sum(values) / len(values) if values else 0.0
-
-
-def _plugin_layout(defs: list[Definition]) -> bool:
-    """One name in many modules laid out alike: the same folder name (`commands/*.py`) or the same
-    file name in sibling folders (`backends/*/base.py`), none of them marked as a copy."""
-    paths = sorted({d.path for d in defs})
-    if len(paths) < _LAYOUT_AT_LEAST or any(marked_path(p) for p in paths):
-        return False
-    parents = Counter(p.rpartition("/")[0].rpartition("/")[2] for p in paths)
-    files = Counter(p.rpartition("/")[2] for p in paths)
-    alike = max(max(parents.values()), max(files.values()))
-    return alike >= _LAYOUT_SHARE * len(paths)

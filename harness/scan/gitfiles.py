@@ -55,27 +55,36 @@ class GitTree:
     unsure: set[str] = field(default_factory=set)  # paths whose bytes Python must search
     _greps: dict[tuple[str, ...], subprocess.Popen[bytes]] = field(default_factory=dict)
     _found: dict[tuple[str, ...], set[str] | None] = field(default_factory=dict)
+    _lines: subprocess.Popen[bytes] | None = None
 
-    def start(self, needles: Iterable[str]) -> None:
-        """Start `git grep` for these needles now, so it runs while this process does other work."""
-        key = tuple(sorted(set(needles)))
-        if key and key not in self._greps and key not in self._found:
-            self._greps[key] = _start_grep(self.top, self.pathspecs, key)
+    def start(self, needles: Iterable[str], *, words: bool = False) -> None:
+        """Start `git grep` for these needles now, so it runs while this process does other work
+        (`words`: only where a needle stands as a word of its own, as `git grep -w`)."""
+        key = _key(needles, words)
+        if key[1:] and key not in self._greps and key not in self._found:
+            if words:  # one PCRE alternation: `-F -w` with many needles is ten times slower
+                pattern = r"\b(?:" + "|".join(re.escape(n) for n in key[1:]) + r")\b"
+                self._greps[key] = _start_grep(self.top, self.pathspecs, (pattern,), ("-l", "-P"))
+            else:
+                self._greps[key] = _start_grep(self.top, self.pathspecs, key[1:])
 
     def started(self, needles: Iterable[str]) -> bool:
-        key = tuple(sorted(set(needles)))
+        key = _key(needles, False)
         return key in self._greps or key in self._found
 
-    def candidates(self, needles: Iterable[str]) -> set[str] | None:
-        """Absolute paths of the files whose bytes contain one of `needles` (a superset for the
-        files in `unsure`, which Python searches), or None when git grep failed."""
-        key = tuple(sorted(set(needles)))
+    def candidates(self, needles: Iterable[str], *, words: bool = False) -> set[str] | None:
+        """Absolute paths of the files whose bytes contain one of `needles` (as a word of its
+        own with `words`; a superset for the files in `unsure`, which Python searches), or None
+        when git grep failed."""
+        key = _key(needles, words)
         if key in self._found:
             return self._found[key]
-        self.start(key)
+        self.start(key[1:], words=words)
         proc = self._greps.pop(key)
         out, _ = proc.communicate()
         found: set[str] | None = None
+        if proc.returncode not in (0, 1) and words:  # a git without PCRE: every mention
+            return self.candidates(key[1:])
         if proc.returncode in (0, 1):  # 1: nothing matched
             head = self.top + os.sep
             found = {head + os.fsdecode(p) for p in out.split(b"\0") if p}
@@ -83,11 +92,27 @@ class GitTree:
         self._found[key] = found
         return found
 
+    def lines(self) -> bytes | None:
+        """What the line search `git_tree(..., lines=PATTERNS)` started printed: `path NUL number
+        NUL text` and a newline per line of the roots' Python files matching a PCRE pattern (the
+        files in `unsure` excepted: search those in Python), or None when none was started or git
+        grep failed (a git built without PCRE, for one)."""
+        proc, self._lines = self._lines, None
+        if proc is None:
+            return None
+        out, _ = proc.communicate()
+        return out if proc.returncode in (0, 1) else None
+
     def close(self) -> None:
-        for proc in self._greps.values():
+        for proc in [*self._greps.values(), *([self._lines] if self._lines else [])]:
             proc.kill()
             proc.communicate()
         self._greps.clear()
+        self._lines = None
+
+
+def _key(needles: Iterable[str], words: bool) -> tuple[str, ...]:
+    return ("-w" if words else "", *sorted(set(needles)))
 
 
 _PY_GLOBS = tuple("**/*" + s for s in PY_SUFFIXES)
@@ -101,8 +126,13 @@ def _glob(root: str) -> str:
     return ":(glob)" + head
 
 
-def _start_grep(top: str, pathspecs: tuple[str, ...], needles: tuple[str, ...]) -> Any:
-    args = [*_GIT, "-c", "grep.fallbackToNoIndex=false", "grep", "-l", "-z", "-a", "-F"]
+def _start_grep(
+    top: str,
+    pathspecs: tuple[str, ...],
+    needles: tuple[str, ...],
+    mode: tuple[str, ...] = ("-l", "-F"),
+) -> Any:
+    args = [*_GIT, "-c", "grep.fallbackToNoIndex=false", "grep", *mode, "-z", "-a"]
     args += ["--no-color", "--no-recurse-submodules", "--no-textconv"]
     for n in needles:
         args += ["-e", n]
@@ -119,11 +149,13 @@ def git_tree(
     stats: dict[str, StatKey],
     *,
     grep: Iterable[str] = (),
+    lines: Sequence[str] = (),
 ) -> GitTree | None:
     """The walk's listing of `roots` (absolute, normalized) under the project root `top`, from git;
     None when git cannot give the walk's exact answer (see the module's notes). Fills `stats`.
 
-    `grep` needles start `git grep` at once, beside the listing (see GitTree.start)."""
+    `grep` needles start `git grep` at once, beside the listing (see GitTree.start); so do the
+    PCRE patterns of `lines` (see GitTree.lines)."""
     head = top + os.sep
     rels: list[str] = []
     for root in roots:
@@ -140,6 +172,8 @@ def git_tree(
     early = GitTree(top, tuple(r.replace(os.sep, "/") for r in rels), [], [])
     try:  # the index and the untracked files listed at the same time, beside the grep
         early.start(grep)
+        if lines:
+            early._lines = _start_grep(early.top, early.pathspecs, tuple(lines), ("-n", "-P"))
         cached_run = _popen(top, _LITERAL, "ls-files", "-z", "-s", "-v", "--cached", "--", *rels)
         others_run = _popen(
             top, _LITERAL, "ls-files", "-z", "--others", "--exclude-standard", "--", *rels
@@ -156,7 +190,7 @@ def git_tree(
     if tree is None:
         early.close()
         return None
-    tree._greps = early._greps
+    tree._greps, tree._lines = early._greps, early._lines
     return tree
 
 

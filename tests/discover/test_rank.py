@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import random
 
+from harness.discover.config_block import canonical_guess
 from harness.discover.rank import (
     Definition,
     Evidence,
     Group,
     _may_play_by_words,
     _modifier,
-    canonical_guess,
     last_word,
     learn_roles,
     may_play_a_role,

@@ -1,0 +1,156 @@
+"""Which files each of discover's two steps parses, decided from the outlines alone.
+
+The first step parses the files whose classes may make a group of the names tier: a family of
+names (a name another file defines too, a migration word, a deprecation or an import fallback
+beside a class), the built-in role groups such a family may join (a family joins only the group
+of a built-in role that holds all its classes), and their ways in (getters, constructors, the
+aliases of those classes and the classes those aliases stand for). The second parses the files
+whose classes play any other role: a word learned from the tree (Sensor, Entity... on Home
+Assistant 2,900 files), or a built-in one that no such family plays (Handler in every
+`config_flow.py`, beside a plugin layout's `OptionsFlowHandler`).
+
+A group the second step's files could change scores at most DECIDED (the weak tier's ceiling:
+role groups, plugin layouts and homonyms), so when the first step's top N all score above it,
+the second step cannot change them, and it is skipped (`decided`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from harness.discover.families import plugin_layout
+from harness.discover.links import in_tests
+from harness.discover.names import in_snapshots, is_value_name, repeated_names, stem
+from harness.discover.outline import Outline
+from harness.discover.rank import (
+    ROLE_SYNONYMS,
+    Group,
+    is_double_name,
+    may_play_a_role,
+    role_and_subject,
+    words,
+)
+from harness.discover.score import WEAK_CEILING
+
+DECIDED = WEAK_CEILING
+_NO_ROLES: frozenset[str] = frozenset()
+_BUILT_IN = frozenset(ROLE_SYNONYMS.values())
+
+
+def decided(groups: list[Group], top: int) -> bool:
+    """Whether the first `top` families shown are final whatever the second step adds: there are
+    that many, and each scores above any group that step could change."""
+    shown = [g for g in groups if g.score > 0][:top]
+    return len(shown) == top and shown[-1].score > DECIDED
+
+
+def choose(
+    outlines: Mapping[str, Outline], order: Sequence[str], learned: frozenset[str]
+) -> tuple[list[str], list[str]]:
+    """(the first step's files, the second's), each in `order` (see the module's notes)."""
+    tops = {
+        rel: o.top
+        for rel, o in outlines.items()
+        if o.top and not in_tests(rel) and not in_snapshots(rel)
+    }
+    twice = repeated_names(tops.values())
+    stems = family_stems(outlines)
+    touched = {
+        role
+        for o in outlines.values()
+        for c in o.classes
+        if stem(c) in stems and (role := _role(c))
+    }
+    wanted = set(twice)
+    for o in outlines.values():
+        wanted.update(c for c in o.classes if _role(c) in touched)
+    first = {
+        rel
+        for rel, o in outlines.items()
+        if not twice.isdisjoint(tops.get(rel, ())) or _first(o, wanted, touched)
+    }
+    # the files defining what the first step's aliases stand for (an alias joins its class)
+    targets = {t for rel in first for t in outlines[rel].targets}
+    first.update(rel for rel, o in outlines.items() if not targets.isdisjoint(o.classes))
+    rest = {
+        rel
+        for rel, o in outlines.items()
+        if _plays_a_role(o, learned) or _first(o, set(), _BUILT_IN)
+    }
+    return [rel for rel in order if rel in first], [
+        rel for rel in order if rel in rest and rel not in first
+    ]
+
+
+def around(outlines: Mapping[str, Outline], names: set[str]) -> set[str]:
+    """The files a group holding the classes of `names` may draw on: aliases standing for one of
+    them, and the classes, aliases and ways in of the built-in roles they play."""
+    roles = {role for n in names if (role := _role(n))}
+    return {
+        rel
+        for rel, o in outlines.items()
+        if not names.isdisjoint(o.targets) or (roles and _first(o, set(), roles))
+    }
+
+
+def family_stems(outlines: Mapping[str, Outline]) -> set[str]:
+    """The stems a family of names may have (two names, or one name in two files), from every
+    class statement whatever its indentation (a superset of the parse's families), but for a
+    plugin layout (`OptionsFlowHandler` in every `config_flow.py`) whose classes all stand at
+    column 0 in files without a deprecation or a fallback: the parse finds the same family, and
+    it scores in the weak tier at most, whatever role group it joins."""
+    names: dict[str, dict[str, set[str]]] = {}
+    plain: dict[str, bool] = {}
+    for rel, o in outlines.items():
+        if in_tests(rel) or in_snapshots(rel):
+            continue
+        for c in set(o.classes):
+            if not is_value_name(c) and not is_double_name(c):
+                s = stem(c)
+                names.setdefault(s, {}).setdefault(c, set()).add(rel)
+                top = o.classes.count(c) == o.top.count(c)
+                plain[s] = plain.get(s, True) and top and not (o.marks or o.fallback)
+    out = set()
+    for s, by_name in names.items():
+        files = next(iter(by_name.values()))
+        if len(by_name) > 1 or (len(files) > 1 and not (plain[s] and plugin_layout(files))):
+            out.add(s)
+    return out
+
+
+def may_be_parsed(o: Outline) -> bool:
+    """True whenever either step may parse the file, whatever role words are learned."""
+    if o.top or o.targets or o.constructors or ((o.marks or o.fallback) and o.classes):
+        return True
+    if any(may_play_a_role(c) for c in (*o.classes, *o.aliases, *o.renames)):
+        return True
+    return _has_a_role_getter(o, _BUILT_IN)
+
+
+def _first(o: Outline, wanted: set[str], roles: frozenset[str] | set[str]) -> bool:
+    """Whether the first step parses a file (its module-level names repeated elsewhere aside): a
+    class or alias of one of the built-in `roles`, a way in to one (getter, constructor), an alias
+    or re-export of a class in `wanted`, a class beside a deprecation or an import fallback."""
+    if any(_role(c) in roles for c in (*o.classes, *o.aliases, *o.renames)):
+        return True
+    if _has_a_role_getter(o, roles) or (o.constructors and "factory" in roles):
+        return True
+    if (o.marks or o.fallback) and o.classes:
+        return True
+    return not wanted.isdisjoint(o.targets)
+
+
+def _role(name: str) -> str | None:
+    """The built-in role a name plays, if any."""
+    found = role_and_subject(name, _NO_ROLES)
+    return found[0] if found is not None else None
+
+
+def _has_a_role_getter(o: Outline, roles: frozenset[str] | set[str]) -> bool:
+    return any(ROLE_SYNONYMS.get(words(g)[-1]) in roles for g in o.getters if words(g))
+
+
+def _plays_a_role(o: Outline, learned: frozenset[str]) -> bool:
+    if any(role_and_subject(c, learned) for c in (*o.classes, *o.aliases, *o.renames)):
+        return True
+    return _has_a_role_getter(o, _BUILT_IN)
