@@ -48,10 +48,12 @@ def choose(
     outlines: Mapping[str, Outline], order: Sequence[str], learned: frozenset[str]
 ) -> tuple[list[str], list[str]]:
     """(the first step's files, the second's), each in `order` (see the module's notes)."""
+    # every class statement, whatever its indentation: a class defined under `if` or `except
+    # ImportError:` is a module's too
     tops = {
-        rel: o.top
+        rel: o.classes
         for rel, o in outlines.items()
-        if o.top and not in_tests(rel) and not in_snapshots(rel)
+        if o.classes and not in_tests(rel) and not in_snapshots(rel)
     }
     twice = repeated_names(tops.values())
     stems = family_stems(outlines)
