@@ -51,6 +51,7 @@ class Outline:
 
     classes: tuple[str, ...] = ()
     top: tuple[str, ...] = ()  # the classes whose statement starts its line (module level)
+    lines: tuple[int, ...] = ()  # the line of each class statement (of `classes`)
     getters: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()  # module-level `Name = other.Name`
     # the names aliases and renaming imports (`import X as Y`) point at: `X`, or `Name` of `m.Name`
@@ -72,6 +73,7 @@ class Lines:
 
     classes: list[str] = field(default_factory=list)
     top: list[str] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
     getters: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
@@ -86,6 +88,7 @@ class Lines:
         if found:
             name = found.group(2).decode()
             self.classes.append(name)
+            self.lines.append(number)
             if not found.group(1):
                 self.top.append(name)
         else:
@@ -115,6 +118,7 @@ class Lines:
         return Outline(
             classes=tuple(self.classes),
             top=tuple(self.top),
+            lines=tuple(self.lines),
             getters=tuple(self.getters),
             aliases=tuple(self.aliases),
             targets=tuple(self.targets),

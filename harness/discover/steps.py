@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from harness.discover.families import plugin_layout
 from harness.discover.links import in_tests
 from harness.discover.names import in_snapshots, is_value_name, repeated_names, stem
-from harness.discover.outline import Outline
+from harness.discover.outline import MARK_DECORATOR, Outline
 from harness.discover.rank import (
     ROLE_SYNONYMS,
     Group,
@@ -99,24 +99,39 @@ def family_stems(outlines: Mapping[str, Outline]) -> set[str]:
     """The stems a family of names may have (two names, or one name in two files), from every
     class statement whatever its indentation (a superset of the parse's families), but for a
     plugin layout (`OptionsFlowHandler` in every `config_flow.py`) whose classes all stand at
-    column 0 in files without a deprecation or a fallback: the parse finds the same family, and
-    it scores in the weak tier at most, whatever role group it joins."""
+    column 0 with no deprecation that may speak of them: the parse finds the same family, and it
+    scores in the weak tier at most, whatever role group it joins."""
     names: dict[str, dict[str, set[str]]] = {}
     plain: dict[str, bool] = {}
     for rel, o in outlines.items():
         if in_tests(rel) or in_snapshots(rel):
             continue
+        marked = _maybe_marked(o) if o.marks else set()
         for c in set(o.classes):
             if not is_value_name(c) and not is_double_name(c):
                 s = stem(c)
                 names.setdefault(s, {}).setdefault(c, set()).add(rel)
                 top = o.classes.count(c) == o.top.count(c)
-                plain[s] = plain.get(s, True) and top and not (o.marks or o.fallback)
+                plain[s] = plain.get(s, True) and top and c not in marked
     out = set()
     for s, by_name in names.items():
         files = next(iter(by_name.values()))
         if len(by_name) > 1 or (len(files) > 1 and not (plain[s] and plugin_layout(files))):
             out.add(s)
+    return out
+
+
+def _maybe_marked(o: Outline) -> set[str]:
+    """The classes of a file a deprecation mark may speak of (see links.py): the class below a
+    decorator mark, or the class statement at column 0 last before a mark (it may be in its body)."""
+    out: set[str] = set()
+    starts = [(line, name) for line, name in zip(o.lines, o.classes, strict=True)]
+    tops = [(line, name) for line, name in starts if name in o.top]
+    for mark, where in o.marks:
+        if where == MARK_DECORATOR:
+            out.update(next(([n] for line, n in starts if line > mark), []))
+        else:
+            out.update([name for line, name in tops if line <= mark][-1:])
     return out
 
 
