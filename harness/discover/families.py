@@ -188,14 +188,15 @@ def _links(
     members: list[Definition], extending: set[int]
 ) -> tuple[tuple[Definition, Definition], ...]:
     """Pairs of same-named classes whose one module imports from the other's, neither a
-    subclass of the other: each pair once, importer first."""
+    subclass of the other, nor importing the other itself (then it uses it: a wrapper, like a
+    renderer named after the template backend it drives): each pair once, importer first."""
     out = []
     for a, b in combinations(members, 2):
         if a.name != b.name or a.module == b.module or id(a) in extending or id(b) in extending:
             continue
-        if b.module in a.imports:
+        if b.module in a.imports and f"{b.module}:{b.name}" not in a.imports:
             out.append((a, b))
-        elif a.module in b.imports:
+        elif a.module in b.imports and f"{a.module}:{a.name}" not in b.imports:
             out.append((b, a))
     return tuple(out)
 

@@ -78,8 +78,11 @@ def definitions(facts: FileFacts, marks: tuple[tuple[int, int], ...] = ()) -> li
     deprecated = _deprecated(facts, marks, methods) if marks else set()
     fallbacks = {n.asname for n in facts.name_imports if n.scope == "fallback"}
     public = set(facts.all_names or ())
+    # the modules the file imports from, and `module:Name` for each name it imports
     imports = frozenset(
-        {n.module for n in facts.name_imports} | {m.module for m in facts.module_imports}
+        {n.module for n in facts.name_imports}
+        | {f"{n.module}:{n.name}" for n in facts.name_imports}
+        | {m.module for m in facts.module_imports}
     )
     out: list[Definition] = []
     for d in facts.definitions:

@@ -80,7 +80,7 @@ class Definition:
     marks: tuple[str, ...] = ()  # what its own module says of a class: deprecated, fallback
     public: bool = False  # in its module's `__all__` (a re-export under a new name, for an alias)
     bare: bool = False  # a class whose body defines no method and binds no name to another
-    # the modules its file imports from (one set per file, shared by its definitions)
+    # the modules its file imports from, and `module:Name` per name (one set per file, shared)
     imports: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
     @property
