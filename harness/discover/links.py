@@ -19,8 +19,9 @@ _TEST_DIRS = {"tests", "test", "testing", "fixtures", "mocks"}
 _METHOD_KINDS = {"method", "classmethod", "staticmethod"}
 # methods that run when a class is used at all: a deprecation warned there is the class's own
 _CONSTRUCTION = {"__init__", "__new__", "__init_subclass__", "__post_init__", "__attrs_post_init__"}
-# how many lines below its class statement a docstring says the class itself is deprecated
-_DOCSTRING_HEAD = 5
+# how many lines below its class statement a docstring says the class itself is deprecated,
+# how far the constructor of a class that only warns does, how far above a decorator does
+DOCSTRING_HEAD, CONSTRUCTOR_HEAD, DECORATOR_ABOVE = 5, 12, 10
 
 
 def in_tests(path: str) -> bool:
@@ -156,7 +157,8 @@ def _deprecated(
     mark in its own text before its first method (its docstring), or in a method run on every use
     (`__init__`, `__new__`...) of a class that adds no public method (it exists only to warn).
     A docstring says it in its first lines (`.. deprecated::`, "This class is deprecated"): one
-    further down speaks of a behaviour. Never the class statement itself, a warning category
+    further down speaks of a behaviour; a class that only warns is short (see the *_HEAD limits,
+    which steps.py reads from the outline alone). Never the class statement itself, a warning category
     (...Warning: it speaks of what is deprecated), nor a line at column 0 (at module level)."""
     tops = sorted(
         [(d.line, d.qualname) for d in facts.definitions if "." not in d.qualname]
@@ -175,7 +177,7 @@ def _deprecated(
     for line, where in marks:
         at = bisect.bisect_right(starts, line)  # tops[at] is the first item after the mark
         if where == MARK_DECORATOR:
-            if at < len(tops) and tops[at][1] in classes:
+            if at < len(tops) and tops[at][1] in classes and tops[at][0] - line <= DECORATOR_ABOVE:
                 found.add(tops[at][1])
             continue
         if where == MARK_TOP or at == 0 or tops[at - 1][1] not in classes:
@@ -185,8 +187,9 @@ def _deprecated(
             continue  # the class statement (its name or bases), or a warning category
         before = [m for m in sorted(inside.get(name, ())) if m[0] <= line]
         if before:
-            if before[-1][1] in _CONSTRUCTION and not methods.get(name):
+            thin = before[-1][1] in _CONSTRUCTION and not methods.get(name)
+            if thin and line - start <= CONSTRUCTOR_HEAD:
                 found.add(name)
-        elif line - start <= _DOCSTRING_HEAD:
+        elif line - start <= DOCSTRING_HEAD:
             found.add(name)
     return {name for name in found if not name.endswith("Warning")}

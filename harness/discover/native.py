@@ -13,7 +13,7 @@ import os
 from harness.discover.outline import Lines, Outline
 
 # PCRE (git grep -P): every line outline.Lines.classify may take matches one of these
-PATTERNS = (
+_KINDS = (
     r"^[ \t]*class[ \t]+[A-Za-z_]",
     r"^[ \t]*(?:async[ \t]*)?def[ \t]+(?:get_|create_for_|for_user|from_context)",
     r"^[A-Z]\w* = [A-Za-z_][\w.]*[ \t]*$",
@@ -21,6 +21,8 @@ PATTERNS = (
     r"(?i:deprecat)|RemovedIn\w*Warning",
     r"^[ \t]*except\b.*(?:ImportError|ModuleNotFoundError)",
 )
+# one alternation: git grep tries each `-e` pattern on each line in turn (a fifth more CPU)
+PATTERNS = ("|".join(_KINDS),)
 
 
 def outlines(out: bytes) -> dict[str, Outline]:

@@ -16,10 +16,16 @@ the second step cannot change them, and it is skipped (`decided`).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping, Sequence
 
 from harness.discover.families import plugin_layout
-from harness.discover.links import in_tests
+from harness.discover.links import (
+    CONSTRUCTOR_HEAD,
+    DECORATOR_ABOVE,
+    DOCSTRING_HEAD,
+    in_tests,
+)
 from harness.discover.names import in_snapshots, is_value_name, repeated_names, stem
 from harness.discover.outline import MARK_DECORATOR, Outline
 from harness.discover.rank import (
@@ -71,8 +77,16 @@ def choose(
         for rel, o in outlines.items()
         if not twice.isdisjoint(tops.get(rel, ())) or _first(o, wanted, touched)
     }
-    # the files defining what the first step's aliases stand for (an alias joins its class)
-    targets = {t for rel in first for t in outlines[rel].targets}
+    # the files defining what the first step's aliases stand for, when an alias's own name plays
+    # a role of the first step: standing for a class of a learned role's group, it joins that
+    # group; were the class not parsed, it would join a first-step group by its own name
+    targets = {
+        t
+        for rel in first
+        if any(_role(n) in touched for n in (*outlines[rel].aliases, *outlines[rel].renames))
+        for t in outlines[rel].targets
+        if role_and_subject(t, learned) is not None
+    }
     first.update(rel for rel, o in outlines.items() if not targets.isdisjoint(o.classes))
     rest = {
         rel
@@ -137,7 +151,7 @@ def _maybe_marked(o: Outline) -> set[str]:
 
 def may_be_parsed(o: Outline) -> bool:
     """True whenever either step may parse the file, whatever role words are learned."""
-    if o.top or o.targets or o.constructors or ((o.marks or o.fallback) and o.classes):
+    if o.top or o.targets or o.constructors or _fallback(o) or _near_a_class(o):
         return True
     if any(may_play_a_role(c) for c in (*o.classes, *o.aliases, *o.renames)):
         return True
@@ -152,9 +166,30 @@ def _first(o: Outline, wanted: set[str], roles: frozenset[str] | set[str]) -> bo
         return True
     if _has_a_role_getter(o, roles) or (o.constructors and "factory" in roles):
         return True
-    if (o.marks or o.fallback) and o.classes:
+    if _fallback(o) or _near_a_class(o):
         return True
     return not wanted.isdisjoint(o.targets)
+
+
+def _fallback(o: Outline) -> bool:
+    """Whether a class may be defined where an import fails: an `except ImportError:` beside a
+    class statement that is indented (inside the handler)."""
+    return o.fallback and len(o.top) < len(o.classes)
+
+
+def _near_a_class(o: Outline) -> bool:
+    """Whether a deprecation mark stands where links.py may read it as a class's own: a decorator
+    a few lines above a class statement, or a line a few below one."""
+    if not o.marks or not o.lines:
+        return False
+    for mark, where in o.marks:
+        at = bisect.bisect_right(o.lines, mark)
+        if where == MARK_DECORATOR:
+            if at < len(o.lines) and o.lines[at] - mark <= DECORATOR_ABOVE:
+                return True
+        elif at and mark - o.lines[at - 1] <= max(DOCSTRING_HEAD, CONSTRUCTOR_HEAD):
+            return True
+    return False
 
 
 def _role(name: str) -> str | None:
