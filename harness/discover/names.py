@@ -58,12 +58,14 @@ VALUE_WORDS = frozenset(
 )  # fmt: skip
 
 _TOKEN = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z]+")
+# the last of _TOKEN's words of a name (after its last "_"), unless a capital precedes it
+_LAST_WORD = re.compile(r"(?:[A-Z]?[a-z0-9]+|[A-Z]+)$")
 _MARKED = re.compile(
     r"Legacy|Unified|Enhanced|Consolidated|Deprecated|Compat|Old|New|Global|Async|V[1-4]|Ssot|SSOT|Adapter"
 )
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 18)
 def _tokens(name: str) -> tuple[str, ...]:
     return tuple(_TOKEN.findall(name.replace("_", " ")))
 
@@ -81,9 +83,28 @@ def stem(name: str) -> str:
     return "".join(kept) if kept and kept != list(tokens) else name
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def is_value_name(name: str) -> bool:
+    if name.startswith("_"):
+        return True
+    last = last_word(name)  # most names: decided without splitting them into words
+    if last is not None:
+        return last in VALUE_WORDS
     tokens = _tokens(name)
-    return name.startswith("_") or not tokens or tokens[-1].lower() in VALUE_WORDS
+    return not tokens or tokens[-1].lower() in VALUE_WORDS
+
+
+def last_word(name: str) -> str | None:
+    """`words(name)[-1]` found without splitting the whole name (its last word is in what follows
+    the last "_"), or None when that takes the split (a name with "WebSocket", or a last word right
+    after a capital, which _WORD may have taken into a run of capitals)."""
+    if "WebSocket" in name:
+        return None
+    tail = name.rpartition("_")[2]
+    last = _LAST_WORD.search(tail)
+    if last is None or (last.start() and tail[last.start() - 1].isupper()):
+        return None
+    return last.group().lower()
 
 
 def repeated_names(tops: Iterable[tuple[str, ...]]) -> frozenset[str]:

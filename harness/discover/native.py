@@ -18,7 +18,7 @@ _KINDS = (
     r"^[ \t]*(?:async[ \t]*)?def[ \t]+(?:get_|create_for_|for_user|from_context)",
     r"^[A-Z]\w* = [A-Za-z_][\w.]*[ \t]*$",
     r"[ \t]as[ \t]+[A-Z]",
-    r"(?i:deprecat)|RemovedIn\w*Warning",
+    r"[Dd]eprecat|DEPRECAT|RemovedIn\w*Warning",
     r"^[ \t]*except\b.*(?:ImportError|ModuleNotFoundError)",
 )
 # one alternation: git grep tries each `-e` pattern on each line in turn (a fifth more CPU)

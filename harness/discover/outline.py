@@ -27,7 +27,8 @@ _RENAME_LINE = re.compile(rb"[ \t]*(?:from[ \t]|import[ \t]|[A-Za-z_]\w*[ \t]+as
 # "deprecated" as a word of prose or of a CamelCase name (DeprecationWarning), never inside a
 # snake_case name (`system_check_deprecated_details`); or a RemovedIn...Warning category
 _MARK = re.compile(
-    rb"(?<![_\w])(?i:deprecat)[A-Za-z]*(?!\w)|(?<=[a-z0-9])Deprecat[A-Za-z]*(?!\w)|RemovedIn\w*Warning"
+    rb"(?<![_\w])(?:[Dd]eprecat|DEPRECAT)[A-Za-z]*(?!\w)|(?<=[a-z0-9])Deprecat[A-Za-z]*(?!\w)"
+    rb"|RemovedIn\w*Warning"
 )
 _FALLBACK_LINE = re.compile(rb"[ \t]*except\b[^:]*\b(?:ImportError|ModuleNotFoundError)\b")
 _DECORATOR_LINE = re.compile(rb"[ \t]*@")
@@ -35,12 +36,12 @@ MARK_DECORATOR, MARK_TOP, MARK_INDENTED = 1, 2, 3
 
 # Finders for the Python path: each starts with a literal, so the regex engine skips ahead fast
 # (a `^` anchor with re.MULTILINE would try every position: 10-30x slower on a large tree).
-_CLASS = re.compile(rb"class[ \t]+[A-Za-z_]")
+_CLASS = re.compile(rb"class[ \t]+([A-Za-z_]\w*)")
 _DEF = re.compile(rb"def[ \t]+(?:get_|create_for_|for_user|from_context)")
 _ALIAS = re.compile(rb"\n[A-Z]\w* = ")
 _AS = re.compile(rb"[ \t]as[ \t]")
-_EXCEPT = re.compile(rb"ImportError|ModuleNotFoundError")
-_REMOVED = re.compile(rb"RemovedIn")
+# (deprecat, Deprecat and DEPRECAT hold one of the first two)
+_LITERALS = (b"eprecat", b"EPRECAT", b"RemovedIn", b"ImportError", b"ModuleNotFoundError")
 _FROM = re.compile(rb"from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)")
 _NAME = re.compile(r"[A-Za-z_]\w*")
 
@@ -82,15 +83,13 @@ class Lines:
     marks: list[tuple[int, int]] = field(default_factory=list)
     fallback: bool = False
 
-    def classify(self, number: int, line: bytes) -> None:
-        """Take what one line says (`number` counts from 1, `line` is without its newline)."""
+    def classify(self, number: int, line: bytes, *, classes: bool = True) -> None:
+        """Take what one line says (`number` counts from 1, `line` is without its newline); with
+        `classes` False, a class statement is left to `add_class` (taken in bulk)."""
         found = _CLASS_LINE.match(line)
         if found:
-            name = found.group(2).decode()
-            self.classes.append(name)
-            self.lines.append(number)
-            if not found.group(1):
-                self.top.append(name)
+            if classes:
+                self.add_class(found.group(2).decode(), number, not found.group(1))
         else:
             getter = _GETTER_LINE.match(line)
             if getter:
@@ -114,6 +113,12 @@ class Lines:
             else:
                 self.marks.append((number, MARK_INDENTED if line[:1] in b" \t" else MARK_TOP))
 
+    def add_class(self, name: str, number: int, top: bool) -> None:
+        self.classes.append(name)
+        self.lines.append(number)
+        if top:
+            self.top.append(name)
+
     def outline(self, **more: object) -> Outline:
         return Outline(
             classes=tuple(self.classes),
@@ -131,21 +136,22 @@ class Lines:
 
 
 def line_starts(data: bytes) -> list[int]:
-    """Where each line that some classifier may take starts, in order (found by the finders)."""
+    """Where each line that some classifier may take starts, in order (found by the finders), but
+    for the lines that are only class statements (see `outline`)."""
     starts = set()
-    for finder in (_CLASS, _DEF, _AS, _EXCEPT, _REMOVED):
+    rfind, find = data.rfind, data.find
+    for finder in (_DEF, _AS):
         for m in finder.finditer(data):
-            starts.add(data.rfind(b"\n", 0, m.start()) + 1)
+            starts.add(rfind(b"\n", 0, m.start()) + 1)
     for m in _ALIAS.finditer(data):
         starts.add(m.start() + 1)
     if data[:1].isupper():
         starts.add(0)  # an alias on the first line
-    low = data.lower()
-    at = low.find(b"deprecat")
-    while at >= 0:
-        starts.add(data.rfind(b"\n", 0, at) + 1)
-        end = low.find(b"\n", at)
-        at = -1 if end < 0 else low.find(b"deprecat", end)
+    for literal in _LITERALS:
+        at = find(literal)
+        while at >= 0:
+            starts.add(rfind(b"\n", 0, at) + 1)
+            at = find(literal, at + 1)
     return sorted(starts)
 
 
@@ -154,11 +160,19 @@ def outline(data: bytes, package: str, module: str = "") -> Outline:
     name) places the classes it defines and constructs itself."""
     lines = Lines()
     number, last = 1, 0
+    for m in _CLASS.finditer(data):  # class statements in bulk: the most frequent lines
+        start = data.rfind(b"\n", 0, m.start()) + 1
+        indent = data[start : m.start()]
+        if not indent.strip(b" \t"):  # as _CLASS_LINE takes it: only indentation before
+            number += data.count(b"\n", last, start)
+            last = start
+            lines.add_class(m.group(1).decode(), number, not indent)
+    number, last = 1, 0
     for start in line_starts(data):
         number += data.count(b"\n", last, start)
         last = start
         end = data.find(b"\n", start)
-        lines.classify(number, data[start : end if end >= 0 else len(data)])
+        lines.classify(number, data[start : end if end >= 0 else len(data)], classes=False)
     imports, constructed = reads(data, package, module, lines.classes)
     return lines.outline(imports=imports, constructed=constructed)
 

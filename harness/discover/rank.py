@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from harness.discover.families import NameFamily, name_families
-from harness.discover.names import stem
+from harness.discover.names import last_word, stem
 from harness.discover.score import ALIKE, score_group
 from harness.discover.similarity import mean_similarity
 
@@ -45,11 +45,9 @@ CONSTRUCTOR_PREFIXES = ("create_for_", "for_user", "from_context")
 
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z]+")
-# the last of _WORD's words of a name (after its last "_"), unless a capital precedes it
-_LAST_WORD = re.compile(r"(?:[A-Z]?[a-z0-9]+|[A-Z]+)$")
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 18)
 def _words(name: str) -> tuple[str, ...]:
     name = name.replace("WebSocket", "Websocket").replace("_", " ")
     return tuple(p.lower() for p in _WORD.findall(name))
@@ -60,7 +58,11 @@ def words(name: str) -> list[str]:
     return list(_words(name))
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def is_double_name(name: str) -> bool:
+    low = name.lower()
+    if not any(w in low for w in DOUBLE_WORDS):
+        return False  # most names: decided without splitting them into words
     ws = words(name)
     return bool(ws) and (ws[0] in DOUBLE_WORDS or ws[-1] in DOUBLE_WORDS)
 
@@ -140,8 +142,12 @@ def role_and_subject(name: str, roles: Iterable[str]) -> tuple[str, frozenset[st
     return _role_and_subject(name, frozenset(roles))
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 18)
 def _role_and_subject(name: str, roles: frozenset[str]) -> tuple[str, frozenset[str]] | None:
+    last = last_word(name)
+    if last is not None and last not in ROLE_SYNONYMS and last not in roles:
+        if last not in _ROLE_TAILS:
+            return None  # decided by the last word alone, without splitting the name
     ws = _words(name)
     for i in range(len(ws) - 1, -1, -1):
         role = ROLE_SYNONYMS.get(ws[i]) or (ws[i] if ws[i] in roles else None)
@@ -164,19 +170,6 @@ def may_play_a_role(name: str) -> bool:
         if word not in _ROLE_TAILS:
             return False
     return _may_play_by_words(name)
-
-
-def last_word(name: str) -> str | None:
-    """`words(name)[-1]` found without splitting the whole name (its last word is in what follows
-    the last "_"), or None when that takes the split (a name with "WebSocket", or a last word right
-    after a capital, which _WORD may have taken into a run of capitals)."""
-    if "WebSocket" in name:
-        return None
-    tail = name.rpartition("_")[2]
-    last = _LAST_WORD.search(tail)
-    if last is None or (last.start() and tail[last.start() - 1].isupper()):
-        return None
-    return last.group().lower()
 
 
 def _may_play_by_words(name: str) -> bool:

@@ -17,6 +17,8 @@ the second step cannot change them, and it is skipped (`decided`).
 from __future__ import annotations
 
 import bisect
+import functools
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from harness.discover.families import plugin_layout
@@ -62,21 +64,18 @@ def choose(
         if o.classes and not in_tests(rel) and not in_snapshots(rel)
     }
     twice = repeated_names(tops.values())
-    stems = family_stems(outlines)
-    touched = {
-        role
-        for o in outlines.values()
-        for c in o.classes
-        if stem(c) in stems and (role := _role(c))
-    }
-    wanted = set(twice)
-    for o in outlines.values():
-        wanted.update(c for c in o.classes if _role(c) in touched)
+    names = {n for o in outlines.values() for n in (*o.classes, *o.aliases, *o.renames)}
+    classes = {c for o in outlines.values() for c in o.classes}
+    roled = {c for c in classes if _role(c)}
+    stems = family_stems(outlines, {stem(c) for c in roled})
+    touched = {role for c in roled if stem(c) in stems and (role := _role(c))}
+    wanted = twice | {c for c in classes if _role(c) in touched}
     first = {
         rel
         for rel, o in outlines.items()
         if not twice.isdisjoint(tops.get(rel, ())) or _first(o, wanted, touched)
     }
+    playing = {n for n in names if role_and_subject(n, learned) is not None}
     # the files defining what the first step's aliases stand for, when an alias's own name plays
     # a role of the first step: standing for a class of a learned role's group, it joins that
     # group; were the class not parsed, it would join a first-step group by its own name
@@ -85,13 +84,16 @@ def choose(
         for rel in first
         if any(_role(n) in touched for n in (*outlines[rel].aliases, *outlines[rel].renames))
         for t in outlines[rel].targets
-        if role_and_subject(t, learned) is not None
+        if t in playing or role_and_subject(t, learned) is not None
     }
     first.update(rel for rel, o in outlines.items() if not targets.isdisjoint(o.classes))
     rest = {
         rel
         for rel, o in outlines.items()
-        if _plays_a_role(o, learned) or _first(o, set(), _BUILT_IN)
+        if not playing.isdisjoint(o.classes)
+        or not playing.isdisjoint(o.aliases)
+        or not playing.isdisjoint(o.renames)
+        or _first(o, set(), _BUILT_IN)
     }
     return [rel for rel in order if rel in first], [
         rel for rel in order if rel in rest and rel not in first
@@ -109,7 +111,7 @@ def around(outlines: Mapping[str, Outline], names: set[str]) -> set[str]:
     }
 
 
-def family_stems(outlines: Mapping[str, Outline]) -> set[str]:
+def family_stems(outlines: Mapping[str, Outline], among: set[str] | None = None) -> set[str]:
     """The stems a family of names may have (two names, or one name in two files), from every
     class statement whatever its indentation (a superset of the parse's families), but for a
     plugin layout (`OptionsFlowHandler` in every `config_flow.py`) whose classes all stand at
@@ -121,12 +123,14 @@ def family_stems(outlines: Mapping[str, Outline]) -> set[str]:
         if in_tests(rel) or in_snapshots(rel):
             continue
         marked = _maybe_marked(o) if o.marks else set()
-        for c in set(o.classes):
-            if not is_value_name(c) and not is_double_name(c):
-                s = stem(c)
+        every, tops = Counter(o.classes), Counter(o.top)
+        for c, n in every.items():
+            if among is not None and stem(c) not in among:
+                continue
+            s = _family_stem(c)
+            if s is not None:
                 names.setdefault(s, {}).setdefault(c, set()).add(rel)
-                top = o.classes.count(c) == o.top.count(c)
-                plain[s] = plain.get(s, True) and top and c not in marked
+                plain[s] = plain.get(s, True) and n == tops[c] and c not in marked
     out = set()
     for s, by_name in names.items():
         files = next(iter(by_name.values()))
@@ -158,7 +162,7 @@ def may_be_parsed(o: Outline) -> bool:
     return _has_a_role_getter(o, _BUILT_IN)
 
 
-def _first(o: Outline, wanted: set[str], roles: frozenset[str] | set[str]) -> bool:
+def _first(o: Outline, wanted: set[str] | frozenset[str], roles: frozenset[str] | set[str]) -> bool:
     """Whether the first step parses a file (its module-level names repeated elsewhere aside): a
     class or alias of one of the built-in `roles`, a way in to one (getter, constructor), an alias
     or re-export of a class in `wanted`, a class beside a deprecation or an import fallback."""
@@ -192,6 +196,13 @@ def _near_a_class(o: Outline) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=1 << 18)
+def _family_stem(name: str) -> str | None:
+    """The stem of a class name that may be in a family of names (not a value's, nor a double's)."""
+    return None if is_value_name(name) or is_double_name(name) else stem(name)
+
+
+@functools.lru_cache(maxsize=1 << 18)
 def _role(name: str) -> str | None:
     """The built-in role a name plays, if any."""
     found = role_and_subject(name, _NO_ROLES)
@@ -200,9 +211,3 @@ def _role(name: str) -> str | None:
 
 def _has_a_role_getter(o: Outline, roles: frozenset[str] | set[str]) -> bool:
     return any(ROLE_SYNONYMS.get(words(g)[-1]) in roles for g in o.getters if words(g))
-
-
-def _plays_a_role(o: Outline, learned: frozenset[str]) -> bool:
-    if any(role_and_subject(c, learned) for c in (*o.classes, *o.aliases, *o.renames)):
-        return True
-    return _has_a_role_getter(o, _BUILT_IN)
