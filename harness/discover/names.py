@@ -70,6 +70,7 @@ def _tokens(name: str) -> tuple[str, ...]:
     return tuple(_TOKEN.findall(name.replace("_", " ")))
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def stem(name: str) -> str:
     """The name without its migration words: `LegacyExecutionEngineFactory` and
     `ExecutionEngineFactoryV2` -> `ExecutionEngineFactory`; a name of migration words only is its

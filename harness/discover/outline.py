@@ -39,9 +39,9 @@ MARK_DECORATOR, MARK_TOP, MARK_INDENTED = 1, 2, 3
 _CLASS = re.compile(rb"class[ \t]+([A-Za-z_]\w*)")
 _DEF = re.compile(rb"def[ \t]+(?:get_|create_for_|for_user|from_context)")
 _ALIAS = re.compile(rb"\n[A-Z]\w* = ")
-_AS = re.compile(rb"[ \t]as[ \t]")
 # (deprecat, Deprecat and DEPRECAT hold one of the first two)
-_LITERALS = (b"eprecat", b"EPRECAT", b"RemovedIn", b"ImportError", b"ModuleNotFoundError")
+_LITERALS = (b"eprecat", b"EPRECAT", b"RemovedIn", b"ImportError", b"ModuleNotFoundError",
+             b" as ", b" as\t", b"\tas ", b"\tas\t")  # fmt: skip
 _FROM = re.compile(rb"from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)")
 _NAME = re.compile(r"[A-Za-z_]\w*")
 
@@ -140,9 +140,8 @@ def line_starts(data: bytes) -> list[int]:
     for the lines that are only class statements (see `outline`)."""
     starts = set()
     rfind, find = data.rfind, data.find
-    for finder in (_DEF, _AS):
-        for m in finder.finditer(data):
-            starts.add(rfind(b"\n", 0, m.start()) + 1)
+    for m in _DEF.finditer(data):
+        starts.add(rfind(b"\n", 0, m.start()) + 1)
     for m in _ALIAS.finditer(data):
         starts.add(m.start() + 1)
     if data[:1].isupper():

@@ -65,17 +65,17 @@ def choose(
     }
     twice = repeated_names(tops.values())
     names = {n for o in outlines.values() for n in (*o.classes, *o.aliases, *o.renames)}
+    playing = {n for n in names if role_and_subject(n, learned) is not None}
     classes = {c for o in outlines.values() for c in o.classes}
-    roled = {c for c in classes if _role(c)}
+    roled = {c for c in classes & playing if _role(c)}  # a built-in role is played with any words
     stems = family_stems(outlines, {stem(c) for c in roled})
     touched = {role for c in roled if stem(c) in stems and (role := _role(c))}
-    wanted = twice | {c for c in classes if _role(c) in touched}
+    wanted = twice | {c for c in roled if _role(c) in touched}
     first = {
         rel
         for rel, o in outlines.items()
         if not twice.isdisjoint(tops.get(rel, ())) or _first(o, wanted, touched)
     }
-    playing = {n for n in names if role_and_subject(n, learned) is not None}
     # the files defining what the first step's aliases stand for, when an alias's own name plays
     # a role of the first step: standing for a class of a learned role's group, it joins that
     # group; were the class not parsed, it would join a first-step group by its own name
@@ -93,7 +93,8 @@ def choose(
         if not playing.isdisjoint(o.classes)
         or not playing.isdisjoint(o.aliases)
         or not playing.isdisjoint(o.renames)
-        or _first(o, set(), _BUILT_IN)
+        or o.constructors
+        or _has_a_role_getter(o, _BUILT_IN)
     }
     return [rel for rel in order if rel in first], [
         rel for rel in order if rel in rest and rel not in first
