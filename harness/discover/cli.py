@@ -19,16 +19,20 @@ DESCRIPTION = """\
 Rank likely SSOT families in a tree with no config yet, best first, each with a config block
 ready to paste and the evidence that put it there. Strongest first: one class name defined in
 several non-test modules, or names that differ by a migration word (Legacy..., Unified..., ...V2,
-...Async, a module under legacy/ or named old_...), whose classes are alike (bases and methods);
-then the same laid out as plugins (one class per module of a folder), homonyms with nothing in
-common, or subclasses of their own name; then a role word shared (Factory, Registry,
-Supervisor, Notifier/Bridge/Emitter..., and words the tree itself uses for three or more
-subjects, e.g. *Calculator) with similar public methods. A role group whose methods hardly
-overlap is low confidence and ranks below all of those. Getters (`get_*`, async too), aliases
-and classmethod constructors of a subject join its group as ways in. Classes defined in
-try/except or if blocks count. Test doubles (under test folders, or named Fake/Mock/Stub/Test...)
-are listed apart and never counted. The canonical guess is the member the tree imports and calls
-most. The project's [tool.ssot-harness] exclude is honoured.
+...Async, a module under legacy/ or named old_...), whose classes are alike (bases and methods) or
+linked (one copy's module imports from the other's); a same-named subclass that adds nothing (a
+shim), a class defined where its import fails, a deprecation a class states (one that only warns
+forms a family with the class it subclasses); then the same laid out as plugins (one class per
+module of a folder), homonyms with nothing in common, or subclasses of their own name; then a
+role word shared (Factory, Registry, Supervisor, Notifier/Bridge/Emitter..., and words the tree
+itself uses for three or more subjects, e.g. *Calculator) with similar public methods. A role group
+whose methods hardly overlap is low confidence and ranks below all of those. Getters (`get_*`,
+async too), classmethod constructors, aliases and re-exports under another name join as ways in,
+each alias with the class it stands for. Classes defined in try/except or if blocks count. Test
+doubles (under test folders, or named Fake/Mock/Stub/Test...) are listed apart and never counted.
+The canonical guess is the member the tree imports and calls most. Inside a git work tree, one git
+grep outlines the files and only the files that may make the families shown are parsed. The
+project's [tool.ssot-harness] exclude is honoured.
 """
 
 
