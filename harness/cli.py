@@ -50,10 +50,33 @@ class _Version(argparse.Action):
         parser.exit(message=f"ssot-harness {__version__}\n")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose help formatter is given the terminal's width: argparse makes one
+    for every option it adds, and asks `shutil` for the width each time (shutil and the
+    compression modules it imports cost every command ~2 ms)."""
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        return self.formatter_class(prog=self.prog, width=_width())  # type: ignore[call-arg]
+
+
+def _width() -> int:
+    """What `shutil.get_terminal_size().columns - 2` is, as argparse's formatter computes it."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The whole parser; with `only` (a subcommand), just that subcommand's, so that running one
     command imports only its own wing (the others, e.g. pytest for inventory, cost startup time)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="ssot-harness",
         description="Characterize, prove equivalence, then pin a single source of truth.",
     )

@@ -7,9 +7,7 @@ import sys
 from pathlib import Path
 
 from harness.commands import front
-from harness.pin.audit import run_audit
-from harness.report import FORMATS, renderer
-from harness.scan.atomic import write_text_atomic
+from harness.report import FORMATS
 
 HELP = """\
 Report every definition, alias, re-export and import site of each configured family, each marked
@@ -45,6 +43,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 def run(args: argparse.Namespace) -> int:
     config, roots = front.load(args)
+    front.head_start(config, args)
+    from harness.pin.audit import run_audit  # (imported while git lists the files)
+    from harness.report import renderer
+    from harness.scan.atomic import write_text_atomic
+
     report = run_audit(config, roots=roots, use_cache=not args.no_cache, git=not args.no_git)
     text = renderer(args.format)(report)
     if args.output:

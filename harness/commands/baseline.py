@@ -5,18 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harness.commands import front
-from harness.pin.audit import run_audit
-from harness.pin.baseline import (
-    Baseline,
-    Judgement,
-    counts_only,
-    judge,
-    load_baseline,
-    ratchet,
-    write_baseline,
-)
+
+if TYPE_CHECKING:
+    from harness.pin.baseline import Baseline
 
 HELP = """\
 The baseline file ([tool.ssot-harness] baseline, default .ssot-baseline.json) records, per family,
@@ -59,6 +53,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             "the baseline covers the whole project: run it without PATH or with the project root"
         )
+    front.head_start(config, args)
+    from harness.pin.audit import run_audit  # (imported while git lists the files)
+    from harness.pin.baseline import counts_only, judge, load_baseline, ratchet, write_baseline
+
     path = Path(config.root) / config.baseline
     report = run_audit(
         config, use_cache=not args.no_cache, require_baseline=False, git=not args.no_git
@@ -120,6 +118,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _show(name: str, old: Baseline | None, current: Baseline) -> int:
+    from harness.pin.baseline import Judgement, counts_only, judge
+
     if old is None:
         print(f"{name}: no baseline yet; `ssot-harness baseline --update` records today's places")
         return 0

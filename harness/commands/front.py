@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from harness.config import find_pyproject, load_config
@@ -34,6 +35,24 @@ def add_common(parser: argparse.ArgumentParser) -> None:
 def load(args: argparse.Namespace) -> tuple[Config, tuple[str, ...] | None]:
     """The validated config, and the project-relative part to report when PATH narrows (else None)."""
     return _load(args.path, args.config)
+
+
+def head_start(config: Config, args: argparse.Namespace) -> None:
+    """Start git's listing of the config's roots (and `git grep`, for a scan with no cache yet)
+    now, before the scan's imports, so git works on the other core meanwhile (see scan.early)."""
+    if args.no_git:
+        return
+    from harness.scan import early
+
+    top = os.fspath(Path(config.root).resolve())
+    roots = [os.path.normpath(os.path.join(top, r)) for r in config.roots]
+    cache = None if args.no_cache else Path(top) / config.cache_dir / "scan.jsonl"
+    grep: tuple[str, ...] = ()
+    if cache is None or not cache.is_file():
+        from harness.pin.membership import audit_needles
+
+        grep = early.minimal(audit_needles(config.families))
+    early.head_start(top, roots, keyed=cache is not None, grep=grep)
 
 
 def load_project(args: argparse.Namespace) -> Config:

@@ -108,7 +108,7 @@ def to_json(plan: Plan) -> str:
             "step": n + 1,
             "action": "delete",
             "members": [{"member": s.member, "location": s.location} for s in plan.steps],
-            "divergences_file": plan.divergences_file,
+            "divergences_file": plan.divergences_file or None,
         }
     )
     steps.append(
@@ -137,7 +137,7 @@ def to_markdown(plan: Plan) -> str:
     out = [
         f"# Remediation plan: `{plan.family}`", "",
         f"Canonical: `{plan.canonical}`. Members: {plan.members_before} -> 1. "
-        f"Declared divergences: `{plan.divergences_file}`.",
+        f"Declared divergences: {f'`{plan.divergences_file}`' if plan.divergences_file else 'none'}.",
     ]  # fmt: skip
     if not plan.inventory:
         out.append(
@@ -184,6 +184,8 @@ def to_markdown(plan: Plan) -> str:
     out += [f"- `{s.member}` (`{s.location}`)" for s in plan.steps]
     out.append(
         f"- their adapters, and every declaration left in `{plan.divergences_file}` (`ssot-harness step` names stale ones)"
+        if plan.divergences_file
+        else "- their adapters"
     )
     out += ["", f"## Step {n + 2}. Pin", ""]
     out += [f"- {c if c.startswith('set') else f'`{c}`'}" for c in _pin_commands(plan)]

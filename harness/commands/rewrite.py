@@ -10,7 +10,6 @@ from pathlib import Path
 
 from harness.commands import front
 from harness.errors import UsageError
-from harness.finish.extras import need
 from harness.finish.plan import MemberStep, build_plan
 from harness.model import Config
 from harness.pin.audit import FamilyAudit
@@ -20,7 +19,9 @@ Rewrite the import sites and references of a family's mechanical members (aliase
 getters returning the canonical class) to the canonical: `from m import Alias [as X]`, `import m as
 x` then `x.Alias`, `__all__` entries, imports under TYPE_CHECKING and in try/except ImportError;
 formatting and comments are kept, and a second run changes nothing. A member with an open declared
-divergence is refused: fix the divergence first (`ssot-harness plan FAMILY` lists them).
+divergence is refused: fix the divergence first (`ssot-harness plan FAMILY` lists them). A place
+where the canonical's name already means something else, or would once renamed (a parameter or
+local of that name between the use and the import), is left as it was, with a note saying why.
 
 Only the files the audit names for the chosen members are parsed (their modules, and every place
 it found them), on every core. Each rewritten file must compile, or it is left as it was and named
@@ -119,7 +120,6 @@ def chosen_steps(config: Config, fa: FamilyAudit, wanted: list[str]) -> list[Mem
 
 
 def run(args: argparse.Namespace) -> int:
-    need("libcst", "rewrite", "rewrite")
     import time
 
     from harness.finish.progress import Progress
@@ -198,7 +198,9 @@ def run(args: argparse.Namespace) -> int:
     failed = bool(refused)
     if args.mode == "apply" and changed:
         after = audit_with_callers(config, extra, use_cache=use_cache)
-        proof = prove(report, after, args.family, {step.member for step, _ in moves})
+        in_place = frozenset(step.member for step, move in moves if move.local)
+        moved = {m for step, _ in moves for m in (step.member, *step.aliases)}  # folded aliases too
+        proof = prove(report, after, args.family, moved, in_place)
         print(
             f"rewrite: audit after the rewrite: {proof.gone} place{'s' * (proof.gone != 1)} of the "
             f"moved members gone, {proof.left} left"

@@ -16,9 +16,9 @@ from pathlib import Path
 from harness.commands import outputs, results
 from harness.config import find_pyproject, load_config
 from harness.errors import ConfigError
-from harness.model import Config
 from harness.pin.audit import run_audit
 from harness.prove import matrix
+from harness.prove.clean_run import clean_env, clean_options
 from harness.prove.matrix import render_markdown, table_from_json
 from harness.prove.memo import MEMO_ENV
 from harness.prove.outcomes import FILE as TESTS_FILE
@@ -104,17 +104,6 @@ def _workers(requested: str | None) -> list[str]:
     return ["-n", requested]
 
 
-def _cache_folder(config: Config) -> tuple[Path, dict[str, str]]:
-    """The project's cache folder (`cache-dir`), and the environment that keeps what the test run
-    writes there instead of the user's tree: hypothesis's storage (its example database and
-    `patches/`), Python's bytecode; pytest's own cache is pointed there by `-o cache_dir`."""
-    cache = (Path(config.root) / config.cache_dir).resolve()
-    return cache, {
-        "HYPOTHESIS_STORAGE_DIRECTORY": str(cache / "hypothesis"),
-        "PYTHONPYCACHEPREFIX": str(cache / "pycache"),
-    }
-
-
 def run(args: argparse.Namespace) -> int:
     pyproject = Path(args.config).resolve() if args.config else find_pyproject(Path.cwd())
     if pyproject is None:
@@ -143,9 +132,8 @@ def run(args: argparse.Namespace) -> int:
     for stale in (*matrix.FILES, matrix.CELLS_FILE, TESTS_FILE):
         (reports / stale).unlink(missing_ok=True)
     workers = _workers(args.workers if args.workers is not None else default_workers())
-    cache, cache_env = _cache_folder(config)
     command = [
-        sys.executable, "-m", "pytest", "-m", config.verify_markers, "-o", f"cache_dir={cache / 'pytest'}", "-p", "no:randomly", "-p", "no:ssot-harness-matrix-summary",
+        sys.executable, "-m", "pytest", "-m", config.verify_markers, *clean_options(config), "-p", "no:randomly", "-p", "no:ssot-harness-matrix-summary",
         "-q", "--no-header", "-rfE", "--ssot-config", str(pyproject), "--ssot-hypothesis-profile", "ssot-ci",
         "--ssot-reports", str(reports), *workers, *outputs.junit(args.pytest_args, reports, shard),
         *([f"--ssot-shard={shard}"] if shard else []), *args.pytest_args, *config.verify_selection(args.pytest_args),
@@ -153,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"== ssot-harness verify: pytest {' '.join(command[3:])}", flush=True)
     with tempfile.TemporaryDirectory(prefix="ssot-memo-") as memo:  # shared by the xdist workers
         tests_rc = subprocess.call(
-            command, cwd=root, env={**os.environ, **cache_env, MEMO_ENV: memo}
+            command, cwd=root, env={**os.environ, **clean_env(config), MEMO_ENV: memo}
         )
     print()
     matrix_md = reports / "equivalence-matrix.md"

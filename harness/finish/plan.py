@@ -34,6 +34,7 @@ class MemberStep:
     tests: tuple[str, ...]  # tests that execute it (from the inventory)
     tests_to_migrate: tuple[str, ...]  # tests that execute only non-canonical members
     origin: str = ""
+    aliases: tuple[str, ...] = ()  # members aliasing this one, folded into its step
 
     @property
     def name(self) -> str:
@@ -46,7 +47,7 @@ class Plan:
     canonical: str
     members_before: int
     steps: tuple[MemberStep, ...]
-    divergences_file: str
+    divergences_file: str  # "" when the family has none
     inventory: bool  # whether test data was given
 
 
@@ -72,6 +73,7 @@ def build_plan(config: Config, fa: FamilyAudit, inventory: dict[str, Any] | None
     migrate = {r["test"]: set(r["members"]) for r in inv.get("only_non_canonical", [])}
     members = [f for f in fa.findings if f.kind in ("definition", "alias") and not f.canonical]
     through = _callers_through_wrappers(config, fa, members)
+    family_ids = {family.canonical.id} | {f.member for f in members}
     seen: set[str] = set()
     steps = []
     for f in members:
@@ -79,6 +81,9 @@ def build_plan(config: Config, fa: FamilyAudit, inventory: dict[str, Any] | None
             continue
         seen.add(f.member)
         shape = shape_of(root, f, canonical_name)
+        if shape.kind == "alias" and shape.origin not in family_ids:
+            # it binds the family's name to something else: not the canonical under another name
+            shape = replace(shape, kind="alias of a name outside the family", codemod=False)
         name = f.member.partition(":")[2]
         open_ = tuple(d for d in declared if d.member == name)
         callers = tuple(
@@ -105,13 +110,16 @@ def build_plan(config: Config, fa: FamilyAudit, inventory: dict[str, Any] | None
         family.canonical.id,
         len(fa.members),
         tuple(steps),
-        (
-            path.relative_to(root).as_posix()
-            if path is not None and path.is_relative_to(root)
-            else str(path)
-        ),
+        _shown(path, root),
         inventory is not None,
     )
+
+
+def _shown(path: Path | None, root: Path) -> str:
+    """The declarations file as the plan names it: project-relative; "" when there is none."""
+    if path is None or not path.is_file():
+        return ""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 def _callers_through_wrappers(
@@ -142,19 +150,27 @@ def _callers_through_wrappers(
 
 def _fold_local_aliases(steps: list[MemberStep]) -> list[MemberStep]:
     """An alias of another non-canonical member (`from old import Thing as T`) is one of that
-    member's callers: it moves in the same step, with the same codemod."""
+    member's callers: it moves in the same step, with the same codemod, and so do its own callers."""
     by_member = {s.member: s for s in steps}
     folded = {s.member for s in steps if s.origin in by_member}
     out = []
     for s in steps:
         if s.member in folded:
             continue
+        aliases = [a for a in steps if a.member in folded and a.origin == s.member]
+        if not aliases:
+            out.append(s)
+            continue
         extra = tuple(
-            Caller(a.location, "alias", f"{a.name} (alias of {s.name}: moves with it)")
-            for a in steps
-            if a.member in folded and a.origin == s.member
+            caller
+            for a in aliases
+            for caller in (
+                Caller(a.location, "alias", f"{a.name} (alias of {s.name}: moves with it)"),
+                *a.callers,
+            )
         )
-        out.append(replace(s, callers=tuple(sorted(s.callers + extra, key=_where))) if extra else s)
+        callers = tuple(sorted(dict.fromkeys(s.callers + extra), key=_where))
+        out.append(replace(s, callers=callers, aliases=tuple(a.member for a in aliases)))
     return out
 
 

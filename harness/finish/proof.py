@@ -54,24 +54,34 @@ class Proof:
         return (self.after & self.before).total()
 
 
-def _sites(findings: tuple[Finding, ...], members: set[str]) -> Counter[str]:
-    """The places of `members` that a codemod moves: not their own definitions and aliases."""
+def _sites(findings: tuple[Finding, ...], members: set[str], in_place: set[str]) -> Counter[str]:
+    """The places of `members` that a codemod moves: not their own definitions and aliases, except
+    the aliases it moves where they are (`in_place`)."""
     return Counter(
         identity(f)
         for f in findings
-        if f.member in members and not f.canonical and f.kind not in ("definition", "alias")
+        if f.member in members
+        and not f.canonical
+        and (f.kind not in ("definition", "alias") or f.kind == "alias" and f.member in in_place)
     )
 
 
-def prove(before: AuditReport, after: AuditReport, family: str, members: set[str]) -> Proof:
-    """`after` (the audit rerun once the files are written) against `before`."""
+def prove(
+    before: AuditReport,
+    after: AuditReport,
+    family: str,
+    members: set[str],
+    in_place: frozenset[str] = frozenset(),
+) -> Proof:
+    """`after` (the audit rerun once the files are written) against `before`; `in_place`: the
+    members that are aliases moved where they are (their own place counts)."""
     new: list[str] = []
     for was, now in zip(before.families, after.families, strict=True):
         old = Counter(identity(f) for f in was.findings if not f.canonical)
         rose = Counter(identity(f) for f in now.findings if not f.canonical) - old
         new += [f"{now.family.name}: {place}" for place in sorted(rose)]
     return Proof(
-        _sites(before.family(family).findings, members),
-        _sites(after.family(family).findings, members),
+        _sites(before.family(family).findings, members, set(in_place)),
+        _sites(after.family(family).findings, members, set(in_place)),
         tuple(new),
     )

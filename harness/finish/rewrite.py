@@ -1,26 +1,26 @@
-"""The codemod, on libcst: one module's import sites and references of a mechanical member rewritten
-to the canonical, keeping every other byte (formatting, comments) as it was."""
+"""The codemod: one module's import sites and references of a mechanical member rewritten to the
+canonical, found with `ast` and Python's scoping rules and edited by position, keeping every other
+byte (formatting, comments) as it was. A place where the canonical's name already means something
+else, or would once renamed, is left with a note."""
 
 from __future__ import annotations
 
+import ast
+import builtins
+import re
 from dataclasses import dataclass
-from typing import Any
 
-import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.helpers import get_full_name_for_node
-from libcst.metadata import (
-    Access,
-    Assignment,
-    ImportAssignment,
-    MetadataWrapper,
-    ParentNodeProvider,
-    PositionProvider,
-    ScopeProvider,
+from harness.finish.importlines import Target, all_edits, import_edits
+from harness.finish.imports import exported, settle_imports
+from harness.finish.layout import statements
+from harness.finish.scopes import Scope, ScopeWalk, Use, between, resolve
+from harness.finish.textedit import (
+    Edit,
+    Source,
+    apply,
+    simple_string,
 )
-
-from harness.scan.facts import resolve_relative
+from harness.scan.facts import dotted, resolve_relative
 
 
 @dataclass(frozen=True)
@@ -33,12 +33,35 @@ class Move:
     getter: bool  # a getter returning the canonical class: `get()` becomes `Canonical`
     # other (module, name) pairs that are the canonical itself (its re-exports)
     canonical_sources: frozenset[tuple[str, str]] = frozenset()
+    # (module, alias) of `from m import Canonical as Alias` that nothing imports: moved in place
+    local: frozenset[tuple[str, str]] = frozenset()
 
-    def is_canonical_import(self, node: cst.CSTNode, package: str | None = None) -> bool:
+    def is_canonical_import(self, node: ast.AST, package: str | None = None) -> bool:
         """`node` is `from M import Canonical` for the canonical's module or one re-exporting it
         (`from .m import Canonical` too, when the `package` it sits in is given)."""
+        if not isinstance(node, ast.ImportFrom) or any(a.name == "*" for a in node.names):
+            return False
+        if node.level:
+            if package is None:
+                return False
+            base = resolve_relative(package, node.module, node.level)
+        else:
+            base = node.module or ""
         pairs = {(self.canonical_module, self.canonical_name), *self.canonical_sources}
-        return any(_imports(node, module, name, package) for module, name in pairs)
+        return any(
+            (base, a.name) in pairs and a.asname is None and a.name == name
+            for a in node.names
+            for _, name in pairs
+        )
+
+    def is_canonical(self, module: str, name: str) -> bool:
+        pairs = {(self.canonical_module, self.canonical_name), *self.canonical_sources}
+        return (module, name) in pairs
+
+    def mentioned_in(self, text: str) -> bool:
+        """Whether `text` holds one of the member's names as a word (else nothing can change)."""
+        names = sorted({name for _, name in self.sources | self.local})
+        return re.search(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b", text) is not None
 
 
 @dataclass(frozen=True)
@@ -63,324 +86,270 @@ def rewrite_moves(
     source: str, module: str, package: str, moves: tuple[Move, ...], path: str = ""
 ) -> FileResult:
     """`rewrite_source` of each move in turn; the source is parsed again only after a move changed
-    it, and a move none of whose names the text mentions is not looked for at all."""
-    text, notes = source, list[str]()
-    tree: cst.Module | None = None
+    it, and a move none of whose names the text mentions is not looked for at all. A SyntaxError
+    when the source does not parse."""
+    bom = "\ufeff" if source.startswith("\ufeff") else ""  # (ast refuses it; it stays)
+    text, notes = source[len(bom) :], list[str]()
+    tree: ast.Module | None = None
     for move in moves:
-        if not any(name in text for _, name in move.sources):
+        if not move.mentioned_in(text):
             continue
         if tree is None:
-            tree = cst.parse_module(text)
-        result = _rewrite_tree(tree, text, module, package, move, path)
+            tree = ast.parse(text)
+        result = _Finder(tree, Source(text), module, package, move, path).rewrite()
         notes += result.notes
         if result.changed:
             text, tree = result.new, None
-    return FileResult(source, text, tuple(notes))
+    return FileResult(source, bom + text, tuple(notes))
 
 
-def _rewrite_tree(
-    tree: cst.Module, source: str, module: str, package: str, move: Move, path: str
-) -> FileResult:
-    # the tree is never changed in place (transforms build new nodes): no copy needed
-    wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
-    finder = _Finder(move, module, package, path, wrapper)
-    tree.visit(finder)
-    if not (finder.imports or finder.attributes):
-        return FileResult(source, source, tuple(finder.notes))
-    new = wrapper.module.visit(_Rewriter(finder, move))
-    if finder.attributes:
-        context = CodemodContext(filename=path, full_module_name=module)
-        AddImportsVisitor.add_needed_import(context, move.canonical_module, move.canonical_name)
-        for base_module, binding in finder.module_bindings:
-            RemoveImportsVisitor.remove_unused_import(context, base_module, asname=binding)
-        new = AddImportsVisitor(context).transform_module(new)
-        new = RemoveImportsVisitor(context).transform_module(new)
-    return FileResult(source, new.code, tuple(finder.notes))
-
-
-class _Finder(cst.CSTVisitor):
-    """First pass: which import aliases, names, calls and attributes to rewrite. Scopes, parents
-    and positions are computed only when asked for (most files need scopes only; each costs about
-    as much as the parse on a large module)."""
+class _Finder:
+    """Which import aliases, names, calls and attributes to rewrite, and the edits that do it."""
 
     def __init__(
-        self, move: Move, module: str, package: str, path: str, wrapper: MetadataWrapper
+        self, tree: ast.Module, src: Source, module: str, package: str, move: Move, path: str
     ) -> None:
-        self.wrapper = wrapper
-        self.move = move
-        self.module = module
-        self.package = package
-        self.path = path
-        self.imports: dict[cst.ImportFrom, list[cst.ImportAlias]] = {}
-        self.rename: set[cst.CSTNode] = set()  # Name / SimpleString nodes -> the canonical's name
-        self.calls: set[cst.Call] = set()  # getter calls -> the canonical
-        self.attributes: set[cst.Attribute] = set()  # module.Member -> the canonical
-        self.module_bindings: set[tuple[str, str | None]] = set()
+        self.tree, self.src, self.module, self.package = tree, src, module, package
+        self.move, self.path = move, path
+        self.canonical = move.canonical_name
+        self.notes: list[tuple[int, str]] = []
+        self.imports: dict[int, list[ast.alias]] = {}  # id(ImportFrom) -> aliases moved
+        self.edits: dict[tuple[int, int], str] = {}  # (start, end) -> text
         self.bindings: set[str] = set()  # local names the rewrite replaces
-        self.notes: list[str] = []
-        self._module_names: dict[str, str] = {}  # `import a.b as x`: x -> a.b; `import a.b`: a -> a
+        self.module_bindings: set[tuple[str, str | None]] = set()
+        self.attributes = False
 
-    def _meta(self, provider: Any, node: cst.CSTNode, default: Any = None) -> Any:
-        return self.wrapper.resolve(provider).get(node, default)
+    def _note(self, line: int, text: str) -> None:
+        self.notes.append((line, f"{self.path}:{line}: {text}"))
 
-    def _line(self, node: cst.CSTNode) -> int:
-        return int(self._meta(PositionProvider, node).start.line)
+    def rewrite(self) -> FileResult:
+        found = list(statements(self.tree.body))
+        self.exported = exported(self.tree)
+        taken = [s for s in found if isinstance(s.node, ast.ImportFrom) and self._members(s.node)]
+        heads = {
+            (a.asname or a.name.partition(".")[0]): (a.name if a.asname else a.name.partition(".")[0])
+            for s in found if isinstance(s.node, ast.Import) for a in s.node.names
+        }  # fmt: skip
+        bindings = {a.asname or a.name for s in taken for a in self._members(s.node)}  # type: ignore[arg-type]
+        names = {self.canonical} | bindings | set(heads)
+        attributes = {name for _, name in self.move.sources} if heads else set()
+        self.walk = ScopeWalk(self.tree, self.src.text, names, attributes)
+        for s in taken:
+            assert isinstance(s.node, ast.ImportFrom)
+            moved = [a for a in self._members(s.node) if self._take(s.node, a.asname or a.name)]
+            if moved:
+                self.imports[id(s.node)] = moved
+        self._attributes(heads)
+        notes = tuple(n for _, n in sorted(self.notes, key=lambda n: n[0]))
+        text = self.src.text
+        if not (self.imports or self.attributes):
+            return FileResult(text, text, notes)
+        target = Target(
+            self.move.canonical_module,
+            self.canonical,
+            self._imports_canonical,
+            self._imports_itself,
+        )
+        self.edits.update(import_edits(self.src, found, self.imports, target))
+        self.edits.update(all_edits(self.src, found, self.bindings, self.canonical))
+        new = apply(text, [Edit(s, e, t) for (s, e), t in self.edits.items()])
+        if self.attributes:
+            new = settle_imports(new, self.move.canonical_module, self.canonical,
+                                 self.module_bindings, self._imports_canonical)  # fmt: skip
+        return FileResult(text, new, notes)
 
-    def visit_Import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            dotted = get_full_name_for_node(alias.name) or ""
-            if alias.asname is not None:
-                binding = get_full_name_for_node(alias.asname.name) or ""
-                self._module_names[binding] = dotted
-            else:
-                top = dotted.partition(".")[0]
-                self._module_names.setdefault(top, top)
+    def _imports_itself(self, node: ast.ImportFrom, alias: ast.alias) -> bool:
+        """`alias` is `Canonical as Alias`: the canonical itself under a local name."""
+        if node.level:
+            source = resolve_relative(self.package, node.module, node.level)
+        else:
+            source = node.module or ""
+        return (
+            self.move.is_canonical(source, alias.name)
+            and (self.module, alias.asname or "") in self.move.local
+        )
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if isinstance(node.names, cst.ImportStar):
-            return
-        base = get_full_name_for_node(node.module) if node.module is not None else None
-        source = resolve_relative(self.package, base, len(node.relative)) if node.relative else base
-        if source is None:
-            return
-        moved = []
-        for alias in node.names:
-            name = get_full_name_for_node(alias.name) or ""
-            if (source, name) not in self.move.sources:
-                continue
-            binding = get_full_name_for_node(alias.asname.name) if alias.asname else name
-            if self._take(node, binding or name):
-                moved.append(alias)
-        if moved:
-            self.imports[node] = moved
+    def _imports_canonical(self, node: ast.stmt) -> bool:
+        return self.move.is_canonical_import(node, self.package)
 
-    def _take(self, node: cst.ImportFrom, binding: str) -> bool:
+    def _members(self, node: ast.ImportFrom) -> list[ast.alias]:
+        if node.level:
+            source = resolve_relative(self.package, node.module, node.level)
+        else:
+            source = node.module or ""
+        return [
+            a
+            for a in node.names
+            if (source, a.name) in self.move.sources
+            or (self._imports_itself(node, a) and a.asname not in self.exported)
+        ]
+
+    # -- what to rename -------------------------------------------------------------------------
+
+    def _take(self, node: ast.ImportFrom, binding: str) -> bool:
         """Record the renames for `binding`, bound by `node`; False (with a note) when it must stay."""
-        scope = self._meta(ScopeProvider, node)
+        scope = self.walk.scope_of.get(id(node))
         if scope is None:
             return False
-        assignments = [a for a in scope[binding] if isinstance(a, Assignment | ImportAssignment)]
-        canonical = self.move.canonical_name
-        clash = [
-            a for a in scope[canonical]
-            if not isinstance(a, Assignment | ImportAssignment)
-            or not (isinstance(a, ImportAssignment) and self.move.is_canonical_import(a.node, self.package))
-            and not self._in_import_fallback(a.node)
-        ] if binding != canonical else []  # fmt: skip
-        if clash:
-            self.notes.append(
-                f"{self.path}:{self._line(node)}: left {binding}: {canonical} already names something else here"
+        if binding != self.canonical and self._clash(scope):
+            self._note(
+                node.lineno, f"left {binding}: {self.canonical} already names something else here"
             )
             return False
-        references: list[Access] = [r for a in assignments for r in a.references]
+        uses = [
+            u for u in self.walk.uses if u.node.id == binding and resolve(binding, u.scope) is scope
+        ]
+        calls = [self._call_of(u) for u in uses] if self.move.getter else []
+        if not all(calls):
+            self._note(node.lineno, f"left {binding}: used other than as `{binding}()`")
+            return False
+        for use in uses:
+            shadow = self._shadowed(use.scope, scope)
+            if shadow:
+                self._note(node.lineno, f"left {binding}: at line {self._line(use)}, {shadow}: "
+                           f"renamed, the use would mean that instead")  # fmt: skip
+                return False
         if self.move.getter:
-            calls = [self._call_of(r.node) for r in references]
-            if not all(calls):
-                self.notes.append(
-                    f"{self.path}:{self._line(node)}: left {binding}: used other than as `{binding}()`"
+            for call in calls:
+                assert call is not None
+                self.edits[self.src.span(call)] = self.canonical
+        else:
+            edits = [self._rename(u) for u in uses]
+            if None in edits:
+                self._note(
+                    node.lineno,
+                    f"left {binding}: in a string annotation that is not one plain string",
                 )
                 return False
-            self.calls.update(c for c in calls if c is not None)
-        else:
-            self.rename.update(r.node for r in references)
-            # `except ImportError: Binding = None` and the like: the fallback binds the new name
-            self.rename.update(a.node for a in assignments if isinstance(a.node, cst.Name))
+            for edit in edits:
+                assert edit is not None
+                self.edits[edit[0]] = edit[1]
+            for b in scope.bound.get(
+                binding, ()
+            ):  # `except ImportError: Binding = None` and the like
+                if isinstance(b.node, ast.Name):
+                    self.edits[self.src.span(b.node)] = self.canonical
         self.bindings.add(binding)
         return True
 
-    def _in_import_fallback(self, start: cst.CSTNode) -> bool:
-        """`except ImportError: Name = None`: the fallback of an import, not a second meaning."""
-        node: cst.CSTNode | None = start
-        while node is not None and not isinstance(node, cst.Module):
-            if isinstance(node, cst.ExceptHandler):
-                return True
-            node = self._meta(ParentNodeProvider, node)
-        return False
+    def _clash(self, scope: Scope) -> bool:
+        """The canonical's name, looked up where the import is, is something other than the
+        canonical (an import of it, or the fallback of one in an `except` handler, is not)."""
+        found = resolve(self.canonical, scope)
+        if found is None:
+            return hasattr(builtins, self.canonical)
+        return any(
+            not (
+                b.statement is not None and self.move.is_canonical_import(b.statement, self.package)
+            )
+            and not b.in_except
+            for b in found.bound.get(self.canonical, ())
+        )
 
-    def _call_of(self, node: cst.CSTNode) -> cst.Call | None:
-        parent = self._meta(ParentNodeProvider, node)
-        if isinstance(parent, cst.Call) and parent.func is node and not parent.args:
+    def _shadowed(self, use: Scope, target: Scope) -> str:
+        """Why the canonical's name, read at a use in `use`, would not reach `target` (where the
+        import binding it will be): a scope between binds it or declares it global/nonlocal."""
+        for scope in between(use, target):
+            where = _where(scope)
+            if self.canonical in scope.declared:
+                return f"{self.canonical} is declared {scope.declared[self.canonical]} in {where}"
+            for b in scope.bound.get(self.canonical, ()):
+                line = getattr(b.node, "lineno", None) or getattr(b.statement, "lineno", "?")
+                return f"{self.canonical} is {_what(b.node, scope)} of {where} (line {line})"
+        return ""
+
+    def _line(self, use: Use) -> int:
+        return (use.string or use.node).lineno
+
+    def _call_of(self, use: Use) -> ast.Call | None:
+        parent = use.parent
+        if (
+            isinstance(parent, ast.Call)
+            and parent.func is use.node
+            and not parent.args
+            and not parent.keywords
+        ):
             return parent
         return None
 
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        dotted = get_full_name_for_node(node)
-        if dotted is None or "." not in dotted:
-            return True
-        base, _, attr = dotted.rpartition(".")
-        head, _, rest = base.partition(".")
-        if head not in self._module_names:
-            return True
-        module = self._module_names[head] + (f".{rest}" if rest else "")
-        if (module, attr) not in self.move.sources:
-            return True
-        if self.move.getter:
-            call = self._call_of(node)
-            if call is None:
-                self.notes.append(
-                    f"{self.path}:{self._line(node)}: left {dotted}: used other than as a call"
-                )
-                return False
-            self.calls.add(call)
-        else:
-            self.attributes.add(node)
-        binding_module = self._module_names[head]
-        self.module_bindings.add((binding_module, head if binding_module != head else None))
-        return False
-
-
-def _imports(node: cst.CSTNode, module: str, name: str, package: str | None = None) -> bool:
-    if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar):
-        return False
-    base = get_full_name_for_node(node.module) if node.module is not None else None
-    if node.relative:
-        if package is None:
-            return False
-        base = resolve_relative(package, base, len(node.relative))
-    if base != module:
-        return False
-    return any(get_full_name_for_node(a.name) == name and a.asname is None for a in node.names)
-
-
-class _Rewriter(cst.CSTTransformer):
-    """Second pass: apply what the finder recorded; `__all__` entries follow the renamed bindings."""
-
-    def __init__(self, finder: _Finder, move: Move) -> None:
-        self.f = finder
-        self.move = move
-        self.depth = 0  # 0: module level
-        self.have_top = False  # the canonical is already imported at module level
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self.have_top = any(
-            isinstance(line, cst.SimpleStatementLine)
-            and any(self.move.is_canonical_import(s) for s in line.body)
-            for line in node.body
-        )
-
-    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        self.depth += 1
-
-    def leave_IndentedBlock(
-        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
-    ) -> cst.IndentedBlock:
-        self.depth -= 1
-        return updated_node
-
-    def _canonical_import(self) -> cst.ImportFrom:
-        return cst.ImportFrom(
-            module=cst.parse_expression(self.move.canonical_module),  # type: ignore[arg-type]
-            names=[cst.ImportAlias(name=cst.Name(self.move.canonical_name))],
-        )
-
-    def leave_SimpleStatementLine(
-        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-    ) -> cst.SimpleStatementLine | cst.FlattenSentinel[cst.SimpleStatementLine]:
-        body: list[cst.BaseSmallStatement] = []
-        extra = touched = False
-        for original, updated in zip(original_node.body, updated_node.body, strict=True):
-            moved = self.f.imports.get(original) if isinstance(original, cst.ImportFrom) else None
-            if not moved:
-                body.append(updated)
-                continue
-            assert isinstance(updated, cst.ImportFrom) and not isinstance(
-                updated.names, cst.ImportStar
-            )
-            touched = True
-            gone = {get_full_name_for_node(a.name) for a in moved}
-            keep = [a for a in updated.names if get_full_name_for_node(a.name) not in gone]
-            if keep:
-                keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-                body.append(updated.with_changes(names=keep))
-                extra = True
-            else:
-                body.append(self._canonical_import().with_changes(semicolon=updated.semicolon))
-        if not touched:
-            return updated_node
-        line = updated_node.with_changes(body=body)
-        if not extra:
-            return self._dedupe(line)
-        added = cst.SimpleStatementLine(body=[self._canonical_import()], leading_lines=[])
-        if self.depth == 0 and self.have_top:
-            return line
-        self.have_top = self.have_top or self.depth == 0
-        return cst.FlattenSentinel([line, added])
-
-    def _dedupe(self, line: cst.SimpleStatementLine):  # noqa: ANN202
-        """A module-level line that became a second `from canonical import Name` goes (unless a
-        comment sits above it); the first one stays."""
-        if self.depth != 0 or len(line.body) != 1:
-            return line
-        if not self.move.is_canonical_import(line.body[0]):
-            return line
-        if not self.have_top:
-            self.have_top = True
-            return line
-        if any(e.comment is not None for e in line.leading_lines):
-            return line
-        return cst.RemovalSentinel.REMOVE
-
-    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
-        if original_node in self.f.rename:
-            return updated_node.with_changes(value=self.move.canonical_name)
-        return updated_node
-
-    def leave_SimpleString(
-        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
-    ) -> cst.SimpleString:
-        if original_node in self.f.rename:
-            quote = updated_node.quote
-            return updated_node.with_changes(
-                value=f"{updated_node.prefix}{quote}{self.move.canonical_name}{quote}"
-            )
-        return updated_node
-
-    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        if original_node in self.f.calls:
-            return cst.Name(self.move.canonical_name)
-        return updated_node
-
-    def leave_Attribute(
-        self, original_node: cst.Attribute, updated_node: cst.Attribute
-    ) -> cst.BaseExpression:
-        if original_node in self.f.attributes:
-            return cst.Name(self.move.canonical_name)
-        return updated_node
-
-    def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
-        names = [t.target for t in updated_node.targets if isinstance(t.target, cst.Name)]
-        if not any(n.value == "__all__" for n in names) or not isinstance(
-            updated_node.value, cst.List | cst.Tuple
-        ):
-            return updated_node
-        return updated_node.with_changes(
-            value=_renamed_all(updated_node.value, self.f.bindings, self.move.canonical_name)
-        )
-
-
-def _renamed_all(
-    value: cst.List | cst.Tuple, bindings: set[str], canonical: str
-) -> cst.List | cst.Tuple:
-    present = {
-        e.value.evaluated_value for e in value.elements if isinstance(e.value, cst.SimpleString)
-    }
-    elements: list[cst.BaseElement] = []
-    for element in value.elements:
+    def _rename(self, use: Use) -> tuple[tuple[int, int], str] | None:
+        if use.string is None:
+            return self.src.span(use.node), self.canonical
+        start, end = self.src.span(use.string)
+        parts = simple_string(self.src.text[start:end])
         if (
-            isinstance(element.value, cst.SimpleString)
-            and element.value.evaluated_value in bindings
+            parts is None
+            or "\n" in parts[2]
+            or use.node.lineno != 1
+            or parts[2] != use.string.value
         ):
-            if canonical in present:
-                continue  # already exported under the canonical name
-            quote = element.value.quote
-            element = element.with_changes(
-                value=element.value.with_changes(
-                    value=f"{element.value.prefix}{quote}{canonical}{quote}"
+            return None
+        prefix, quote, body = parts
+        at = start + len(prefix) + len(quote) + use.node.col_offset - 1
+        width = len(use.node.id)
+        assert self.src.text[at : at + width] == use.node.id
+        return (at, at + width), self.canonical
+
+    def _attributes(self, heads: dict[str, str]) -> None:
+        for use in self.walk.attributes:
+            name = dotted(use.node)
+            if name is None:
+                continue
+            base, _, attr = name.rpartition(".")
+            head, _, rest = base.partition(".")
+            if head not in heads:
+                continue
+            module = heads[head] + (f".{rest}" if rest else "")
+            if (module, attr) not in self.move.sources:
+                continue
+            line = use.node.lineno
+            bound = resolve(head, use.scope)
+            if bound is None or not all(
+                isinstance(b.statement, ast.Import) for b in bound.bound[head]
+            ):
+                continue  # the name is not (only) the module here
+            shadow = self._shadowed(use.scope, self.walk.module)
+            if shadow or self._clash(self.walk.module):
+                why = (
+                    f"{shadow}: renamed, the use would mean that instead"
+                    if shadow
+                    else f"{self.canonical} already names something else in this module"
                 )
-            )
-            present.add(canonical)
-        elements.append(element)
-    if elements and len(elements) < len(value.elements):
-        last = value.elements[-1]
-        elements[-1] = elements[-1].with_changes(comma=last.comma)
-    return value.with_changes(elements=elements)
+                self._note(line, f"left {name}: {why}")
+                continue
+            if self.move.getter:
+                call = use.parent
+                if not (
+                    isinstance(call, ast.Call)
+                    and call.func is use.node
+                    and not call.args
+                    and not call.keywords
+                ):
+                    self._note(line, f"left {name}: used other than as a call")
+                    continue
+                self.edits[self.src.span(call)] = self.canonical
+            else:
+                self.edits[self.src.span(use.node)] = self.canonical
+            self.attributes = True
+            binding_module = heads[head]
+            self.module_bindings.add((binding_module, head if binding_module != head else None))
+
+    # -- the import statements and __all__ ------------------------------------------------------
+
+
+def _where(scope: Scope) -> str:
+    if scope.kind in ("function", "class"):
+        return f"{'class ' if scope.kind == 'class' else ''}`{getattr(scope.node, 'name', '?')}`"
+    return f"a {scope.kind}"
+
+
+def _what(node: ast.AST, scope: Scope) -> str:
+    if isinstance(node, ast.arg):
+        return "a parameter"
+    if isinstance(node, ast.alias):
+        return "an import"
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return "a function"
+    if isinstance(node, ast.ClassDef):
+        return "a class"
+    return "an attribute" if scope.kind == "class" else "a local variable"

@@ -7,8 +7,8 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.finish.spans import find_node
 from harness.model import Finding
+from harness.scan.nodes import find_definition
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ def shape_of(root: Path, finding: Finding, canonical_name: str) -> Shape:
         origin = finding.detail.rpartition("alias of ")[2].split(";")[0].rstrip(")")
         return Shape("alias", True, origin)
     tree = ast.parse((root / finding.path).read_bytes())
-    node = find_node(tree, finding.member.partition(":")[2])
+    node = find_definition(tree, finding.member.partition(":")[2])
     if isinstance(node, ast.ClassDef):
         return Shape("class", False)
     if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):

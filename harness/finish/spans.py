@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.pin.audit import FamilyAudit
+from harness.scan.nodes import find_definition
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def member_spans(root: Path, fa: FamilyAudit) -> tuple[MemberSpan, ...]:
         if f.kind == "definition":
             if f.path not in trees:
                 trees[f.path] = ast.parse((root / f.path).read_bytes(), filename=f.path)
-            node = find_node(trees[f.path], f.member.partition(":")[2])
+            node = find_definition(trees[f.path], f.member.partition(":")[2])
             lines = frozenset(_body_lines(node)) if node is not None else frozenset()
             spans.append(MemberSpan(f.member, "definition", f.path, f.line, f.canonical, lines))
         elif f.kind == "alias":
@@ -51,25 +52,6 @@ def member_spans(root: Path, fa: FamilyAudit) -> tuple[MemberSpan, ...]:
             seen.add(s.member)
             out.append(s)
     return tuple(out)
-
-
-def find_node(tree: ast.Module, qualname: str) -> ast.AST | None:
-    scope: list[ast.stmt] = tree.body
-    node: ast.AST | None = None
-    for part in qualname.split("."):
-        node = next(
-            (
-                n
-                for n in scope
-                if isinstance(n, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-                and n.name == part
-            ),
-            None,
-        )
-        if node is None:
-            return None
-        scope = node.body  # type: ignore[attr-defined]
-    return node
 
 
 def _body_lines(node: ast.AST) -> set[int]:

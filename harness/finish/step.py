@@ -19,6 +19,7 @@ from harness.errors import ConfigError, UsageError
 from harness.finish.plan import divergences_path
 from harness.model import Config
 from harness.pin.audit import AuditReport, FamilyAudit, run_audit
+from harness.prove.clean_run import clean_env, clean_options
 from harness.prove.divergences import load_divergences
 from harness.prove.memo import MEMO_ENV
 
@@ -156,7 +157,7 @@ def tests_green(config: Config, pyproject: Path, workers: str, extra: list[str])
         tempfile.TemporaryDirectory(prefix="ssot-memo-") as memo,
     ):
         command = [
-            sys.executable, "-m", "pytest", "-m", config.verify_markers, "-p", "no:randomly", "-q", "--no-header", "-rfE",
+            sys.executable, "-m", "pytest", "-m", config.verify_markers, *clean_options(config), "-p", "no:randomly", "-q", "--no-header", "-rfE",
             "--ssot-config", str(pyproject), "--ssot-hypothesis-profile", "ssot-ci", "--ssot-reports", reports,
             *(["-n", workers] if workers != "0" else ["-p", "no:xdist"]), *extra, *config.verify_selection(extra),
         ]  # fmt: skip
@@ -165,7 +166,7 @@ def tests_green(config: Config, pyproject: Path, workers: str, extra: list[str])
             cwd=config.root,
             capture_output=True,
             text=True,
-            env={**os.environ, MEMO_ENV: memo},
+            env={**os.environ, **clean_env(config), MEMO_ENV: memo},
         )
     tail = (
         done.stdout.strip().splitlines()[-1:]

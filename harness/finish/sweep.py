@@ -7,15 +7,12 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from harness.finish.plan import MemberStep
+from harness.finish.rewrite import Move, rewrite_moves
 from harness.model import Config
 from harness.pin.audit import AuditReport, FamilyAudit, run_audit
 from harness.scan.facts import module_name
-
-if TYPE_CHECKING:  # libcst is an extra: imported where the codemod runs
-    from harness.finish.rewrite import Move
 
 # Below this many files the work is done in this process: forking costs more than it saves.
 FORK_FROM = 8
@@ -71,8 +68,6 @@ def moves_for(
 ) -> list[tuple[MemberStep, Move]]:
     """Each step's move: the names under which its member is reachable (its module, the modules
     re-exporting it) to the canonical."""
-    from harness.finish.rewrite import Move
-
     canonical = fa.family.canonical
     again = frozenset(
         (module_name(f.path, config.import_roots)[0], canonical.qualname)
@@ -81,18 +76,33 @@ def moves_for(
     )
     out = []
     for step in steps:
-        module, _, name = step.member.partition(":")
-        sources = {(module, name)} | {
-            (module_name(f.path, config.import_roots)[0], name)
+        sources: set[tuple[str, str]] = set()
+        for member in (step.member, *step.aliases):  # its own names, and the aliases folded into it
+            module, _, name = member.partition(":")
+            sources |= {(module, name)} | {
+                (module_name(f.path, config.import_roots)[0], name)
+                for f in fa.findings
+                if f.member == member and f.kind == "reexport"
+            }
+        # an alias no other module imports (`from m import Canonical as Alias` for use in its own
+        # module) is moved where it is; one that others import stays until its deletion step
+        home = step.location.rpartition(":")[0]
+        elsewhere = [
+            c for c in step.callers
+            if c.kind != "through a wrapper" and c.location.rpartition(":")[0] != home
+        ]  # fmt: skip
+        imported_as = any(  # `from m import Canonical as Alias`, not `Alias = Canonical`
+            f.kind == "alias" and f.location == step.location and f.detail.startswith("from ")
             for f in fa.findings
-            if f.member == step.member and f.kind == "reexport"
-        }
+        )
+        local = frozenset(sources if imported_as and not elsewhere else ())
         move = Move(
             frozenset(sources),
             canonical.module,
             canonical.qualname,
             step.kind == "getter-class",
             again,
+            local,
         )
         out.append((step, move))
     return out
@@ -134,15 +144,11 @@ def _covers(folder: str, path: str) -> bool:
 
 def rewrite_file(root: str, job: Job) -> FileOutcome:
     """`job`'s file with its moves applied; refused when the result would not compile."""
-    from libcst import ParserSyntaxError
-
-    from harness.finish.rewrite import rewrite_moves
-
     try:
         before = (Path(root) / job.path).read_text(encoding="utf-8")
         result = rewrite_moves(before, job.module, job.package, job.moves, job.path)
         text, notes = result.new, result.notes
-    except (OSError, UnicodeDecodeError, ParserSyntaxError) as exc:
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return FileOutcome(job.path, "", "", skipped=f"not parseable Python ({reason})")
     if text == before:

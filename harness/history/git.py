@@ -204,6 +204,12 @@ def _changes(records: list[bytes]) -> list[Change]:
     ]
 
 
+# A write of at most this many bytes to a pipe that holds nothing never blocks (POSIX's PIPE_BUF,
+# the least capacity a pipe has); the previous request's lines were all read by git before its
+# last answer came back, so the pipe holds nothing when a request starts.
+_PIPE_BUF = 4096
+
+
 class BlobReader:
     """One `git cat-file --batch` process for the whole replay; `read_many` streams many blobs."""
 
@@ -226,12 +232,18 @@ class BlobReader:
         stdin, stdout = self._proc.stdin, self._proc.stdout
         assert stdin is not None and stdout is not None
 
+        request = "".join(f"{oid}\n" for oid in wanted).encode()
+
         def feed() -> None:  # a writer thread, so a long request never deadlocks on full pipes
-            stdin.write("".join(f"{oid}\n" for oid in wanted).encode())
+            stdin.write(request)
             stdin.flush()
 
-        writer = threading.Thread(target=feed, daemon=True)
-        writer.start()
+        writer = None
+        if len(request) <= _PIPE_BUF:  # (most commits): fits in the empty pipe, never blocks
+            feed()
+        else:
+            writer = threading.Thread(target=feed, daemon=True)
+            writer.start()
         for oid in wanted:
             header = stdout.readline().split()
             if len(header) == 2 and header[1] == b"missing":
@@ -242,7 +254,8 @@ class BlobReader:
             stdout.read(1)  # the newline after the content
             self.blobs_read += 1
             yield oid, data
-        writer.join()
+        if writer is not None:
+            writer.join()
 
     def close(self) -> None:
         if self._proc.stdin:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -18,7 +18,8 @@ from harness.pin.baseline import (
     load_baseline,
     places_of,
 )
-from harness.pin.membership import FamilyResolver, Universe, needles_for
+from harness.pin.membership import FamilyResolver, Universe, audit_needles, needles_for
+from harness.pin.memo import FindingsMemo
 from harness.pin.shims import ShimStatus, judge_shims
 from harness.pin.unparsed import UnparsedJudgement, candidates, judge_unparsed
 from harness.scan.facts import FileFacts, module_name
@@ -190,35 +191,67 @@ class AuditReport:
         )
 
 
+@dataclass
+class Resolved:
+    """Each family's findings over the facts the alias search resolved last: when the scan ends
+    on those facts (nothing new learned), the audit takes them instead of resolving again over
+    the same universe."""
+
+    facts: tuple[FileFacts, ...] | None = None
+    needles: tuple[str, ...] = ()
+    modules: frozenset[str] = frozenset()
+    found: dict[str, list[Finding]] = field(default_factory=dict)
+
+    def get(self, family: Family, result: ScanResult) -> list[Finding] | None:
+        if self.facts is None or family.name not in self.found:
+            return None
+        if (self.needles, self.modules, self.facts) != (
+            result.needles,
+            result.modules,
+            result.facts,
+        ):
+            return None
+        return self.found[family.name]
+
+
 def scan_for(
-    config: Config, *, use_cache: bool = True, jobs: int | None = None, git: bool = True
+    config: Config,
+    *,
+    use_cache: bool = True,
+    jobs: int | None = None,
+    git: bool = True,
+    resolved: Resolved | None = None,
 ) -> ScanResult:
-    """The scan of the config's roots, looking for every family's needles (`git`: see `scan`)."""
-    needles: set[str] = set()
-    for fam in config.families:
-        needles |= needles_for(fam)
-    if "" in needles:  # a pattern with no literal (names = ["*"]): every file is a candidate
-        needles = set()
+    """The scan of the config's roots, looking for every family's needles (`git`: see `scan`);
+    `resolved` keeps the findings the search for aliases resolved last (see Resolved)."""
+    needles = audit_needles(config.families)
     root = Path(config.root)
+    base = {n for fam in config.families for n in needles_for(fam)}
+    kept = Resolved() if resolved is None else resolved
 
-    def learned(current: Iterable[str]) -> set[str]:
-        return set(current) - needles
-
-    def aliases(facts: tuple[FileFacts, ...], needles: tuple[str, ...]) -> set[str]:
-        """Names that reach a member under another name: what importers of an alias mention."""
+    def aliases(
+        facts: tuple[FileFacts, ...], current: tuple[str, ...], modules: frozenset[str]
+    ) -> set[str]:
+        """Names that reach a member under another name: what importers of an alias mention.
+        (The universe is the audit's own, see `audit`: its findings may serve it.)"""
         patterns = [p for fam in config.families for p in fam.names]
-        universe = Universe(facts, patterns=patterns, needles=needles, learned=learned(needles))
+        universe = Universe(
+            facts, modules, patterns=patterns, needles=current, learned=set(current) - base
+        )
+        kept.facts, kept.needles, kept.modules = facts, current, modules
+        kept.found.clear()
         names: set[str] = set()
         for fam in config.families:
             try:
-                resolver = FamilyResolver(fam, universe)
+                found = FamilyResolver(fam, universe).findings()
             except Exception:  # noqa: BLE001 - config problems are reported by the audit itself
                 continue
+            kept.found[fam.name] = found
             # every member, whatever its name (an alias, a subclass found through `bases`), is
             # looked for: `mod:Name` is imported as Name, `mod:Cls.attr` is reached through Cls
             names |= {
                 f.member.partition(":")[2].split(".")[0]
-                for f in resolver.findings()
+                for f in found
                 if f.kind in ("alias", "definition")
             }
         return names
@@ -244,6 +277,8 @@ def audit(
     *,
     only: tuple[str, ...] | None = None,
     today: date | None = None,
+    cache_dir: Path | None = None,
+    resolved: Resolved | None = None,
 ) -> AuditReport:
     """Judge every family of `config` over the scan `result` against `baseline` (None: no baseline).
 
@@ -251,27 +286,40 @@ def audit(
 
     `only` narrows the report to findings under those project-relative paths; resolution still uses
     the whole scan, a rise is still a rise, but counts below the baseline are not reported as drops.
+
+    With `cache_dir`, each family's findings are kept there with the scan's digest, and taken back
+    while neither it nor the family's rules change (see memo.py): the facts are then not decoded.
+    `resolved`: the findings the scan's search for aliases resolved over these very facts.
     """
-    unread = {
-        module_name(s.path.as_posix(), config.import_roots)[0]: s
-        for s in result.skipped
-        if s.path.suffix in (".py", ".pyi")
-    }
-    patterns = [p for fam in config.families for p in fam.names]
     base = {n for fam in config.families for n in needles_for(fam)}
-    universe = Universe(
-        result.facts,
-        result.modules,
-        skipped=unread,
-        patterns=patterns,
-        needles=result.needles,
-        learned=set(result.needles) - base,
-    )
+    memo = FindingsMemo.load(cache_dir, result.digest, repr((config.import_roots, sorted(base))))
+
+    @functools.cache
+    def universe() -> Universe:
+        unread = {
+            module_name(s.path.as_posix(), config.import_roots)[0]: s
+            for s in result.skipped
+            if s.path.suffix in (".py", ".pyi")
+        }
+        return Universe(
+            result.facts,
+            result.modules,
+            skipped=unread,
+            patterns=[p for fam in config.families for p in fam.names],
+            needles=result.needles,
+            learned=set(result.needles) - base,
+        )
+
     audits = []
     unparsed = candidates(Path(config.root), result.skipped, config.families)
     within = None if only is None else (lambda path: _under(path, only))
     for fam in config.families:
-        everything = FamilyResolver(fam, universe).findings()
+        everything = memo.get(fam)
+        if everything is None:
+            everything = None if resolved is None else resolved.get(fam, result)
+            if everything is None:
+                everything = FamilyResolver(fam, universe()).findings()
+            memo.put(fam, everything)
         shims, covered = judge_shims(fam, everything, today or date.today())
         files = (s for s in unparsed[fam.name] if within is None or within(s.path.as_posix()))
         unread_here = judge_unparsed(fam, files, today or date.today(), judged=within)
@@ -290,6 +338,7 @@ def audit(
                 fam, findings, dict(now.counts), old, judgement, shims, covered, unread_here
             )
         )
+    memo.save()
     skipped = tuple(s for s in result.skipped if only is None or _under(s.path.as_posix(), only))
     return AuditReport(
         families=tuple(audits),
@@ -320,9 +369,11 @@ def run_audit(
     """
     path = Path(config.root) / config.baseline
     baseline = load_baseline(path)
-    result = scan_for(config, use_cache=use_cache, git=git)
+    resolved = Resolved()
+    result = scan_for(config, use_cache=use_cache, git=git, resolved=resolved)
+    cache_dir = Path(config.root) / config.cache_dir if use_cache else None
     with gc_paused():
-        report = audit(config, result, baseline, only=roots)
+        report = audit(config, result, baseline, only=roots, cache_dir=cache_dir, resolved=resolved)
     if baseline is None and require_baseline and any(f.stage != "pinned" for f in config.families):
         from harness.errors import ConfigError
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from harness.errors import ConfigError
 from harness.model import Family, Finding, MemberRef
@@ -46,6 +46,15 @@ def needles_for(family: Family) -> set[str]:
         # would drag in every file of another `backends.db`); the module's own file defines it
         found.update(ref.qualname.split("."))
     return found
+
+
+def audit_needles(families: Iterable[Family]) -> set[str]:
+    """Every family's needles; none at all when a pattern has no literal (`names = ["*"]`: every
+    file is a candidate)."""
+    needles: set[str] = set()
+    for fam in families:
+        needles |= needles_for(fam)
+    return set() if "" in needles else needles
 
 
 class Universe:
@@ -91,11 +100,10 @@ class Universe:
         self.needles = frozenset(needles or ())
         self.learned = frozenset(learned)  # names the scan learned (aliases, members' own names)
         self._texts: dict[str, str] = {}
+        self._renamed: dict[str, dict[str, str]] | None = None
         unique = sorted(self.needles)
         rx = re.compile("|".join(map(re.escape, unique))) if unique else None
-        self.may_reach = (
-            (lambda _attr: True) if rx is None else (lambda attr: rx.search(attr) is not None)
-        )
+        self.may_reach: Callable[[str], bool] = (lambda _attr: True) if rx is None else _memo(rx)
         by_name: dict[str, list[tuple[str, str]]] = {}
         for key in (*self.defs, *sorted(self.bindings)):
             by_name.setdefault(key[1].rpartition(".")[2], []).append(key)
@@ -105,6 +113,18 @@ class Universe:
             if everything is None
             else {name: keys for name, keys in by_name.items() if everything.match(name)}
         )
+
+    def renamed(self) -> dict[str, dict[str, str]]:
+        """Per module, its `from m import Name as Base` bindings (Base -> Name): a base bound so
+        is Name (Django's filebased email backend subclasses the console one as
+        `ConsoleEmailBackend`). The same for every family: computed once."""
+        if self._renamed is None:
+            self._renamed = {
+                f.module: {i.asname: i.name for i in f.name_imports if i.asname != i.name}
+                for f in self.files.values()
+                if any(i.asname != i.name for i in f.name_imports)
+            }
+        return self._renamed
 
     def text(self, facts: FileFacts) -> str:
         """Every identifier the file's facts hold, one string (what a family's needles are searched in)."""
@@ -135,6 +155,28 @@ class Universe:
         if rx is None:
             return []
         return [key for name, keys in self._by_name.items() if rx.match(name) for key in keys]
+
+
+def _base_name(base: str, renamed: dict[str, str] | None) -> str:
+    """The last name of a class's base as written, or the name it is imported as (`renamed`: the
+    file's `from m import Name as Base` bindings, Base -> Name)."""
+    head, dot, tail = base.rpartition(".")
+    if dot:
+        return tail
+    return renamed.get(base, base) if renamed else base
+
+
+def _memo(rx: re.Pattern[str]) -> Callable[[str], bool]:
+    """`rx.search(text) is not None`, remembered per text (attribute names repeat a lot)."""
+    seen: dict[str, bool] = {}
+
+    def search(text: str) -> bool:
+        found = seen.get(text)
+        if found is None:
+            found = seen[text] = rx.search(text) is not None
+        return found
+
+    return search
 
 
 def compile_patterns(patterns: Iterable[str]) -> re.Pattern[str] | None:
@@ -182,11 +224,15 @@ class FamilyResolver:
         found = {_key(fam.canonical), *map(_key, fam.members)}
         bases = {b.rpartition(".")[2] for b in fam.bases}
         found.update(self.u.matching(fam.names))
+        if not bases:
+            return found
+        renamed = self.u.renamed()
         while bases:  # subclasses of members found through `bases`, transitively
             grown = {
                 key
-                for key, (_f, d) in self.u.defs.items()
-                if d.kind == "class" and any(b.rpartition(".")[2] in bases for b in d.bases)
+                for key, (f, d) in self.u.defs.items()
+                if d.kind == "class"
+                and any(_base_name(b, renamed.get(f.module)) in bases for b in d.bases)
             }
             new = grown - found
             found |= grown

@@ -204,8 +204,10 @@ def _plan(fam: dict[str, Any]) -> list[str]:
                 f"<code>{_e(s['member'])}</code> ({_e(s['kind'])}; {_e(s['move'])}): {how}{first}</li>"
             )
         elif s["action"] == "delete":
-            out.append(f"<li>Delete the {len(s['members'])} non-canonical members and their declarations in "
-                       f"<code>{_e(s['divergences_file'])}</code></li>")  # fmt: skip
+            where = s["divergences_file"]
+            out.append(f"<li>Delete the {len(s['members'])} non-canonical members"
+                       + (f" and their declarations in <code>{_e(where)}</code>" if where else "")
+                       + "</li>")  # fmt: skip
         else:
             out.append(
                 "<li>Pin: " + "; ".join(f"<code>{_e(c)}</code>" for c in s["commands"]) + "</li>"

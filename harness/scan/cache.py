@@ -1,131 +1,353 @@
-"""The scan cache: one versioned JSON file under the cache dir, per-file entries keyed by stat and content hash.
+"""The scan cache: what the scanner concluded per file, keyed by content (git blob id), in one file.
+
+A file's conclusion (mentions no needle of a set, its facts, or why it has none) depends on its
+bytes alone (and its path, for facts), so it is kept under the bytes' git blob id: git names a
+tracked file its stat check finds unchanged by that id, and the scanner hashes the others
+(untracked, modified, or everything outside git) itself, unless their stat is the one recorded
+with their id on an earlier run and not racy (see `trusted`). Conclusions about contents that
+left a path are kept a while (a checkout back finds them).
+
+The file is JSON lines, each decoded only when needed, so a warm run does not decode the cache:
+
+0. the header: format, version, and the settings the facts depend on (`context`);
+1. the needles learned from aliases, the stat keys of the files git does not name by blob id,
+   and the last run's whole answer (`Memo`) with the digest of what it was computed from;
+2. that answer's module names;
+3. every file's conclusion, and those kept for contents that left their path;
+4. and on: one file's facts per line, read only for the files whose facts are asked for.
 
 Plain data only (a tampered cache cannot run code); an unreadable or corrupt cache is rebuilt with
-a warning on stderr; one of another version or context is rebuilt silently.
+a warning on stderr; one of another version or context (or the single JSON file of earlier
+versions) is rebuilt silently. Written by atomic replace (concurrent runs never tear it).
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sys
-from dataclasses import dataclass, field
+import weakref
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
-from harness.scan.atomic import write_text_atomic
+from harness.scan.atomic import write_bytes_atomic
 from harness.scan.facts import FileFacts
 from harness.scan.plain import FACTS_FORMAT, facts_from_data, facts_to_data
 
-CACHE_FILE = "scan.json"
-_new = tuple.__new__
+CACHE_FILE = "scan.jsonl"
 _FORMAT = "ssot-harness scan cache"
-_VERSION = 3 * 1000 + FACTS_FORMAT  # the entry layout and the facts format, together
-_OLD_FILES = ("scan-v1.pickle",)  # earlier formats, removed when a new cache is written
+_VERSION = 4 * 1000 + FACTS_FORMAT  # the layout and the facts format, together
+_OLD_FILES = ("scan.json", "scan-v1.pickle")  # earlier formats, removed when a new cache is written
+# conclusions kept for contents no longer at their path (a checkout back, a revert): bounded
+KEEP_OLDER = 4096
+
+# A file's conclusion: None (mentions no needle of its set), facts (FileFacts, or the index of
+# their line in the file loaded), a skip reason, or CANDIDATE (mentions a needle, not parsed: a
+# type stub beside its .py, whose facts are not needed).
+Result = FileFacts | int | str | None
+CANDIDATE = -1
+# (size, mtime_ns, inode, ctime_ns) of a file, as the walk and the git listing record it
+Stat = tuple[int, int, int, int]
 
 
-class Entry(NamedTuple):
-    """What the scanner concluded about one file (a tuple: a warm run builds one per file).
+class Known(NamedTuple):
+    """What the scanner concluded about the bytes `key` at one path (a tuple: one per file)."""
 
-    `stat` is (size, mtime_ns, inode): when it is unchanged the entry is reused as is. When it
-    changed, the file is read again and, if its content hash (`digest`, hex) is the same, the
-    facts are reused without parsing. `needles` is the signature of the needle set the file was
-    checked against; `result` is None (mentions no needle), the file's facts, or a skip reason.
-    Facts do not depend on the needles.
-    """
-
-    stat: tuple[int, int, int]
-    needles: str
-    digest: str | None
-    result: FileFacts | str | None
+    key: str | None  # the bytes' git blob id; None: not hashed (the walk's file with no needle)
+    stat: Stat | None  # the stat these bytes were read at (None: named by git, not stat'ed)
+    needles: str  # the signature of the needle set the bytes were checked against
+    result: Result
 
 
-@dataclass
+class Memo(NamedTuple):
+    """A whole scan's answer, and the digest of what it was computed from (see index.scan)."""
+
+    digest: str
+    files_walked: int
+    needles: tuple[str, ...]
+    skipped: list[tuple[str, str]]  # (path relative to the project root, reason), in order
+    facts: list[tuple[str, Result]]  # (path, its facts) of each file whose facts it holds
+
+
 class ScanCache:
-    """All entries of one project, plus the needles learned from aliases on the last run."""
+    """One project's cache file: loaded in parts on demand, saved whole."""
 
-    path: Path | None
-    entries: dict[str, Entry] = field(default_factory=dict)
-    learned: frozenset[str] = frozenset()
-    # what else the facts depend on (import roots, size limit): a change starts cold
-    context: str = ""
+    def __init__(self, path: Path | None, context: str = "") -> None:
+        self.path = path
+        self.context = context
+        self.learned: frozenset[str] = frozenset()
+        self.loose: dict[str, tuple[Stat, str]] = {}  # path -> (stat, key), git's loose files
+        self.memo: Memo | None = None
+        self.written = 0  # mtime_ns of the file loaded: a stat at or after it is racy
+        self._valid = False  # lines 0 and 1 were read and are of this version and context
+        self._tail: bytes | Any = b""  # what follows line 1: its start, or a reader of the rest
+        self._parts_read: list[bytes] | None = None  # the undecoded lines 2, 3 and the facts
+        self._files: dict[str, Known] | None = None
+        self._older: dict[tuple[str, str], Known] = {}
+        self._lines: list[bytes] | None = None  # the facts lines, split on first use
+        self._modules: frozenset[str] | None = None
+        self._decoded: dict[int, FileFacts] = {}
+
+    @property
+    def empty(self) -> bool:
+        return not self._valid
+
+    @property
+    def _parts(self) -> list[bytes]:
+        """Lines 2 and 3 and the facts, undecoded: read from the file on first use (a warm run
+        that takes the last answer back reads only lines 0 and 1)."""
+        if self._parts_read is None:
+            tail = self._tail if isinstance(self._tail, bytes) else self._tail()
+            self._parts_read = tail.split(b"\n", 2) if self._valid else []
+        return self._parts_read
 
     @classmethod
     def load(
         cls, cache_dir: Path | None, *, context: str = "", name: str = CACHE_FILE
     ) -> ScanCache:
-        """The cache file `name` under `cache_dir` (None: no cache at all)."""
+        """The cache file `name` under `cache_dir` (None: no cache at all); lines 0 and 1 only."""
         if cache_dir is None:
-            return cls(None, context=context)
-        path = cache_dir / name
+            return cls(None, context)
+        cache = cls(cache_dir / name, context)
         try:
-            raw = path.read_bytes()
+            fh = open(cache_dir / name, "rb")  # noqa: SIM115 - kept open for the rest, see _parts
         except FileNotFoundError:
-            return cls(path, context=context)
+            return cache
         except OSError as exc:
-            _warn(path, f"unreadable ({exc.strerror or exc})")
-            return cls(path, context=context)
+            cache._warn(f"unreadable ({exc.strerror or exc})")
+            return cache
         try:
-            data = json.loads(raw)
-            if not isinstance(data, dict) or data.get("format") != _FORMAT:
+            cache.written = os.fstat(fh.fileno()).st_mtime_ns
+            raw = fh.read(1 << 16)
+            while raw.count(b"\n") < 2:  # lines 0 and 1 only
+                more = fh.read(max(len(raw), 1 << 16))
+                if not more:
+                    break
+                raw += more
+        except OSError as exc:
+            fh.close()
+            cache._warn(f"unreadable ({exc.strerror or exc})")
+            return cache
+        try:
+            parts = raw.split(b"\n", 2)
+            head = json.loads(parts[0])
+            if not isinstance(head, dict) or head.get("format") != _FORMAT:
                 raise ValueError("not a scan cache")
-            if data.get("version") != _VERSION or data.get("context") != context:
-                return cls(path, context=context)  # another version or settings: start cold
-            sigs = [str(n) for n in data["needle_sets"]]
-            files = data["files"]
-            if not isinstance(files, dict):
-                raise TypeError("files is not a table")
-            entries = {  # the common entry (a file mentioning no needle) without a call
-                rel: (
-                    _new(Entry, ((i[0], i[1], i[2]), sigs[i[3]], i[4], None))
-                    if i[5] is None and len(i) == 6
-                    else _entry(i, sigs)
-                )
-                for rel, i in files.items()
+            if head.get("version") != _VERSION or head.get("context") != context:
+                fh.close()
+                return cache  # another version (or the old single JSON file) or settings: cold
+            if len(parts) < 3:
+                raise ValueError("truncated")
+            state = json.loads(parts[1])
+            cache.learned = frozenset(str(n) for n in state["learned"])
+            cache.loose = {
+                str(p): ((int(s), int(m), int(i), int(c)), str(k))
+                for p, s, m, i, c, k in state["loose"]
             }
-            return cls(path, entries, frozenset(str(n) for n in data["learned"]), context)
+            memo = state["memo"]
+            if memo is not None:
+                cache.memo = Memo(
+                    str(memo["digest"]),
+                    int(memo["files_walked"]),
+                    tuple(str(n) for n in memo["needles"]),
+                    [(str(p), str(r)) for p, r in memo["skipped"]],
+                    [(str(p), int(n)) for p, n in memo["facts"]],
+                )
         except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
-            _warn(path, f"corrupt ({type(exc).__name__}: {exc})")
-            return cls(path, context=context)
+            fh.close()
+            cache._corrupt(exc)
+            return cache
+        cache._valid = True
+        cache._tail = functools.partial(_read_rest, fh, parts[2])
+        weakref.finalize(cache, fh.close)  # (when the rest was never asked for)
+        return cache
 
-    def save(self) -> None:
-        """Atomic replace, so concurrent runs (pytest -n 2) never leave a torn file."""
+    # the parts decoded on demand -------------------------------------------------------------
+    def modules(self) -> frozenset[str] | None:
+        """The memo's module names (None: unreadable, the cache is then rebuilt)."""
+        if self._modules is None and self._parts:
+            try:
+                self._modules = frozenset(str(m) for m in json.loads(self._parts[0]))
+            except (ValueError, TypeError) as exc:
+                self._corrupt(exc)
+        return self._modules
+
+    def files(self) -> dict[str, Known]:
+        """Path -> the conclusion the last run kept for it (decoded on first use)."""
+        if self._files is None:
+            self._files = {}
+            if self._parts:
+                try:
+                    self._decode_table(json.loads(self._parts[1]))
+                except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+                    self._files, self._older = {}, {}
+                    self._corrupt(exc)
+        return self._files
+
+    def older(self, rel: str, key: str) -> Known | None:
+        """A conclusion about the bytes `key` at `rel` that the last run no longer had there."""
+        self.files()
+        return self._older.get((rel, key))
+
+    def facts(self, result: Result) -> FileFacts | None:
+        """The facts a conclusion holds (decoding its line); None when there are none, or when
+        the line is unreadable (with a warning: the caller then parses the file again)."""
+        if isinstance(result, FileFacts):
+            return result
+        if type(result) is not int or result < 0:
+            return None
+        found = self._decoded.get(result)
+        if found is None:
+            try:
+                found = self._decoded[result] = facts_from_data(
+                    json.loads(self._facts_lines()[result])
+                )
+            except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+                self._corrupt(exc)
+        return found
+
+    def discard(self) -> None:
+        """Remove the file (it is then rebuilt cold); a file that cannot be removed is left."""
+        if self.path is not None:
+            try:
+                self.path.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+    def _facts_lines(self) -> list[bytes]:
+        if self._lines is None:
+            self._lines = self._parts[2].split(b"\n") if len(self._parts) > 2 else []
+        return self._lines
+
+    def _decode_table(self, table: dict[str, Any]) -> None:
+        sigs = [str(s) for s in table["sigs"]]
+        count = len(self._facts_lines())
+        files = self._files = {}
+        for row in table["files"]:
+            rel, key, sig, result, *stat = row
+            files[rel] = Known(key, _stat(stat), sigs[sig], _result(result, count))
+        for rel, key, sig, result in table["older"]:
+            self._older[(rel, key)] = Known(key, None, sigs[sig], _result(result, count))
+
+    def trusted(self, stat: Stat, recorded: Stat | None) -> bool:
+        """Whether a file whose stat is `stat` still holds the bytes read at `recorded`: the same
+        stat, and not racy (changed in or after the clock tick the cache was written in, so that a
+        second change in that tick would not show: git's rule for its index)."""
+        return stat == recorded and stat[1] < self.written and stat[3] < self.written
+
+    # saving -----------------------------------------------------------------------------------
+    def save(
+        self,
+        files: dict[str, Known],
+        *,
+        learned: Iterable[str],
+        loose: dict[str, tuple[Stat, str]],
+        memo: Memo | None,
+        modules: Iterable[str],
+        older: Iterable[tuple[str, Known]] = (),
+    ) -> None:
+        """Write the cache whole (atomic replace); `older` are conclusions about contents that
+        left their path this run, kept beside the last run's (newest first, KEEP_OLDER at most)."""
         if self.path is None:
             return
-        sigs = sorted({e.needles for e in self.entries.values()})
-        index = {sig: i for i, sig in enumerate(sigs)}
-        payload = {
-            "format": _FORMAT,
-            "version": _VERSION,
-            "context": self.context,
-            "learned": sorted(self.learned),
-            "needle_sets": sigs,  # each entry names its needle set by index: stored once
-            "files": {rel: _item(e, index) for rel, e in sorted(self.entries.items())},
+        self.files()
+        sigs: dict[str, int] = {}
+        lines: list[bytes] = []
+        numbered: dict[int, int] = {}  # line loaded -> line written
+        written: dict[int, int] = {}  # id of new facts -> line written
+
+        def out(result: Result) -> Any:
+            if isinstance(result, FileFacts):
+                at = written.get(id(result))
+                if at is None:
+                    at = written[id(result)] = len(lines)
+                    lines.append(json.dumps(facts_to_data(result), separators=(",", ":")).encode())
+                return at
+            if type(result) is int and result >= 0:
+                at = numbered.get(result)
+                if at is None:
+                    at = numbered[result] = len(lines)
+                    lines.append(self._facts_lines()[result])
+                return at
+            return result
+
+        def sig(needles: str) -> int:
+            return sigs.setdefault(needles, len(sigs))
+
+        rows = []
+        for rel, k in files.items():
+            row = [rel, k.key, sig(k.needles), out(k.result)]
+            rows.append(row if k.stat is None else [*row, *k.stat])
+        kept: list[list[Any]] = []
+        seen = {(rel, k.key) for rel, k in files.items()}
+        for rel, k in _newest(older, self._older.items()):
+            if k.key is not None and len(kept) < KEEP_OLDER and (rel, k.key) not in seen:
+                seen.add((rel, k.key))
+                kept.append([rel, k.key, sig(k.needles), out(k.result)])
+        head = {"format": _FORMAT, "version": _VERSION, "context": self.context}
+        state = {
+            "learned": sorted(learned),
+            "loose": [[p, *s, k] for p, (s, k) in sorted(loose.items())],
+            "memo": None
+            if memo is None
+            else memo._replace(facts=[(p, out(r)) for p, r in memo.facts])._asdict(),
         }
+        table = {"sigs": list(sigs), "files": rows, "older": kept}
+        parts = [_dumps(head), _dumps(state), _dumps(sorted(modules)), _dumps(table), *lines]
         try:
-            write_text_atomic(self.path, json.dumps(payload, separators=(",", ":")))
+            write_bytes_atomic(self.path, b"\n".join(parts))
             for old in _OLD_FILES:
-                (self.path.parent / old).unlink(missing_ok=True)
+                if old != self.path.name:
+                    (self.path.parent / old).unlink(missing_ok=True)
         except OSError:
             pass  # a read-only tree still gets its audit, just not a warm one
 
+    def _corrupt(self, exc: Exception) -> None:
+        self._valid = False
+        self._parts_read = []
+        self.memo = None
+        self._warn(f"corrupt ({type(exc).__name__}: {exc})")
 
-def _item(e: Entry, index: dict[str, int]) -> list[Any]:
-    result: Any = e.result
-    if isinstance(result, FileFacts):
-        result = facts_to_data(result)
-    return [*e.stat, index[e.needles], e.digest, result]
+    def _warn(self, why: str) -> None:
+        print(
+            f"ssot-harness: warning: scan cache {self.path} is {why}; rebuilding it",
+            file=sys.stderr,
+        )
 
 
-def _entry(item: list[Any], sigs: list[str]) -> Entry:
-    """One stored entry; a stat or digest of the wrong type only ever fails to match (the file is
-    then read again), a result of the wrong type makes the cache corrupt."""
-    size, mtime, inode, sig, digest, result = item
+def _read_rest(fh: BinaryIO, start: bytes) -> bytes:
+    """`start` and the rest of the file open as `fh` (then closed); what cannot be read: b""."""
+    try:
+        with fh:
+            return start + fh.read()
+    except OSError:
+        return b""
+
+
+def _newest(
+    first: Iterable[tuple[str, Known]], then: Iterable[tuple[tuple[str, str], Known]]
+) -> Iterator[tuple[str, Known]]:
+    yield from first
+    for (rel, _key), known in then:
+        yield rel, known
+
+
+def _dumps(data: Any) -> bytes:
+    return json.dumps(data, separators=(",", ":")).encode()
+
+
+def _stat(stat: list[Any]) -> Stat | None:
+    """A stored stat; one of the wrong shape only ever fails to match (the file is read again)."""
+    return tuple(stat) if len(stat) == 4 else None  # type: ignore[return-value]
+
+
+def _result(result: Any, lines: int) -> Result:
+    """A stored conclusion; one of the wrong type, or facts beyond the last line, make the cache
+    corrupt."""
     if result is None or type(result) is str:
-        return Entry((size, mtime, inode), sigs[sig], digest, result)
-    if isinstance(result, dict):
-        return Entry((size, mtime, inode), sigs[sig], digest, facts_from_data(result))
-    raise TypeError(f"bad entry result {type(result).__name__}")
-
-
-def _warn(path: Path, why: str) -> None:
-    print(f"ssot-harness: warning: scan cache {path} is {why}; rebuilding it", file=sys.stderr)
+        return result  # type: ignore[no-any-return]
+    if type(result) is int and CANDIDATE <= result < lines:
+        return result
+    raise TypeError(f"bad entry result {result!r}")

@@ -15,6 +15,11 @@ walk's answer exactly, `git_tree` returns None and the scanner walks:
   --others`, so `git grep --untracked` would walk the tree a second time) and files git marks
   assume-unchanged or skip-worktree (`git grep` would search their index copy, not the file).
 
+With `keyed` (the scanner's cache), `git diff-files` over the roots' Python files runs beside:
+git's own stat check (inode, ctime, mtime, size, and the content of racily clean entries, on
+several threads) says which tracked files may differ from their index entry; the others are named
+by their blob id and not even stat'ed here.
+
 Differences that remain, by design: files ignored by `.gitignore`, `.git/info/exclude` or the
 global excludes are not scanned; an empty folder named like a Python file is not reported (git
 lists files, not folders).
@@ -26,19 +31,22 @@ import os
 import re
 import stat
 import subprocess
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from harness.config import DEFAULT_EXCLUDE
+from harness.scan import early
+from harness.scan.digests import digest
 from harness.scan.walk import _DOTTED_DIR, PY_SUFFIXES, StatKey, _Exclusion, walk_strings
 
 __all__ = ["GitTree", "git_tree"]
 
-_ENV = {**os.environ, "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}  # bytes, and no index refresh
-_GIT = ("git", "-c", "core.quotePath=false")
-_LITERAL = "--literal-pathspecs"
 _PY = tuple(s.encode() for s in PY_SUFFIXES)
+_FS = sys.getfilesystemencoding()
+_POSIX = os.sep == "/"
+_S_IFMT = 0o170000
 # an index entry git grep reads from its blob, not the work tree: assume-unchanged, skip-worktree
 _UNSURE_TAGS = frozenset(b"hSs")
 _DOTTED = re.compile(rb"\.pyi?/")
@@ -53,29 +61,42 @@ class GitTree:
     paths: list[str]  # sorted absolute paths, as `walk_strings` gives them
     skipped: list[tuple[str, str]]
     unsure: set[str] = field(default_factory=set)  # paths whose bytes Python must search
+    # (keyed) absolute path -> blob id of the tracked files git's stat check finds unchanged: they
+    # are in `paths` but not in the stats, whose bytes are that blob's
+    blobs: dict[str, str] = field(default_factory=dict)
+    digest: str = ""  # (keyed) of git's listing: equal digests, equal `paths` and `blobs`
     _greps: dict[tuple[str, ...], subprocess.Popen[bytes]] = field(default_factory=dict)
     _found: dict[tuple[str, ...], set[str] | None] = field(default_factory=dict)
+    _lines: subprocess.Popen[bytes] | None = None
 
-    def start(self, needles: Iterable[str]) -> None:
-        """Start `git grep` for these needles now, so it runs while this process does other work."""
-        key = tuple(sorted(set(needles)))
-        if key and key not in self._greps and key not in self._found:
-            self._greps[key] = _start_grep(self.top, self.pathspecs, key)
+    def start(self, needles: Iterable[str], *, words: bool = False) -> None:
+        """Start `git grep` for these needles now, so it runs while this process does other work
+        (`words`: only where a needle stands as a word of its own, as `git grep -w`)."""
+        key = _key(needles, words)
+        if key[1:] and key not in self._greps and key not in self._found:
+            if words:  # one PCRE alternation: `-F -w` with many needles is ten times slower
+                pattern = r"\b(?:" + "|".join(re.escape(n) for n in key[1:]) + r")\b"
+                self._greps[key] = _grep(self.top, self.pathspecs, ("-l", "-P", "-e", pattern))
+            else:
+                self._greps[key] = early.take_grep(self.top, self.pathspecs, key[1:])
 
     def started(self, needles: Iterable[str]) -> bool:
-        key = tuple(sorted(set(needles)))
+        key = _key(needles, False)
         return key in self._greps or key in self._found
 
-    def candidates(self, needles: Iterable[str]) -> set[str] | None:
-        """Absolute paths of the files whose bytes contain one of `needles` (a superset for the
-        files in `unsure`, which Python searches), or None when git grep failed."""
-        key = tuple(sorted(set(needles)))
+    def candidates(self, needles: Iterable[str], *, words: bool = False) -> set[str] | None:
+        """Absolute paths of the files whose bytes contain one of `needles` (as a word of its
+        own with `words`; a superset for the files in `unsure`, which Python searches), or None
+        when git grep failed."""
+        key = _key(needles, words)
         if key in self._found:
             return self._found[key]
-        self.start(key)
+        self.start(key[1:], words=words)
         proc = self._greps.pop(key)
         out, _ = proc.communicate()
         found: set[str] | None = None
+        if proc.returncode not in (0, 1) and words:  # a git without PCRE: every mention
+            return self.candidates(key[1:])
         if proc.returncode in (0, 1):  # 1: nothing matched
             head = self.top + os.sep
             found = {head + os.fsdecode(p) for p in out.split(b"\0") if p}
@@ -83,33 +104,34 @@ class GitTree:
         self._found[key] = found
         return found
 
+    def lines(self) -> bytes | None:
+        """What the line search `git_tree(..., lines=PATTERNS)` started printed: `path NUL number
+        NUL text` and a newline per line of the roots' Python files matching a PCRE pattern (the
+        files in `unsure` excepted: search those in Python), or None when none was started or git
+        grep failed (a git built without PCRE, for one)."""
+        proc, self._lines = self._lines, None
+        if proc is None:
+            return None
+        out, _ = proc.communicate()
+        return out if proc.returncode in (0, 1) else None
+
     def close(self) -> None:
-        for proc in self._greps.values():
+        for proc in [*self._greps.values(), *([self._lines] if self._lines else [])]:
             proc.kill()
             proc.communicate()
         self._greps.clear()
+        self._lines = None
 
 
-_PY_GLOBS = tuple("**/*" + s for s in PY_SUFFIXES)
-_GLOB_SPECIAL = re.compile(r"([*?\[\]\\])")
+def _key(needles: Iterable[str], words: bool) -> tuple[str, ...]:
+    return ("-w" if words else "", *sorted(set(needles)))
 
 
-def _glob(root: str) -> str:
-    """The root as the head of a glob pathspec (its own glob characters escaped): git grep then
-    opens only the Python files, not the data files beside them."""
-    head = "" if root == "." else _GLOB_SPECIAL.sub(r"\\\1", root.replace(os.sep, "/")) + "/"
-    return ":(glob)" + head
-
-
-def _start_grep(top: str, pathspecs: tuple[str, ...], needles: tuple[str, ...]) -> Any:
-    args = [*_GIT, "-c", "grep.fallbackToNoIndex=false", "grep", "-l", "-z", "-a", "-F"]
+def _grep(top: str, pathspecs: tuple[str, ...], mode: tuple[str, ...]) -> Any:
+    """`git grep` over the Python files of `pathspecs` with `mode` (options and `-e` patterns)."""
+    args = ["-c", "grep.fallbackToNoIndex=false", "grep", "-z", "-a", *mode]
     args += ["--no-color", "--no-recurse-submodules", "--no-textconv"]
-    for n in needles:
-        args += ["-e", n]
-    args += ["--", *(_glob(p) + tail for p in pathspecs for tail in _PY_GLOBS)]
-    return subprocess.Popen(
-        args, cwd=top, env=_ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-    )
+    return early.popen(top, *args, "--", *(spec for p in pathspecs for spec in early.py_glob(p)))
 
 
 def git_tree(
@@ -119,72 +141,133 @@ def git_tree(
     stats: dict[str, StatKey],
     *,
     grep: Iterable[str] = (),
+    keyed: bool = False,
+    lines: Sequence[str] = (),
 ) -> GitTree | None:
     """The walk's listing of `roots` (absolute, normalized) under the project root `top`, from git;
     None when git cannot give the walk's exact answer (see the module's notes). Fills `stats`.
 
-    `grep` needles start `git grep` at once, beside the listing (see GitTree.start)."""
-    head = top + os.sep
-    rels: list[str] = []
-    for root in roots:
-        if root == top:
-            rels.append(".")
-        elif root.startswith(head) and os.path.isdir(root) and not os.path.islink(root):
-            rels.append(root[len(head) :])
-        else:
-            return None
-    if any(a != b and (a == "." or b.startswith(a + os.sep)) for a in rels for b in rels):
-        return None
-    if len(set(rels)) != len(rels):
-        return None
-    early = GitTree(top, tuple(r.replace(os.sep, "/") for r in rels), [], [])
-    try:  # the index and the untracked files listed at the same time, beside the grep
-        early.start(grep)
-        cached_run = _popen(top, _LITERAL, "ls-files", "-z", "-s", "-v", "--cached", "--", *rels)
-        others_run = _popen(
-            top, _LITERAL, "ls-files", "-z", "--others", "--exclude-standard", "--", *rels
-        )
-    except OSError:  # no git
-        early.close()
-        return None
-    cached, others = _output(cached_run), _output(others_run)
-    tree = (
-        None
-        if cached is None or others is None
-        else _listing(top, rels, exclude, stats, cached, others)
-    )
-    if tree is None:
-        early.close()
-        return None
-    tree._greps = early._greps
-    return tree
+    `grep` needles start `git grep` at once, beside the listing (see GitTree.start); so do the
+    PCRE patterns of `lines` (see GitTree.lines). With `keyed`, the files git's stat check finds
+    unchanged are named by blob id in `blobs` instead of being stat'ed (see GitListing)."""
+    listing = git_listing(top, roots, exclude, grep=grep, keyed=keyed, lines=lines)
+    return None if listing is None else listing.tree(stats)
 
 
-# one index entry of `ls-files -s -v`: tag, mode, blob id, stage, path
-_ENTRY = rb"(?<![^\0])([A-Za-z?]) (%s) [0-9a-f]+ \d\t([^\0]*%s)(?=\0)"
-_PY_ENTRY = re.compile(_ENTRY % (rb"100\d{3}", rb"\.pyi?"))
-_LINK_ENTRY = re.compile(_ENTRY % (rb"1[26]0000", b""))
-
-
-def _listing(
+def git_listing(
     top: str,
-    rels: list[str],
+    roots: Sequence[str],
     exclude: Iterable[str],
-    stats: dict[str, StatKey],
-    cached: bytes,
-    others: bytes,
-) -> GitTree | None:
-    head = top + os.sep
-    listing = _Listing(top, rels, tuple(exclude), stats)
-    if _DOTTED.search(cached) is None:  # the common case: the Python entries, found in C
-        for _tag, mode, path in _LINK_ENTRY.findall(cached):
-            if mode == b"120000":  # a tracked symlink
+    *,
+    grep: Iterable[str] = (),
+    keyed: bool = False,
+    lines: Sequence[str] = (),
+) -> GitListing | None:
+    """What git says of `roots` under `top`, before any per-file work (see GitListing); None when
+    git cannot give the walk's answer (no git, not a work tree, a root git cannot list)."""
+    rels = early.relative_roots(top, roots)
+    if rels is None:
+        return None
+    greps = GitTree(top, tuple(r.replace(os.sep, "/") for r in rels), [], [])
+    try:  # the index and the untracked files listed at the same time, beside the grep
+        greps.start(grep)
+        if lines:
+            greps._lines = _grep(top, greps.pathspecs, ("-n", "-P", *_each("-e", lines)))
+        runs = early.take_listing(top, rels, keyed)
+    except OSError:  # no git
+        greps.close()
+        return None
+    outputs = [_output(run) for run in runs]
+    if any(out is None for out in outputs):
+        greps.close()
+        return None
+    cached, others, *changed = outputs
+    assert cached is not None and others is not None
+    return GitListing(
+        top, rels, tuple(exclude), cached, others, changed[0] if changed else None, greps
+    )
+
+
+# tracked symlinks, gitlinks and files under a folder named like a Python file need a look at
+# every index entry; without them (the common case) only the Python entries are looked at (a
+# path holding one of these is merely looked at the long way)
+_SPECIAL = (b" 120000 ", b" 160000 ", b".py/", b".pyi/")
+
+
+class GitListing:
+    """git's answer for some roots, read but not yet turned into paths.
+
+    `digest` identifies it (with `keyed`: the index with git's stat check, and the untracked
+    files): when it and the content of the `loose` files are as on an earlier run, so is the tree.
+    `loose` lists the files whose bytes git does not vouch for; `tree` the whole listing."""
+
+    def __init__(
+        self,
+        top: str,
+        rels: list[str],
+        exclude: tuple[str, ...],
+        cached: bytes,
+        others: bytes,
+        changed: bytes | None,
+        early: GitTree,
+    ) -> None:
+        self.top, self.rels, self.exclude = top, rels, exclude
+        self.cached, self.others = cached, others
+        self.keyed = changed is not None
+        # tracked paths whose file may differ from the index entry (or is gone)
+        self.changed = set((changed or b"").split(b"\0"))
+        self.digest = digest(cached, b"\0\0", others, b"\0\0", changed or b"")
+        self._early = early
+        # the length of a blob id (40: SHA-1, 64: SHA-256), from the first entry
+        self.hex_len = max(cached.find(b" ", 9) - 9, 40) if cached[8:9] == b" " else 40
+
+    def loose(self, stats: dict[str, StatKey]) -> list[str] | None:
+        """The listed files whose bytes git does not vouch for (untracked, changed since the index
+        says, assume-unchanged, skip-worktree, unmerged, in a submodule), with their stats; None
+        when the scan must walk instead (see the module's notes)."""
+        listing = _Listing(self.top, self.rels, self.exclude, stats, keyed=self.keyed)
+        if self.keyed and _plain(self.cached):  # the common case: no entry needs a look
+            for path in self.changed:
+                if path and not listing.add(path, unsure=False):
+                    return None
+        else:
+            entries = self._entries(listing)
+            if entries is None:
                 return None
-            listing.subtree(path)  # a submodule: walked, searched in Python
-        for tag, _mode, path in _PY_ENTRY.findall(cached):
-            if not listing.add(path, unsure=tag[0] in _UNSURE_TAGS):
-                return None
-    else:
+            changed = self.changed
+            for entry in entries:
+                meta, _, path = entry.partition(b"\t")
+                if path in changed or _unsure(meta) or not self.keyed:
+                    if not listing.add(path, unsure=meta[0] in _UNSURE_TAGS):
+                        return None
+        if not listing.untracked(self.others):
+            return None
+        return listing.tree().paths
+
+    def tree(self, stats: dict[str, StatKey]) -> GitTree | None:
+        """The walk's listing, shaped as `walk_strings` gives it; None: walk instead."""
+        listing = _Listing(self.top, self.rels, self.exclude, stats, keyed=self.keyed)
+        entries = self._entries(listing)
+        if entries is None or not (
+            listing.tracked(entries, self.changed) and listing.untracked(self.others)
+        ):
+            self._early.close()
+            return None
+        found = listing.tree()
+        found._greps, found._lines = self._early._greps, self._early._lines
+        found.digest = self.digest
+        return found
+
+    def close(self) -> None:
+        self._early.close()
+
+    def _entries(self, listing: _Listing) -> list[bytes] | None:
+        """The index entries of Python files (and, on the way, submodules noted in `listing`);
+        None at a tracked symlink."""
+        cached = self.cached
+        if not any(special in cached for special in _SPECIAL):
+            return [e for e in cached.split(b"\0") if e.endswith(_PY)]
+        wanted: list[bytes] = []
         for entry in cached.split(b"\0"):
             if entry:
                 meta, _, path = entry.partition(b"\t")
@@ -193,25 +276,28 @@ def _listing(
                 if meta[2:8] == b"160000":
                     listing.subtree(path)
                 elif path.endswith(_PY) or _DOTTED.search(path):
-                    if not listing.add(path, unsure=meta[0] in _UNSURE_TAGS):
-                        return None
-    for path in others.split(b"\0"):
-        if not path:
-            continue
-        if path.endswith(b"/"):  # a nested repository git does not enter
-            listing.subtree(path.rstrip(b"/"))
-        elif path.endswith(_PY) or _DOTTED.search(path):
-            if not listing.add(path, unsure=True):  # git grep searches tracked files only
-                return None
-        elif os.path.islink(head + os.fsdecode(path)):
-            return None  # an untracked link (maybe to a folder the walk would enter)
-    return listing.tree()
+                    wanted.append(entry)
+        return wanted
 
 
-def _popen(top: str, *args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [*_GIT, *args], cwd=top, env=_ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-    )
+def _each(option: str, values: Sequence[str]) -> list[str]:
+    return [part for value in values for part in (option, value)]
+
+
+def _plain(cached: bytes) -> bool:
+    """Whether every index entry is an ordinary file at stage 0 that git's stat check covers
+    (tag H), with nothing special (see _SPECIAL): searched for in C, not entry by entry."""
+    if any(special in cached for special in _SPECIAL):
+        return False
+    if any(stage in cached for stage in (b" 1\t", b" 2\t", b" 3\t")):
+        return False  # (or a path holding one: merely looked at the long way)
+    return cached.count(b"\0") == cached.startswith(b"H ") + cached.count(b"\0H ")
+
+
+def _unsure(meta: bytes) -> bool:
+    """An index entry git grep and the stat check read from the index, not the work tree
+    (assume-unchanged, skip-worktree), or one of several stages of an unmerged path."""
+    return meta[0] in _UNSURE_TAGS or not meta.endswith(b" 0")
 
 
 def _output(proc: subprocess.Popen[bytes]) -> bytes | None:
@@ -223,19 +309,103 @@ class _Listing:
     """The files git lists, filtered as the walk filters its entries, with their stat keys."""
 
     def __init__(
-        self, top: str, rels: list[str], exclude: tuple[str, ...], stats: dict[str, StatKey]
+        self,
+        top: str,
+        rels: list[str],
+        exclude: tuple[str, ...],
+        stats: dict[str, StatKey],
+        *,
+        keyed: bool = False,
     ) -> None:
         self.top = top
+        self.head = top + os.sep
         self.exclude = exclude
         self.rules = _Exclusion((*DEFAULT_EXCLUDE, *exclude))
         self.stats = stats
+        self.keyed = keyed
         self.roots = [r.replace(os.sep, "/") for r in rels]
         self.files: dict[str, str] = {}
+        self.blobs: dict[str, str] = {}
         self.skipped: list[tuple[str, str]] = []
         self.unsure: set[str] = set()
         self.sub_roots: list[str] = []
         self._dirs: dict[str, bool] = {}  # folder (posix, relative) -> whether it is walked into
+        self._folders: dict[str, bool] = {}  # the same, for the folder of a listed file
         self._dotted: set[str] = set()
+
+    def tracked(self, entries: list[bytes], changed: set[bytes]) -> bool:
+        """Record the index's Python entries (those not in `changed` by blob id, when keyed);
+        False at a link (the caller then walks instead). `add` for each, in effect: the common
+        entries (thousands) go through one loop that decodes their paths at once, and stats them
+        only when git does not vouch for their bytes."""
+        common: list[tuple[bytes, bytes]] = []
+        for entry in entries:
+            meta, _, listed = entry.partition(b"\t")
+            if _unsure(meta):
+                if not self.add(listed, unsure=meta[0] in _UNSURE_TAGS):
+                    return False
+            else:
+                common.append((meta, listed))
+        if not common:
+            return True
+        texts = b"\0".join([listed for _, listed in common]).decode(_FS, "surrogateescape")
+        head, files, stats, blobs = self.head, self.files, self.stats, self.blobs
+        name_match, path_match = self.rules.name_match, self.rules.path_match
+        folders = self._folders
+        keyed = self.keyed
+        lstat = os.lstat
+        for (meta, raw), rel in zip(common, texts.split("\0"), strict=True):
+            folder, _, name = rel.rpartition("/")
+            ok = folders.get(folder)
+            if ok is None:
+                ok = folders[folder] = self._folder_walked(folder)
+            if not ok or not name.endswith(PY_SUFFIXES):
+                continue
+            if (name_match is not None and name_match(name)) or (
+                path_match is not None and path_match(rel)
+            ):
+                continue
+            path = head + (rel if _POSIX else rel.replace("/", os.sep))
+            if path in files:
+                continue
+            if keyed and raw not in changed:
+                files[path] = path
+                blobs[path] = meta[9:-2].decode()
+                continue
+            try:
+                st = lstat(path)
+            except (FileNotFoundError, NotADirectoryError):
+                continue  # deleted from the work tree: not there
+            except OSError as exc:
+                files[path] = path
+                stats[path] = exc
+                continue
+            kind = st.st_mode & _S_IFMT
+            if kind == stat.S_IFREG:
+                files[path] = path
+                stats[path] = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+            elif kind in (stat.S_IFLNK, stat.S_IFDIR):
+                return False
+        return True
+
+    def _folder_walked(self, folder: str) -> bool:
+        """Whether the walk enters `folder` (posix, relative to top) under one of the roots."""
+        root = self._root_of(folder + "/") if folder else ("." if "." in self.roots else None)
+        return root is not None and self._walked(folder, root)
+
+    def untracked(self, others: bytes) -> bool:
+        """Record the untracked, not ignored files; False where the caller must walk instead."""
+        for path in others.split(b"\0"):
+            if not path:
+                continue
+            if path.endswith(b"/"):  # a nested repository git does not enter
+                self.subtree(path.rstrip(b"/"))
+            elif path.endswith(_PY) or _DOTTED.search(path):
+                if not self.add(path, unsure=True):  # git grep searches tracked files only
+                    return False
+            elif os.path.islink(self.head + os.fsdecode(path)):
+                return False  # an untracked link (maybe to a folder the walk would enter)
+        return True
 
     def _root_of(self, rel: str) -> str | None:
         for root in self.roots:
@@ -258,8 +428,9 @@ class _Listing:
         self._dirs[folder] = ok
         return ok
 
-    def add(self, raw: bytes, *, unsure: bool) -> bool:
-        """Record one listed file; False when it is a link (the caller then walks instead)."""
+    def add(self, raw: bytes, *, unsure: bool, blob: str | None = None) -> bool:
+        """Record one listed file (named by `blob`, unstat'ed, when git vouches for its bytes);
+        False when it is a link (the caller then walks instead)."""
         rel = os.fsdecode(raw)
         if os.sep != "/":  # pragma: no cover - git speaks posix
             rel = rel.replace("/", os.sep)
@@ -272,7 +443,13 @@ class _Listing:
             return True
         if self.rules.excluded(name, posix):
             return True
-        path = self.top + os.sep + rel
+        path = self.head + rel
+        if path in self.files:
+            return True
+        if blob is not None:
+            self.files[path] = path
+            self.blobs[path] = blob
+            return True
         try:
             st = os.lstat(path)
         except (FileNotFoundError, NotADirectoryError):
@@ -285,11 +462,10 @@ class _Listing:
             return False
         if not stat.S_ISREG(st.st_mode):
             return True  # a fifo or socket: the walk leaves it out too
-        if path not in self.files:
-            self.files[path] = path
-            self.stats[path] = (st.st_size, st.st_mtime_ns, st.st_ino)
-            if unsure:
-                self.unsure.add(path)
+        self.files[path] = path
+        self.stats[path] = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+        if unsure:
+            self.unsure.add(path)
         return True
 
     def subtree(self, raw: bytes) -> None:
@@ -314,11 +490,11 @@ class _Listing:
                 self.files[path] = path
                 self.unsure.add(path)
             skipped += skips
-        ordered = sorted(self.files, key=lambda p: p.replace(os.sep, "/"))
+        ordered = sorted(self.files) if _POSIX else sorted(self.files, key=_posix)
         return GitTree(
-            self.top,
-            tuple(self.roots),
-            ordered,
-            sorted(skipped),
-            self.unsure,
+            self.top, tuple(self.roots), ordered, sorted(skipped), self.unsure, blobs=self.blobs
         )
+
+
+def _posix(path: str) -> str:  # pragma: no cover - Windows
+    return path.replace(os.sep, "/")

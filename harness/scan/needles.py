@@ -11,11 +11,7 @@ answers, slower with many needles.
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-try:
-    from ahocorasick_rs import BytesAhoCorasick
-except ImportError:  # pragma: no cover - a platform without its wheel
-    BytesAhoCorasick = None  # type: ignore[misc,assignment]
+from typing import Any
 
 
 class NeedleMatcher:
@@ -27,9 +23,10 @@ class NeedleMatcher:
         unique = sorted({n for n in needles if n})
         self.needles = tuple(unique)
         self._encoded = tuple(n.encode() for n in unique)
+        automaton_class = _automaton() if automaton and self._encoded else None
         self._find = (
-            BytesAhoCorasick(list(self._encoded)).find_matches_as_indexes
-            if automaton and BytesAhoCorasick is not None and self._encoded
+            automaton_class(list(self._encoded)).find_matches_as_indexes
+            if automaton_class is not None
             else None
         )
 
@@ -37,3 +34,13 @@ class NeedleMatcher:
         if self._find is not None:
             return bool(self._find(data))
         return any(n in data for n in self._encoded)
+
+
+def _automaton() -> Any:
+    """`ahocorasick_rs.BytesAhoCorasick` (imported on first use: a warm run searches nothing),
+    or None where its wheel is not installed."""
+    try:
+        from ahocorasick_rs import BytesAhoCorasick
+    except ImportError:  # pragma: no cover - a platform without its wheel
+        return None
+    return BytesAhoCorasick

@@ -94,8 +94,8 @@ def walk(
     return WalkResult(tuple(Path(f) for f in files), tuple(Skipped(Path(p), r) for p, r in skipped))
 
 
-# A stat key: (size, mtime_ns, inode), or why the file could not be stat'ed.
-StatKey = tuple[int, int, int] | OSError
+# A stat key: (size, mtime_ns, inode, ctime_ns), or why the file could not be stat'ed.
+StatKey = tuple[int, int, int, int] | OSError
 
 
 def walk_strings(
@@ -107,9 +107,9 @@ def walk_strings(
 ) -> tuple[list[str], list[tuple[str, str]]]:
     """`walk` on plain strings (the scanner's fast path): sorted file paths and (path, reason) skips.
 
-    With `stats`, each file's (size, mtime_ns, inode) is recorded there by path, from the directory
-    entry the walk already holds (one `fstatat` relative to the open directory: cheaper than a
-    `stat` of the full path later).
+    With `stats`, each file's (size, mtime_ns, inode, ctime_ns) is recorded there by path, from
+    the directory entry the walk already holds (one `fstatat` relative to the open directory:
+    cheaper than a `stat` of the full path later).
     """
     rules = _Exclusion((*DEFAULT_EXCLUDE, *exclude))
     files: dict[str, str] = {}
@@ -130,7 +130,7 @@ def walk_strings(
             if real not in files:
                 files[real] = root
                 if stats is not None:
-                    stats[root] = (st.st_size, st.st_mtime_ns, st.st_ino)
+                    stats[root] = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
         else:
             skipped.append((root, f"not a Python file (size {st.st_size} bytes)"))
     ordered = sorted(files.values(), key=lambda p: p.replace(os.sep, "/"))
@@ -238,7 +238,7 @@ def _walk_entries(
                 if stats is not None:
                     try:
                         st = entry.stat()  # follows symlinks, as open() will
-                        stats[path] = (st.st_size, st.st_mtime_ns, st.st_ino)
+                        stats[path] = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
                     except OSError as exc:
                         stats[path] = exc
         elif entry.is_symlink():

@@ -42,7 +42,7 @@ WRITERS = {
     "cache": """
         from harness.scan.cache import ScanCache
         def write(text):
-            ScanCache(target, learned=frozenset(text.split())).save()
+            ScanCache(target).save({}, learned=text.split(), loose={}, memo=None, modules=())
     """,
     "history-report": """
         from harness.history.history_cli import _write
@@ -80,7 +80,7 @@ def _versions(kind: str, target: Path, tmp: Path) -> set[bytes]:
 
 @pytest.mark.parametrize("kind", sorted(WRITERS))
 def test_a_writer_killed_at_any_moment_leaves_old_or_new_content(kind: str, tmp_path: Path) -> None:
-    target = tmp_path / "out" / {"snapshot": "one.txt", "cache": "scan.json"}.get(kind, "file.json")
+    target = tmp_path / "out" / {"snapshot": "one.txt", "cache": "scan.jsonl"}.get(kind, "file.json")
     complete = _versions(kind, target, tmp_path)
     assert len(complete) == 2
     script = CHILD.format(writer=textwrap.dedent(WRITERS[kind]))

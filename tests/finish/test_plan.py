@@ -103,9 +103,53 @@ def test_callers_through_a_function_that_builds_the_member_are_its_callers(cli, 
         "__all__ = ['make_slow_oven']\n"
     )
     slow = {s.get("member"): s for s in _plan(cli, kitchen)["steps"]}["kitchen.old:SlowOven"]
-    through = [(c["location"], c["detail"]) for c in slow["callers"] if c["kind"] == "through a wrapper"]
+    through = [
+        (c["location"], c["detail"]) for c in slow["callers"] if c["kind"] == "through a wrapper"
+    ]
     assert through == [
-        ("kitchen/startup.py:4", "make_slow_oven(), which builds or returns SlowOven"),  # imported, not called
+        (
+            "kitchen/startup.py:4",
+            "make_slow_oven(), which builds or returns SlowOven",
+        ),  # imported, not called
         ("kitchen/startup.py:6", "make_slow_oven(), which builds or returns SlowOven"),
         ("kitchen/startup.py:7", "make_slow_oven(), which builds or returns SlowOven"),
     ]
+
+
+def test_a_family_without_a_declarations_file_says_none(cli, kitchen) -> None:
+    config = kitchen / "pyproject.toml"
+    config.write_text(config.read_text().replace('divergences = "divergences.toml"\n', ""))
+    markdown = cli("plan", "oven", "--config", config)
+    assert markdown.code == 0, markdown.err
+    assert "Declared divergences: none.\n" in markdown.out
+    assert "None" not in markdown.out and "every declaration left in" not in markdown.out
+    delete = [s for s in _plan(cli, kitchen)["steps"] if s["action"] == "delete"]
+    assert delete[0]["divergences_file"] is None
+    # with the file: named, in the summary and in the delete step
+    (kitchen / "pyproject.toml").write_text(
+        config.read_text().replace(
+            'names = ["*Oven", "get_oven*"]\n',
+            'names = ["*Oven", "get_oven*"]\ndivergences = "divergences.toml"\n',
+        )
+    )
+    named = cli("plan", "oven", "--config", config).out
+    assert "Declared divergences: `divergences.toml`." in named
+    assert "every declaration left in `divergences.toml`" in named
+
+
+def test_an_alias_of_a_name_outside_the_family_is_no_mechanical_move(cli, kitchen) -> None:
+    # Django's gis geojson.py: `from django.core.serializers.json import Serializer as
+    # JSONSerializer` binds the family's name to another class; moving its callers to the
+    # canonical would change what they get
+    (kitchen / "kitchen" / "grill.py").write_text(
+        "from collections import OrderedDict as GrillOven\n\nRACK = GrillOven()\n"
+    )
+    steps = {s.get("member"): s for s in _plan(cli, kitchen)["steps"]}
+    grill = steps["kitchen.grill:GrillOven"]
+    assert grill["kind"] == "alias of a name outside the family"
+    assert grill["move"] == "behaviour change" and grill["codemod"] is None
+    assert steps["kitchen:Stove"]["codemod"]  # an alias of the canonical still moves
+    refused = cli(
+        "rewrite", "oven", "--config", kitchen / "pyproject.toml", "--member", "GrillOven"
+    )
+    assert refused.code == 2 and "is not a mechanical rename" in refused.err

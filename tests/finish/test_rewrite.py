@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from harness.finish.rewrite import Move, rewrite_source
 
 MOVE = Move(frozenset({("kitchen.compat", "LegacyOven")}), "kitchen.ovens", "Oven", getter=False)
@@ -126,7 +128,117 @@ def test_relative_imports_and_a_clash_with_the_canonical_name() -> None:
 
 def test_a_relative_import_of_the_canonical_is_no_clash() -> None:
     # sympy/__init__.py imports both names from `.matrices`: the canonical was taken for a clash
-    source = "from .ovens import Oven\nfrom .compat import LegacyOven\n\nx = LegacyOven()\ny = Oven()\n"
+    source = (
+        "from .ovens import Oven\nfrom .compat import LegacyOven\n\nx = LegacyOven()\ny = Oven()\n"
+    )
     result = rewrite_source(source, "kitchen.menu", "kitchen", MOVE, "kitchen/menu.py")
     assert result.notes == () and "x = Oven()" in result.new
     compile(result.new, "kitchen/menu.py", "exec")
+
+
+# `Oven` is a parameter of stoke(): LegacyOven() there becoming Oven() would call the argument
+STOKE = "{head}\n\n\ndef stoke(Oven):\n    return {stoke}\n\n\ndef roast():\n    {roast}\n"
+
+
+@pytest.mark.parametrize(
+    ("head", "stoke", "roast", "note", "moved"),
+    [
+        (  # the import's binding: left whole; the other import, in a scope of its own, moves
+            "from kitchen.compat import LegacyOven",
+            "LegacyOven(Oven)",
+            "from kitchen.compat import LegacyOven as Old\n\n    return Old(200)",
+            "kitchen/menu.py:1: left LegacyOven: at line 5, Oven is a parameter of `stoke` (line 4)",
+            [("from kitchen.compat import LegacyOven as Old\n\n    return Old(200)",
+              "from kitchen.ovens import Oven\n\n    return Oven(200)")],
+        ),
+        (  # `module.Member`: that place is left, the other one moves
+            "import kitchen.compat as compat",
+            "compat.LegacyOven(Oven)",
+            "return compat.LegacyOven(200)",
+            "kitchen/menu.py:5: left compat.LegacyOven: Oven is a parameter of `stoke` (line 4)",
+            [("return compat.LegacyOven(200)", "return Oven(200)"),
+             ("compat\n", "compat\nfrom kitchen.ovens import Oven\n")],
+        ),
+    ],
+)  # fmt: skip
+def test_a_rename_that_an_inner_binding_of_the_canonical_name_would_capture_is_refused(
+    head: str, stoke: str, roast: str, note: str, moved: list[tuple[str, str]]
+) -> None:
+    # it compiles either way, so neither the compile check nor the audit would see it
+    source = STOKE.format(head=head, stoke=stoke, roast=roast)
+    result = rewrite_source(source, "kitchen.menu", "kitchen", MOVE, "kitchen/menu.py")
+    assert result.notes == (f"{note}: renamed, the use would mean that instead",)
+    expected = source
+    for old, new in moved:
+        expected = expected.replace(old, new, 1)
+    assert result.new == expected
+    compile(result.new, "kitchen/menu.py", "exec")
+
+
+def test_every_kind_of_inner_binding_of_the_canonical_name_is_seen() -> None:
+    head = "from kitchen.compat import LegacyOven\n\n"
+    shadowing = {
+        "a local variable": "def f():\n    Oven = 3\n    return LegacyOven(Oven)\n",
+        "a comprehension variable": "X = [LegacyOven(Oven) for Oven in range(3)]\n",
+        "a lambda parameter": "F = lambda Oven: LegacyOven(Oven)\n",
+        "a class attribute read in the class body": "class K:\n    Oven = 1\n    made = LegacyOven(Oven)\n",
+        "an import": "def f():\n    import Oven\n    return LegacyOven(Oven)\n",
+        "a global declaration (the import is local)": "def f():\n    from kitchen.compat import LegacyOven\n\n    def g():\n        global Oven\n        return LegacyOven()\n\n    return g\n",
+        "a nested function's own name": "def f():\n    def Oven():\n        pass\n\n    return LegacyOven(Oven)\n",
+    }
+    for what, body in shadowing.items():
+        source = body if body.startswith("def f():\n    from") else head + body
+        result = rewrite_source(source, "kitchen.menu", "kitchen", MOVE, "m.py")
+        assert not result.changed, what
+        assert "renamed, the use would mean that instead" in result.notes[0], what
+    # a class attribute is not seen from its methods: the rename there is safe
+    fine = head + "class K:\n    Oven = 1\n\n    def bake(self):\n        return LegacyOven()\n"
+    result = rewrite_source(fine, "kitchen.menu", "kitchen", MOVE, "m.py")
+    assert result.notes == () and "        return Oven()\n" in result.new
+
+
+def test_string_annotations_are_renamed_inside_the_string() -> None:
+    source = (
+        "from kitchen.compat import LegacyOven\n\n\n"
+        "def pick(a: 'LegacyOven', b: 'list[LegacyOven]', c: \"LegacyOvenish\") -> 'LegacyOven':\n"
+        "    return a\n"
+    )
+    result = rewrite_source(source, "kitchen.menu", "kitchen", MOVE, "m.py")
+    assert result.new == (
+        "from kitchen.ovens import Oven\n\n\n"
+        "def pick(a: 'Oven', b: 'list[Oven]', c: \"LegacyOvenish\") -> 'Oven':\n"
+        "    return a\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (  # the whole import goes: the relative one already binds the canonical
+            "from .ovens import Oven\nfrom .compat import LegacyOven\n\nx = LegacyOven()\ny = Oven()\n",
+            "from .ovens import Oven\n\nx = Oven()\ny = Oven()\n",
+        ),
+        (  # part of an import goes: no absolute import is added beside the relative one
+            "from .ovens import Oven\nfrom .compat import LegacyOven, LIMIT\n\nx = LegacyOven(LIMIT)\n",
+            "from .ovens import Oven\nfrom .compat import LIMIT\n\nx = Oven(LIMIT)\n",
+        ),
+        (  # the same inside a function
+            "def f():\n    from .ovens import Oven\n    from .compat import LegacyOven\n\n    return LegacyOven(), Oven()\n",
+            "def f():\n    from .ovens import Oven\n\n    return Oven(), Oven()\n",
+        ),
+        (  # module.Member: the canonical is not imported again at the top
+            "from .ovens import Oven\nimport kitchen.compat as compat\n\nx = compat.LegacyOven()\n",
+            "from .ovens import Oven\n\nx = Oven()\n",
+        ),
+    ],
+)  # fmt: skip
+def test_a_relative_import_of_the_canonical_is_reused(source: str, expected: str) -> None:
+    result = rewrite_source(source, "kitchen.menu", "kitchen", MOVE, "kitchen/menu.py")
+    assert result.notes == ()
+    assert result.new == expected
+
+
+def test_a_file_starting_with_a_byte_order_mark_is_rewritten_and_keeps_it() -> None:
+    source = "\ufefffrom kitchen.compat import LegacyOven\n\nx = LegacyOven()\n"
+    result = rewrite_source(source, "kitchen.menu", "kitchen", MOVE, "kitchen/menu.py")
+    assert result.new == "\ufefffrom kitchen.ovens import Oven\n\nx = Oven()\n"

@@ -11,9 +11,8 @@ import re
 import subprocess
 from pathlib import Path
 
-import libcst
-
 from harness.config import load_config
+from harness.finish import sweep
 from harness.finish.progress import Progress
 from harness.finish.rewrite import rewrite_moves
 from harness.finish.sweep import audit_with_callers, moves_for
@@ -21,17 +20,14 @@ from harness.scan.facts import module_name
 
 UNRELATED = '"""An unrelated module: nothing of the oven family in it."""\n\nVALUE = {n}\n'
 
-# `global Oven` after the use: fine today (Oven is not used before it), a SyntaxError once the
-# codemod turns LegacyOven() into Oven()
+# `global Oven` (legal, and a no-op, at module level) after the use: fine today (Oven is not used
+# before it), a SyntaxError once the codemod turns LegacyOven() into Oven()
 LATE = '''"""A caller whose rewrite would not compile."""
 
 from kitchen.compat import LegacyOven
 
-
-def warm() -> object:
-    oven = LegacyOven(100)
-    global Oven
-    return oven
+OVEN = LegacyOven(100)
+global Oven
 '''
 
 
@@ -50,18 +46,18 @@ def test_only_the_files_the_audit_names_are_parsed_and_none_is_missed(
 ) -> None:
     _with_unrelated_files(kitchen)
     parsed: list[str] = []
-    real = libcst.parse_module
+    real = sweep.rewrite_moves
 
     def counting(source: str, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         parsed.append(source)
         return real(source, *args, **kwargs)
 
-    monkeypatch.setattr(libcst, "parse_module", counting)
+    monkeypatch.setattr(sweep, "rewrite_moves", counting)
     texts = {p.read_text(): p.relative_to(kitchen).as_posix() for p in kitchen.rglob("*.py")}
     before = {p: p.read_text() for p in kitchen.rglob("*.py")}
     outcome = _rewrite(cli, kitchen, "--check")
     assert outcome.code == 1, outcome.err
-    files = sorted({texts[s] for s in parsed if s in texts})  # (and the rewritten texts again)
+    files = sorted(texts[s] for s in parsed)
     # the members' modules and their callers: 6 of the 37 Python files
     assert files == [
         "kitchen/__init__.py", "kitchen/api.py", "kitchen/compat.py", "kitchen/menu.py",
@@ -138,7 +134,7 @@ def test_a_result_that_does_not_compile_is_refused_and_the_others_go_on(cli, kit
     assert outcome.code == 1
     assert (
         "rewrite: refused kitchen/late.py: the result does not compile: name 'Oven' is used prior "
-        "to global declaration (line 8); left as it was" in outcome.err
+        "to global declaration (line 6); left as it was" in outcome.err
     )
     assert late.read_text() == LATE
     assert "rewrote kitchen/menu.py" in outcome.out and "rewrote kitchen/late.py" not in outcome.out
@@ -217,3 +213,74 @@ def test_forked_workers_give_what_this_process_gives(kitchen) -> None:
     assert forked == inline and len(ticks) == len(jobs)
     assert [o.path for o in forked] == [j.path for j in jobs]  # in the jobs' order
     assert sum(o.changed for o in forked) == 9
+
+
+def test_importers_of_an_alias_folded_into_another_members_step_move_with_it(cli, kitchen) -> None:
+    # OldOven aliases LegacyOven (a member, not the canonical): the plan folds it into LegacyOven's
+    # step, so its importers are that step's callers, and the codemod moves them too
+    (kitchen / "kitchen" / "legacy_api.py").write_text(
+        '"""Older API."""\n\nfrom kitchen.compat import LegacyOven as OldOven\n\n__all__ = ["OldOven"]\n'
+    )
+    brunch = kitchen / "kitchen" / "brunch.py"
+    brunch.write_text(
+        'from kitchen.legacy_api import OldOven\n\n\ndef brunch() -> str:\n    return OldOven(170).bake("eggs")\n'
+    )
+    plan = cli(
+        "plan",
+        "oven",
+        kitchen / "kitchen",
+        kitchen / "tests",
+        "--config",
+        kitchen / "pyproject.toml",
+    )
+    assert (
+        "- `kitchen/brunch.py:1` import: from kitchen.legacy_api import OldOven (import)"
+        in plan.out
+    )
+    assert (
+        "`kitchen/legacy_api.py:3` alias: OldOven (alias of LegacyOven: moves with it)" in plan.out
+    )
+    outcome = _rewrite(cli, kitchen, "--member", "LegacyOven", "--apply")
+    assert outcome.code == 0, outcome.err
+    assert brunch.read_text() == (
+        'from kitchen.ovens import Oven\n\n\ndef brunch() -> str:\n    return Oven(170).bake("eggs")\n'
+    )
+    # brunch.py's import of OldOven counts among the places gone
+    assert (
+        "audit after the rewrite: 5 places of the moved members gone, 0 left; no new place"
+        in outcome.err
+    )
+
+
+def test_an_alias_of_the_canonical_for_use_in_its_own_module_is_moved_there(cli, kitchen) -> None:
+    # `Oven as TinyOven` is a member nothing imports: the audit says "use kitchen.ovens:Oven
+    # instead", and the codemod does it in place; an exported one, or one whose module already
+    # has another Oven, stays
+    lunchbox = kitchen / "kitchen" / "lunchbox.py"
+    lunchbox.write_text(
+        "from kitchen.ovens import Oven as TinyOven, get_oven_class\n\n\n"
+        "def pack() -> object:\n    return TinyOven(90), get_oven_class\n"
+    )
+    both = kitchen / "kitchen" / "both.py"  # (airflow: `TaskInstance, TaskInstance as TI`)
+    both.write_text("from kitchen.ovens import Oven, Oven as BothOven\n\nX = (Oven, BothOven())\n")
+    public = kitchen / "kitchen" / "public.py"
+    public.write_text('from kitchen.ovens import Oven as PublicOven\n\n__all__ = ["PublicOven"]\n')
+    clash = kitchen / "kitchen" / "clash.py"
+    clash.write_text(
+        "from kitchen.ovens import Oven as OtherOven\n\nOven = None\n\n\ndef f():\n    return OtherOven()\n"
+    )
+    outcome = _rewrite(cli, kitchen, "--member", "TinyOven", "--member", "PublicOven",
+                       "--member", "OtherOven", "--member", "BothOven", "--apply")  # fmt: skip
+    assert outcome.code == 0, outcome.err
+    assert lunchbox.read_text() == (
+        "from kitchen.ovens import Oven, get_oven_class\n\n\n"
+        "def pack() -> object:\n    return Oven(90), get_oven_class\n"
+    )
+    assert both.read_text() == "from kitchen.ovens import Oven\n\nX = (Oven, Oven())\n"
+    assert public.read_text().startswith("from kitchen.ovens import Oven as PublicOven\n")
+    assert (
+        "kitchen/clash.py:1: left OtherOven: Oven already names something else here" in outcome.err
+    )
+    assert "Oven as OtherOven" in clash.read_text()
+    # the moved alias is a place gone; the refused one and the exported one are left
+    assert "audit after the rewrite: 2 places of the moved members gone, 2 left" in outcome.err

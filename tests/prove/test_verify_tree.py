@@ -108,3 +108,22 @@ def test_a_real_hypothesis_failure_keeps_its_patch_in_the_cache_folder(toy: Path
     assert done.returncode == 1
     new = files(toy) - before
     assert {n.split("/")[0] for n in new} <= {"reports", ".ssot-cache"}, sorted(new)
+
+
+def test_a_migration_steps_suite_run_leaves_the_tree_as_clean_as_verify(toy: Path) -> None:
+    """`step` runs the same contracts as verify: hypothesis's storage, bytecode and pytest's cache
+    go to the cache folder (on the previous main it left .hypothesis/, __pycache__/ and
+    .pytest_cache/ in the user's tree)."""
+    from harness.config import load_config
+    from harness.finish.step import tests_green
+
+    before = files(toy)
+    check = tests_green(
+        load_config(toy / "pyproject.toml"),
+        toy / "pyproject.toml",
+        "0",
+        ["--ssot-implementation", "Greeter,LoudGreeter"],
+    )
+    assert check.ok, check.detail
+    new = files(toy) - before
+    assert new and {n.split("/")[0] for n in new} == {".ssot-cache"}, sorted(new)

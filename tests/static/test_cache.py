@@ -1,4 +1,7 @@
-"""The content-keyed scan cache: a warm run reads nothing; a changed file is re-read and re-parsed."""
+"""The content-keyed scan cache: a warm run reads nothing; a changed file is re-read and re-parsed.
+
+(These trees are not git work trees: the walk and the stat keys; see test_blob_cache.py for git's.)
+"""
 
 from __future__ import annotations
 
@@ -19,6 +22,15 @@ from harness.scan.skip import Skipped
 
 def _scan(tree: Path):
     return scan_for(load_config(tree / "pyproject.toml"))
+
+
+def lines(path: Path) -> list:
+    """The cache file's JSON lines, decoded (see harness/scan/cache.py for what each holds)."""
+    return [json.loads(line) for line in path.read_bytes().split(b"\n")]
+
+
+def write_lines(path: Path, decoded: list) -> None:
+    path.write_bytes(b"\n".join(json.dumps(d).encode() for d in decoded))
 
 
 def _imports(tree: Path, result) -> set[tuple[str, str]]:
@@ -134,24 +146,29 @@ def test_a_corrupt_cache_is_rebuilt_with_a_warning(shop: Path, capsys, garbage: 
     again = _scan(shop)
     assert again.facts == cold.facts and again.files_parsed == cold.files_parsed
     assert f"warning: scan cache {path} is corrupt" in capsys.readouterr().err
-    assert json.loads(path.read_text())["format"] == "ssot-harness scan cache"
+    assert lines(path)[0]["format"] == "ssot-harness scan cache"
     assert _scan(shop).files_read == 0
 
 
-def test_the_cache_is_versioned_plain_json(shop: Path) -> None:
+def test_the_cache_is_versioned_plain_json_lines(shop: Path) -> None:
+    old = shop / ".ssot-cache" / "scan.json"  # the single JSON file of the previous format
+    old.parent.mkdir()
+    old.write_text('{"format": "ssot-harness scan cache", "version": 3004, "files": {}}')
     _scan(shop)
-    data = json.loads((shop / ".ssot-cache" / CACHE_FILE).read_text(encoding="utf-8"))
-    assert data["format"] == "ssot-harness scan cache" and isinstance(data["version"], int)
-    assert "src/shop/app.py" in data["files"]
-    assert not list((shop / ".ssot-cache").glob("*.pickle"))
+    head, state, modules, table, *facts = lines(shop / ".ssot-cache" / CACHE_FILE)
+    assert head["format"] == "ssot-harness scan cache" and isinstance(head["version"], int)
+    assert "src/shop/app.py" in {row[0] for row in table["files"]}
+    assert isinstance(state["learned"], list) and isinstance(modules, list)
+    assert facts and all(isinstance(f, dict) for f in facts)
+    assert not old.exists() and not list((shop / ".ssot-cache").glob("*.pickle"))
 
 
 def test_a_cache_of_another_version_starts_cold_quietly(shop: Path, capsys) -> None:
     _scan(shop)
     path = shop / ".ssot-cache" / CACHE_FILE
-    data = json.loads(path.read_text())
-    data["version"] = -1
-    path.write_text(json.dumps(data))
+    data = lines(path)
+    data[0]["version"] = -1
+    write_lines(path, data)
     again = _scan(shop)
     assert again.files_read >= again.files_walked
     assert "warning" not in capsys.readouterr().err
@@ -178,13 +195,20 @@ def test_facts_are_a_function_of_bytes_and_round_trip_through_plain_data(shop: P
         assert facts_from_bytes(path.read_bytes(), rel) == facts  # no hidden state
 
 
-@pytest.mark.parametrize("bad", [[1, 2], [1, 2, 3, 99, None, None], "x", [1, 2, 3, 0, None, 5]])
+APP = "src/shop/app.py"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [[APP, None], [APP, None, 99, None], "x", [APP, None, 0, {"a": 1}], [APP, None, 0, 10**6]],
+)
 def test_a_corrupt_entry_rebuilds_the_cache_with_a_warning(shop: Path, capsys, bad) -> None:
     cold = _scan(shop)
     path = shop / ".ssot-cache" / CACHE_FILE
-    data = json.loads(path.read_text())
-    data["files"]["src/shop/app.py"] = bad
-    path.write_text(json.dumps(data))
+    data = lines(path)
+    rows = data[3]["files"]
+    rows[[row[0] for row in rows].index(APP)] = bad
+    write_lines(path, data)
     again = _scan(shop)
     assert again.facts == cold.facts and again.files_read >= again.files_walked
     assert f"warning: scan cache {path} is corrupt" in capsys.readouterr().err

@@ -282,6 +282,33 @@ def test_a_subclass_of_a_parametrized_member_is_a_member_through_bases(tmp_path:
     }
 
 
+def test_a_subclass_through_an_aliased_import_is_a_member_through_bases(tmp_path: Path) -> None:
+    """`from m import Base as Other; class C(Other)` subclasses Base: Django's filebased email
+    backend subclasses the console backend so, and was no member of `bases = ["BaseEmailBackend"]`."""
+    tree = plant(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/factory.py": "class EngineFactory:\n    pass\n",
+            "pkg/console.py": "from pkg.factory import EngineFactory\n\n\n"
+            "class Maker(EngineFactory):\n    pass\n",
+            "pkg/files.py": "from pkg.console import Maker as ConsoleMaker\n\n\n"
+            "class Maker(ConsoleMaker):\n    pass\n",
+            "pkg/local.py": "class ConsoleMaker:\n    pass\n\n\nclass Unrelated(ConsoleMaker):\n    pass\n",
+        },
+        extra='bases = ["EngineFactory"]\n',
+    )
+    report = run_audit(
+        load_config(tree / "pyproject.toml"), use_cache=False, require_baseline=False
+    )
+    assert set(report.family("engine-factory").members) == {
+        "pkg.factory:EngineFactory",
+        "pkg.console:Maker",
+        "pkg.files:ConsoleMaker",  # the alias, a way in
+        "pkg.files:Maker",
+    }  # pkg.local's own ConsoleMaker and its subclass are no members
+
+
 def test_a_canonical_module_that_does_not_mention_the_name_defines_no_such_name(
     tmp_path: Path, cli
 ) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.errors import UsageError
+from harness.scan.nodes import find_definition
 
 _MUTABLE_CALLS = {
     "dict",
@@ -120,7 +121,7 @@ class Source:
         tree = self.tree(module)
         if tree is None:
             raise UsageError(f"{member}: no source file for module {module!r} under {self.root}")
-        node = _find(tree, qualname)
+        node = find_definition(tree, qualname, into_functions=False)
         if node is None:
             target = self._bound(module, tree, qualname)
             if target is None:
@@ -168,7 +169,7 @@ class Source:
     def resolve(self, module: str, tree: ast.Module, dotted: str, hops: int = 0) -> str | None:
         """The `module:qualname` a dotted name used in `module` refers to, when it is in the tree."""
         head, _, rest = dotted.partition(".")
-        if _find(tree, dotted) is not None:
+        if find_definition(tree, dotted, into_functions=False) is not None:
             return f"{module}:{dotted}"
         target = self._bound(module, tree, head)
         if target is None:
@@ -200,7 +201,7 @@ class Source:
                             if self.tree(f"{source}.{alias.name}")
                             else None
                         )
-                    if _find(inner, alias.name) is not None:
+                    if find_definition(inner, alias.name, into_functions=False) is not None:
                         return f"{source}:{alias.name}"
                     if self.tree(f"{source}.{alias.name}") is not None:
                         return f"{source}.{alias.name}:"
@@ -237,7 +238,8 @@ class Source:
         inner = self.tree(found_module)
         return (
             found
-            if inner is not None and isinstance(_find(inner, qualname), ast.ClassDef)
+            if inner is not None
+            and isinstance(find_definition(inner, qualname, into_functions=False), ast.ClassDef)
             else None
         )
 
@@ -276,7 +278,11 @@ def _own_and_inherited(
             continue
         base_module, _, qualname = found.partition(":")
         base_tree = source.tree(base_module)
-        base_node = _find(base_tree, qualname) if base_tree is not None else None
+        base_node = (
+            find_definition(base_tree, qualname, into_functions=False)
+            if base_tree is not None
+            else None
+        )
         if not isinstance(base_node, ast.ClassDef):
             continue
         bound = dict(subst)
@@ -451,27 +457,6 @@ def _import_lines(module: str, tree: ast.Module, path: Path | None) -> tuple[str
     if defined:
         lines.append(f"from {module} import {', '.join(defined)}")
     return tuple(lines)
-
-
-def _find(
-    tree: ast.Module | None, qualname: str
-) -> ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef | None:
-    body: list[ast.stmt] = tree.body if tree is not None else []
-    found = None
-    for part in qualname.split("."):
-        found = next(
-            (
-                s
-                for s in body
-                if isinstance(s, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-                and s.name == part
-            ),
-            None,
-        )
-        if found is None:
-            return None
-        body = found.body if isinstance(found, ast.ClassDef) else []
-    return found
 
 
 def _enclosing_class(tree: ast.Module, node: ast.AST) -> str | None:
