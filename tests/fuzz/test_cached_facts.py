@@ -1,12 +1,13 @@
-"""Fuzzed cached facts: a warm audit over a damaged scan cache answers exactly as a cold one, warns
+"""Fuzzed cached facts: a warm audit over a damaged cache answers exactly as a cold one, warns
 (naming the cache file) when it had to rebuild, never shows a traceback and never trusts damage.
 
-The damage is done to whatever files the audit left under its cache dir, through the public path
-only (a real audit writes them, a real audit reads them), so the test holds whatever the cache's
-layout: bytes cut short, overwritten or prefixed, and, where a file is JSON, values replaced by
-junk of another type, tables' keys dropped or added (`mutated(..., retype=True)`). A value swapped
-for another of the same type (one name for another) is a plausible edit that no reader could tell
-from the real thing, and is not fuzzed. `SSOT_FUZZ_EXAMPLES` as in test_parsers.py."""
+The damage is done to whatever files the audit left under its cache dir (the scan cache, the
+findings kept per family), through the public path only (a real audit writes them, a real audit
+reads them), so the test holds whatever the caches' layout: bytes cut short, overwritten or
+prefixed, and, where a file holds JSON (one document or one a line), values replaced by junk of
+another type, tables' keys dropped or added (`mutated(..., retype=True)`). A value swapped for
+another of the same type (one name for another) is a plausible edit that no reader could tell from
+the real thing without a checksum, and is not fuzzed. `SSOT_FUZZ_EXAMPLES` as in test_parsers.py."""
 
 from __future__ import annotations
 
@@ -83,13 +84,22 @@ def _restore(tree: Path, files: dict[str, bytes]) -> None:
         (tree / CACHE / rel).write_bytes(data)
 
 
-def _skeleton(data: bytes) -> object:
-    """The JSON types at every path of `data` (None when it is not JSON): two documents with one
-    skeleton differ only in values a reader cannot tell from real ones."""
+def _documents(data: bytes) -> tuple[list[Any], bool] | None:
+    """The JSON documents of a cache file and whether it holds one a line (JSON lines); None when
+    it holds no JSON."""
     try:
-        doc = json.loads(data)
+        return [json.loads(data)], False
+    except ValueError:
+        pass
+    try:
+        return [json.loads(line) for line in data.splitlines()], True
     except ValueError:
         return None
+
+
+def _skeleton(data: bytes) -> object:
+    """The JSON types at every path of `data`'s documents (None when it holds no JSON): two files
+    with one skeleton differ only in values a reader cannot tell from real ones."""
 
     def shape(value: object) -> object:
         if isinstance(value, dict):
@@ -98,7 +108,8 @@ def _skeleton(data: bytes) -> object:
             return [shape(v) for v in value]
         return json_type(value)
 
-    return shape(doc)
+    found = _documents(data)
+    return None if found is None else [shape(d) for d in found[0]]
 
 
 @st.composite
@@ -121,12 +132,15 @@ def broken_bytes(draw: st.DrawFn, data: bytes) -> bytes:
 
 @st.composite
 def retyped(draw: st.DrawFn, data: bytes) -> bytes:
-    """A JSON cache file with values replaced by junk of another type, keys dropped or added."""
-    try:
-        doc = json.loads(data)
-    except ValueError:
+    """A JSON (or JSON lines) cache file with values replaced by junk of another type, keys dropped
+    or added, in one of its documents."""
+    found = _documents(data)
+    if found is None or not found[0]:
         reject()
-    return json.dumps(draw(mutated(doc, JSON_JUNK, retype=True))).encode()
+    documents, as_lines = found
+    at = draw(st.integers(0, len(documents) - 1))
+    documents[at] = draw(mutated(documents[at], JSON_JUNK, retype=True))
+    return b"\n".join(json.dumps(d).encode() for d in documents) if as_lines else json.dumps(documents[0]).encode()
 
 
 def _damage_and_audit(shop: Shop, data: st.DataObject, damage: Any) -> None:
@@ -149,10 +163,11 @@ def test_a_warm_audit_over_broken_cache_bytes_answers_as_a_cold_one(shop: Shop, 
 
 
 @pytest.mark.xfail(
-    strict=True,
+    strict=False,  # the suite's derandomized examples may miss it; SSOT_FUZZ_EXAMPLES=1500 finds it
     reason="the scan cache reads a file's facts without checking the types inside them "
     "(harness/scan/plain.py facts_from_data: a module name given as false is kept, one given as "
-    "a list ends in a TypeError in membership): wrong facts, or a traceback",
+    "a list ends in a TypeError in membership): wrong facts, or a traceback. Reproduce with "
+    "SSOT_FUZZ_EXAMPLES=1500 pytest --runxfail -k retyped",
 )
 @FUZZ
 @given(data=st.data())
