@@ -48,7 +48,17 @@ def test_a_divergence_shows_the_minimal_scenario_then_the_diff_canonical_first()
     assert isinstance(caught.value, AssertionError)  # a plain test failure, shrunk by hypothesis
 
 
-def test_the_profiles_are_the_documented_ones() -> None:
+@pytest.fixture
+def hypothesis_defaults() -> Iterator[None]:
+    """hypothesis's own defaults loaded (this repo's conftest loads a profile without a deadline),
+    the loaded profile put back after the test."""
+    before = settings.get_current_profile_name()
+    settings.load_profile("default")
+    yield
+    settings.load_profile(before)
+
+
+def test_the_profiles_are_the_documented_ones(hypothesis_defaults: None) -> None:
     profiles = differential.profile_settings()
     assert list(profiles) == list(differential.PROFILES) == ["ssot-dev", "ssot-ci", "ssot-nightly"]
     dev, ci, nightly = profiles.values()
