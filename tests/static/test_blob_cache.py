@@ -280,7 +280,17 @@ def test_a_corrupt_findings_memo_is_rebuilt_with_a_warning(
     cold = cli("audit", tree)
     memo = tree / ".ssot-cache" / "findings.json"
     data = json.loads(memo.read_text())
-    for bad in ("{", json.dumps({**data, "families": {k: [[1]] for k in data["families"]}})):
+
+    def damaged(row: Callable[[list], list]) -> str:  # every family's first finding, damaged
+        families = {k: [row(list(rows[0])), *rows[1:]] for k, rows in data["families"].items()}
+        return json.dumps({**data, "families": families})
+
+    for bad in (
+        "{",
+        json.dumps({**data, "families": {k: [[1]] for k in data["families"]}}),
+        damaged(lambda r: r[:2] + r[3:]),  # a field lost: the others shift, still a Finding's count
+        damaged(lambda r: [*r[:2], str(r[2]), *r[3:]]),  # the line as text
+    ):
         memo.write_text(bad)
         again = cli("audit", tree)
         assert again.out == cold.out and again.code == cold.code
