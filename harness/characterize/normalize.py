@@ -62,7 +62,7 @@ _PLACEHOLDER = re.compile(r"^<[a-z]+(?::\d+)?>$")
 class _Normalizer:
     def __init__(self, rules: Iterable[Rule]) -> None:
         self.rules = tuple(rules)
-        self.key_kind: dict[str, KeyRule] = {}
+        self.key_kind: dict[str | None, KeyRule] = {}  # None: a list item, under no key
         for rule in self.rules:
             if isinstance(rule, KeyRule):
                 for key in rule.keys:
@@ -72,10 +72,10 @@ class _Normalizer:
         ]
         self.seen: dict[str, str] = {}  # raw value -> placeholder, across kinds
         self.counts: dict[str, int] = {}
-        self.hits: dict[Rule, int] = dict.fromkeys(self.rules, 0)
+        self.hit: set[Rule] = set()  # the rules that matched something
 
     def placeholder(self, rule: Rule, raw: str) -> str:
-        self.hits[rule] += 1
+        self.hit.add(rule)
         if _PLACEHOLDER.match(raw):
             return raw  # already normalized: idempotence
         if not rule.identity:
@@ -90,7 +90,7 @@ class _Normalizer:
             return {k: self.value(v, k) for k, v in value.items()}
         if isinstance(value, list | tuple):
             return [self.value(v) for v in value]
-        rule = self.key_kind.get(key) if key is not None else None
+        rule = self.key_kind.get(key)
         if rule is not None and isinstance(value, int | float) and not isinstance(value, bool):
             return self.placeholder(rule, repr(value))  # a measured number (a duration, a count)
         if not isinstance(value, str):
@@ -108,18 +108,19 @@ class _Normalizer:
             def swap(
                 match: re.Match[str], rule: PatternRule = rule, grouped: bool = bool(regex.groups)
             ) -> str:
-                raw = match.group(1) if grouped else match.group(0)
-                new = self.placeholder(rule, raw)
-                return match.group(0).replace(raw, new) if grouped else new
+                raw = match.group(1) if grouped else match.group(0)  # the value, in what matched
+                return match.group(0).replace(raw, self.placeholder(rule, raw))
 
             text = regex.sub(swap, text)
         return text
 
     def check_required(self, what: str) -> None:
-        missed = [r for r in self.rules if r.required and not self.hits[r]]
+        missed = [r for r in self.rules if r.required and r not in self.hit]
         if missed:
             names = ", ".join(
-                f"{r.kind} ({getattr(r, 'keys', None) or getattr(r, 'pattern', '')})"
+                f"{r.kind} (keys {', '.join(r.keys)})"
+                if isinstance(r, KeyRule)
+                else f"{r.kind} (pattern {r.pattern})"
                 for r in missed
             )
             raise NormalizationError(

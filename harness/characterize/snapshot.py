@@ -112,4 +112,4 @@ def extension_for(
 ) -> type[TranscriptSnapshotExtension]:
     """The extension class for one scenario's golden file (syrupy takes a class, not an instance)."""
     attributes = {"snapshots_dir": Path(snapshots_dir), "target": target, "scenario": scenario}
-    return type("TranscriptSnapshotExtension", (TranscriptSnapshotExtension,), attributes)
+    return type(TranscriptSnapshotExtension.__name__, (TranscriptSnapshotExtension,), attributes)

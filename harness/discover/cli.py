@@ -8,8 +8,10 @@ import os
 from pathlib import Path
 
 from harness.config import find_pyproject, load_config
-from harness.discover.collect import collect
-from harness.discover.rank import Definition, Evidence, Group, rank, toml_block
+from harness.discover.collect import Reading
+from harness.discover.config_block import toml_block
+from harness.discover.rank import Definition, Evidence, Group, rank_groups, sort_members
+from harness.discover.steps import decided
 from harness.errors import UsageError
 from harness.scan.index import gc_paused
 
@@ -17,16 +19,20 @@ DESCRIPTION = """\
 Rank likely SSOT families in a tree with no config yet, best first, each with a config block
 ready to paste and the evidence that put it there. Strongest first: one class name defined in
 several non-test modules, or names that differ by a migration word (Legacy..., Unified..., ...V2,
-...Async, a module under legacy/ or named old_...), whose classes are alike (bases and methods);
-then the same laid out as plugins (one class per module of a folder), homonyms with nothing in
-common, or subclasses of their own name; then a role word shared (Factory, Registry,
-Supervisor, Notifier/Bridge/Emitter..., and words the tree itself uses for three or more
-subjects, e.g. *Calculator) with similar public methods. A role group whose methods hardly
-overlap is low confidence and ranks below all of those. Getters (`get_*`, async too), aliases
-and classmethod constructors of a subject join its group as ways in. Classes defined in
-try/except or if blocks count. Test doubles (under test folders, or named Fake/Mock/Stub/Test...)
-are listed apart and never counted. The canonical guess is the member the tree imports and calls
-most. The project's [tool.ssot-harness] exclude is honoured.
+...Async, a module under legacy/ or named old_...), whose classes are alike (bases and methods) or
+linked (one copy's module imports from the other's); a same-named subclass that adds nothing (a
+shim), a class defined where its import fails, a deprecation a class states (one that only warns
+forms a family with the class it subclasses); then the same laid out as plugins (one class per
+module of a folder), homonyms with nothing in common, or subclasses of their own name; then a
+role word shared (Factory, Registry, Supervisor, Notifier/Bridge/Emitter..., and words the tree
+itself uses for three or more subjects, e.g. *Calculator) with similar public methods. A role group
+whose methods hardly overlap is low confidence and ranks below all of those. Getters (`get_*`,
+async too), classmethod constructors, aliases and re-exports under another name join as ways in,
+each alias with the class it stands for. Classes defined in try/except or if blocks count. Test
+doubles (under test folders, or named Fake/Mock/Stub/Test...) are listed apart and never counted.
+The canonical guess is the member the tree imports and calls most. Inside a git work tree, one git
+grep outlines the files and only the files that may make the families shown are parsed. The
+project's [tool.ssot-harness] exclude is honoured.
 """
 
 
@@ -92,12 +98,20 @@ def run(args: argparse.Namespace) -> int:
     root = Path(args.path)
     if not root.exists():
         raise UsageError(f"PATH {args.path!r} does not exist")
-    with gc_paused():  # outlines, facts and groups are many objects and no cycles
-        found = collect(
-            root, exclude=_project_exclude(root), use_cache=not args.no_cache, git=not args.no_git
-        )
-        groups = rank(found.defs, found.evidence, found.learned)
-    shown = [g for g in groups if g.score > 0][: args.top]
+    reading = Reading.open(
+        root, exclude=_project_exclude(root), use_cache=not args.no_cache, git=not args.no_git
+    )
+    try:
+        with gc_paused():  # outlines, facts and groups are many objects and no cycles
+            groups = rank_groups(reading.parse_first(), reading.learned)
+            if not decided(groups, args.top):  # the second step's files may matter (see steps.py)
+                groups = rank_groups(reading.parse_rest(), reading.learned)
+            shown = [g for g in groups if g.score > 0][: args.top]
+            evidence = reading.evidence({m.name.split(".")[0] for g in shown for m in g.members})
+            sort_members(shown, evidence)
+    finally:
+        reading.close()
+    found = reading.collected(evidence)
     skipped = [{"path": _shown(s.path, found.base), "reason": s.reason} for s in found.skipped]
     if args.format == "json":
         data = {

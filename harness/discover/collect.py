@@ -1,45 +1,45 @@
-"""Reads a tree for discover: a byte outline of every file, then the scanner's exact facts (cached
-by content) for the files that define something playing a role, from the bytes already read (each
-file is read once).
+"""Reads a tree for discover: an outline of every file, then the scanner's exact facts (cached by
+content) for the files whose classes may play a role, in two steps.
 
-The outline pass runs in batches on both cores (see Batches): each batch's files are read and
-outlined by whichever process takes it, and the bytes of the files that may be candidates whatever
-role words the tree teaches come back with their outlines, so the scanner parses the candidates
-from them.
+Inside a git work tree the outline comes from one `git grep` (native.py) that runs beside the
+listing: no file is read in Python until it is parsed. Elsewhere (or with `git=False`) each file
+is read once and outlined in batches on both cores (see Batches); the bytes of the files that may
+be parsed come back with their outlines, so the scanner parses them without reading them again.
+
+The files parsed come in two steps (see steps.py): first those that may make a group of the
+names tier, then, only when those do not decide the families shown, the rest.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.discover.names import in_snapshots, repeated_names, shape
-from harness.discover.outline import Outline, outline
+from harness.discover.links import definitions
+from harness.discover.native import PATTERNS, outlines
+from harness.discover.outline import Outline, outline, reads
 from harness.discover.rank import (
-    CONSTRUCTOR_PREFIXES,
-    ROLE_SYNONYMS,
     Definition,
     Evidence,
-    is_double_name,
     learn_roles,
-    may_play_a_role,
-    role_and_subject,
-    words,
 )
+from harness.discover.steps import around, choose, may_be_parsed
 from harness.scan.batches import Batches
-from harness.scan.facts import FileFacts, module_name
-from harness.scan.gitfiles import git_tree
+from harness.scan.facts import module_name
+from harness.scan.gitfiles import GitTree, git_tree
 from harness.scan.index import HOLD_BYTES, read_file, scan
 from harness.scan.parse import MAX_BYTES
 from harness.scan.skip import Skipped
 from harness.scan.walk import StatKey, walk_strings
 
+__all__ = ["Collected", "Reading", "collect", "project_base"]
+
 CACHE_NAME = "discover.json"
-_TEST_DIRS = {"tests", "test", "testing", "fixtures", "mocks"}
-_METHOD_KINDS = {"method", "classmethod", "staticmethod"}
+REST_CACHE_NAME = "discover-learned.json"  # the second step's files (see Reading)
 # Files are outlined in batches of about this many bytes: one batch per task of either process.
 OUTLINE_BATCH_BYTES = 1024 * 1024
+_NO_ROLES: frozenset[str] = frozenset()
 
 # (path, path relative to the base, the walk's stat key)
 _File = tuple[str, str, "StatKey | None"]
@@ -66,6 +66,205 @@ def project_base(path: Path) -> Path:
     return base
 
 
+@dataclass
+class Reading:
+    """One discover run's view of a tree: the listing, an outline per file, the two steps of
+    candidates, and the files parsed so far (`parse_first`, then `parse_rest` when needed)."""
+
+    base: Path
+    exclude: tuple[str, ...]
+    use_cache: bool
+    jobs: int | None
+    git: bool
+    tree: GitTree | None
+    items: list[tuple[str, str]]  # (path, path relative to base), every file listed
+    outlines: dict[str, Outline]  # by relative path; a file with no entry has an empty outline
+    skipped: list[Skipped]
+    held: dict[str, bytes]  # bytes already read of files that may be parsed (walk path)
+    learned: frozenset[str]
+    first: list[str] = field(default_factory=list)
+    rest: list[str] = field(default_factory=list)
+    parsed: int = 0
+    defs: list[Definition] = field(default_factory=list)
+    _done: set[str] = field(default_factory=set)
+    _steps: dict[str, set[str]] = field(default_factory=dict)  # files parsed, by cache file
+    read_all: bool = False  # every file was read here (its outline has imports and calls)
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        exclude: tuple[str, ...] = (),
+        use_cache: bool = True,
+        jobs: int | None = None,
+        git: bool = True,
+    ) -> Reading:
+        base = project_base(path)
+        top = os.fspath(base)
+        stats: dict[str, StatKey] = {}
+        roots = [os.path.abspath(path)]
+        tree = git_tree(top, roots, exclude, stats, lines=PATTERNS) if git else None
+        if tree is not None:
+            paths, walk_skips = tree.paths, tree.skipped
+        else:
+            stats.clear()
+            paths, walk_skips = walk_strings(roots, exclude, relative_to=top, stats=stats)
+        items = [(p, _rel(p, top)) for p in paths]
+        skipped = [Skipped(Path(_rel(p, top)), reason) for p, reason in walk_skips]
+        printed = tree.lines() if tree is not None else None
+        found: dict[str, Outline] = {}
+        held: dict[str, bytes] = {}
+        if printed is not None and tree is not None:
+            grepped = outlines(printed)
+            here: list[_File] = []
+            for p, rel in items:
+                key = stats.get(p)
+                reason = _unreadable(key)
+                if reason:
+                    skipped.append(Skipped(Path(rel), reason))
+                elif p in tree.unsure:
+                    here.append((p, rel, key))  # git grep did not search its bytes
+                elif rel in grepped:
+                    found[rel] = grepped[rel]
+            read_all = False
+        else:
+            here = [(p, rel, stats.get(p)) for p, rel in items]
+            read_all = True
+        budget = HOLD_BYTES
+        for (_, rel, _), got in zip(here, _outline_all(here, jobs), strict=True):
+            if isinstance(got, str):
+                skipped.append(Skipped(Path(rel), got))
+                continue
+            found[rel] = got[0]
+            if got[1] is not None and len(got[1]) <= budget:
+                held[rel] = got[1]
+                budget -= len(got[1])
+        learned = frozenset(learn_roles([c for o in found.values() for c in o.classes]))
+        reading = cls(
+            base, exclude, use_cache, jobs, git, tree, items, found, skipped, held, learned
+        )
+        reading.read_all = read_all
+        order = [rel for _, rel in items]
+        reading.first, reading.rest = choose(found, order, learned)
+        return reading
+
+    def parse_first(self) -> list[Definition]:
+        """The definitions of the first step's files (and of the classes deprecated ones
+        subclass), the only ones a family of names or a built-in role is made of."""
+        self._parse(self.first, CACHE_NAME)
+        wanted = self._bases_of_deprecated()
+        if wanted:
+            self._parse(wanted, CACHE_NAME)
+        return self.defs
+
+    def parse_rest(self) -> list[Definition]:
+        """Every candidate's definitions: the first step's and the second's."""
+        self._parse(self.rest, REST_CACHE_NAME)
+        return self.defs
+
+    def _parse(self, rels: list[str], cache_name: str) -> None:
+        """Parse `rels` (those not parsed yet) into definitions. Each step has a cache file of its
+        own, and the files a step parsed before are scanned again (from its cache: no parse), so
+        each cache holds every file its step parsed."""
+        todo = [rel for rel in rels if rel not in self._done]
+        if not todo:
+            return
+        before = self._steps.setdefault(cache_name, set())
+        roots = sorted(before | set(todo)) if self.use_cache else todo
+        before.update(todo)
+        result = scan(
+            self.base,
+            roots,
+            (),  # no needle: every candidate file is parsed
+            exclude=self.exclude,
+            cache_dir=(self.base / ".ssot-cache") if self.use_cache else None,
+            cache_name=cache_name,
+            jobs=self.jobs,
+            held={rel: self.held[rel] for rel in todo if rel in self.held},
+            definitions_only=True,  # definitions and assignments are all discover reads
+            git=self.git,
+        )
+        self._done.update(todo)
+        self.parsed += result.files_parsed
+        known = set(map(str, self.skipped))
+        self.skipped += [s for s in result.skipped if str(s) not in known]
+        fresh = set(todo)
+        empty = Outline()
+        for facts in result.facts:
+            if facts.path in fresh:
+                marks = self.outlines.get(facts.path, empty).marks
+                self.defs += definitions(facts, marks)
+
+    def _bases_of_deprecated(self) -> list[str]:
+        """The files, not parsed yet, that the families of a deprecated class (without methods of
+        its own) and its base are made of: the base's, those of aliases of either, those of the
+        built-in role either plays (the family may join that role's group)."""
+        where = {module_name(rel)[0]: rel for _, rel in self.items}
+        names: set[str] = set()
+        out = set()
+        for d in self.defs:
+            if d.kind == "class" and "deprecated" in d.marks and not d.methods:
+                for base in d.bases:
+                    module, _, name = base.rpartition(".")
+                    rel = where.get(module)
+                    if rel is not None and rel in self.outlines:
+                        out.add(rel)
+                        names.update((d.name, name))
+        out |= around(self.outlines, names)
+        return sorted(out - self._done)
+
+    def evidence(self, names: set[str]) -> Evidence:
+        """How much the tree leans on the classes of `names` (imports and constructions), from
+        the files that mention one of them (all of them when every file was read here)."""
+        evidence = Evidence()
+        if self.read_all or self.tree is None:
+            for o in self.outlines.values():
+                evidence.imported.update(o.imports)
+                evidence.constructed.update(o.constructed)
+            return evidence
+        if not names:
+            return evidence
+        hits = self.tree.candidates(sorted(names), words=True)
+        if hits is None:  # git grep failed: read every file
+            hits = {p for p, _ in self.items}
+        for path, rel in self.items:
+            if path not in hits:
+                continue
+            known = self.outlines.get(rel)
+            if path in self.tree.unsure and known is not None:  # outlined here, from its bytes
+                evidence.imported.update(known.imports)
+                evidence.constructed.update(known.constructed)
+                continue
+            try:
+                data = self.held.get(rel) or read_file(path, os.stat(path).st_size)
+            except OSError:
+                continue
+            module, is_package = module_name(rel)
+            package = module if is_package else module.rpartition(".")[0]
+            imports, constructed = reads(
+                data, package, module, known.classes if known is not None else (), only=names
+            )
+            evidence.imported.update(imports)
+            evidence.constructed.update(constructed)
+        return evidence
+
+    def collected(self, evidence: Evidence) -> Collected:
+        return Collected(
+            self.defs,
+            evidence,
+            self.learned,
+            sorted(set(self.skipped)),
+            self.base,
+            len(self.items),
+            self.parsed,
+        )
+
+    def close(self) -> None:
+        if self.tree is not None:
+            self.tree.close()
+
+
 def collect(
     path: Path,
     *,
@@ -74,84 +273,31 @@ def collect(
     jobs: int | None = None,
     git: bool = True,
 ) -> Collected:
-    """The definitions under `path` that may play a role, and the evidence about them; inside a
-    git work tree (unless `git` is False) git lists the files, as for the audit (see gitfiles)."""
-    base = project_base(path)
-    top = os.fspath(base)
-    stats: dict[str, StatKey] = {}
-    tree = git_tree(top, [os.path.abspath(path)], exclude, stats) if git else None
-    if tree is not None:
-        paths, walk_skips = tree.paths, tree.skipped
-    else:
-        stats.clear()
-        paths, walk_skips = walk_strings(
-            [os.path.abspath(path)], exclude, relative_to=top, stats=stats
-        )
-    items = [(p, _rel(p, top)) for p in paths]
-    held: dict[str, bytes] = {}
-    budget = HOLD_BYTES
-    outlines: list[Outline | str] = []
-    may_play: list[bool] = []  # whether the file may be a candidate, whatever roles are learned
-    for found in _outline_all([(p, rel, stats.get(p)) for p, rel in items], jobs):
-        outlines.append(found if isinstance(found, str) else found[0])
-        data = None if isinstance(found, str) else found[1]
-        may_play.append(data is not None)
-        if data is not None and len(data) <= budget:  # the scanner parses candidates from these
-            held[items[len(outlines) - 1][1]] = data
-            budget -= len(data)
-    evidence = Evidence()
-    class_names: list[str] = []
-    for o in outlines:
-        if isinstance(o, Outline):
-            class_names += o.classes
-            evidence.imported.update(o.imports)
-            evidence.constructed.update(o.constructed)
-    learned = frozenset(learn_roles(class_names))
-    # the files whose module-level classes may found a family of names (see names.py)
-    named = [
-        isinstance(o, Outline) and bool(o.top) and not in_tests(rel) and not in_snapshots(rel)
-        for (_, rel), o in zip(items, outlines, strict=True)
-    ]
-    twice = repeated_names(
-        o.top for o, n in zip(outlines, named, strict=True) if n and isinstance(o, Outline)
-    )
-    candidates = [
-        rel
-        for (_, rel), o, may, n in zip(items, outlines, may_play, named, strict=True)
-        if may
-        and (
-            _plays_a_role(o, learned)
-            or (n and isinstance(o, Outline) and not twice.isdisjoint(o.top))
-        )
-    ]
-    result = scan(
-        base,
-        candidates,
-        (),  # no needle: every candidate file is parsed
-        exclude=exclude,
-        cache_dir=(base / ".ssot-cache") if use_cache else None,
-        cache_name=CACHE_NAME,
-        jobs=jobs,
-        held={rel: held[rel] for rel in candidates if rel in held},
-        definitions_only=True,  # definitions and assignments are all discover reads
-        git=git,
-    )
-    skipped = [Skipped(Path(_rel(p, top)), reason) for p, reason in walk_skips]
-    skipped += [
-        Skipped(Path(rel), o)
-        for (_, rel), o in zip(items, outlines, strict=True)
-        if isinstance(o, str)
-    ]
-    skipped += list(result.skipped)
-    defs = [d for facts in result.facts for d in _definitions(facts)]
-    return Collected(
-        defs, evidence, learned, sorted(set(skipped)), base, len(items), result.files_parsed
-    )
+    """Every candidate's definitions under `path` (both steps) and the evidence about all of
+    them; inside a git work tree (unless `git` is False) git lists and outlines the files."""
+    reading = Reading.open(path, exclude=exclude, use_cache=use_cache, jobs=jobs, git=git)
+    try:
+        reading.parse_first()
+        reading.parse_rest()
+        names = {d.name.split(".")[0] for d in reading.defs}
+        return reading.collected(reading.evidence(names))
+    finally:
+        reading.close()
+
+
+def _unreadable(key: StatKey | None) -> str:
+    if isinstance(key, OSError):
+        return f"unreadable: {key.strerror or key}"
+    if isinstance(key, tuple) and key[0] > MAX_BYTES:
+        return f"too large (limit {MAX_BYTES} bytes)"
+    return ""
 
 
 def _outline_all(files: list[_File], jobs: int | None) -> list[_Outlined]:
     """What `_outline_batch` gives for each file, in order; batches go to a forked helper and this
     process alike."""
+    if not files:
+        return []
     batches: Batches[list[_File], list[_Outlined]] = Batches(_outline_batch, jobs)
     batch: list[_File] = []
     size = 0
@@ -168,9 +314,9 @@ def _outline_all(files: list[_File], jobs: int | None) -> list[_Outlined]:
 
 
 def _outline_batch(batch: list[_File]) -> list[_Outlined]:
-    """Each file's outline, with its bytes when it may be a candidate for the scanner's parse
-    whatever role words are learned (the others' bytes are not needed again, and are not sent
-    back from a helper), or why it was not read."""
+    """Each file's outline, with its bytes when it may be parsed whatever role words are learned
+    (the others' bytes are not needed again, and are not sent back from a helper), or why it was
+    not read."""
     out: list[_Outlined] = []
     for path, rel, key in batch:
         found = _outline_file(path, rel, key)
@@ -178,7 +324,7 @@ def _outline_batch(batch: list[_File]) -> list[_Outlined]:
             out.append(found)
         else:
             o, data = found
-            out.append((o, data if _may_play_a_role(o) else None))
+            out.append((o, data if may_be_parsed(o) else None))
     return out
 
 
@@ -196,81 +342,6 @@ def _outline_file(path: str, rel: str, key: StatKey | None) -> tuple[Outline, by
         return f"unreadable: {exc.strerror or exc}"
     module, is_package = module_name(rel)
     return outline(data, module if is_package else module.rpartition(".")[0], module), data
-
-
-def _may_play_a_role(o: Outline) -> bool:
-    """True whenever `_plays_a_role(o, learned)` is, for any learned role words, or the file
-    defines a module-level class (whose name another module may define too)."""
-    if o.top or any(may_play_a_role(c) for c in (*o.classes, *o.aliases)):
-        return True
-    return _has_a_role_getter(o)
-
-
-def _has_a_role_getter(o: Outline) -> bool:
-    return any(words(g)[-1:] and words(g)[-1] in ROLE_SYNONYMS for g in o.getters)
-
-
-def _plays_a_role(o: Outline | str, learned: frozenset[str]) -> bool:
-    if not isinstance(o, Outline):
-        return False
-    if any(role_and_subject(c, learned) for c in (*o.classes, *o.aliases)):
-        return True
-    return _has_a_role_getter(o)
-
-
-def in_tests(path: str) -> bool:
-    """Whether a file (posix, relative) is a test module or under a test folder."""
-    parts = path.split("/")
-    return bool(_TEST_DIRS & set(parts[:-1])) or parts[-1].startswith(("test_", "conftest"))
-
-
-def _definitions(facts: FileFacts) -> list[Definition]:
-    tests = in_tests(facts.path)
-    methods: dict[str, set[str]] = {}
-    every: dict[str, set[str]] = {}  # private and dunder methods too: a class's shape
-    for d in facts.definitions:
-        owner, _, own = d.qualname.partition(".")
-        if own and "." not in own and d.kind in _METHOD_KINDS:
-            every.setdefault(owner, set()).add(own)
-            if not own.startswith("_"):
-                methods.setdefault(owner, set()).add(own)
-    out: list[Definition] = []
-    for d in facts.definitions:
-        if d.kind in _METHOD_KINDS and d.kind != "classmethod":
-            continue  # a method is only ever part of its class's method set (above)
-        head, _, own = d.qualname.partition(".")
-        double = tests or is_double_name(head)
-        if d.kind == "class" and not own:
-            if any(b.rpartition(".")[2] == "Protocol" for b in d.bases):
-                continue  # an interface is not an implementation
-            out.append(
-                Definition(
-                    d.qualname,
-                    facts.module,
-                    facts.path,
-                    d.line,
-                    "class",
-                    frozenset(methods.get(d.qualname, ())),
-                    double,
-                    shape(d.bases, every.get(d.qualname, ())),
-                )
-            )
-        elif d.kind == "function" and not own and d.qualname.startswith("get_"):
-            out.append(
-                Definition(d.qualname, facts.module, facts.path, d.line, "getter", double=double)
-            )
-        elif d.kind == "classmethod" and own.startswith(CONSTRUCTOR_PREFIXES) and "." not in own:
-            out.append(
-                Definition(
-                    d.qualname, facts.module, facts.path, d.line, "constructor", double=double
-                )
-            )
-    for a in facts.assignments:
-        if "." not in a.target and "." not in a.value and a.target[:1].isupper():
-            out.append(
-                Definition(a.target, facts.module, facts.path, a.line, "alias", double=tests)
-            )
-    return out
 
 
 def _rel(path: str, base: str) -> str:

@@ -15,13 +15,6 @@ import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-from harness.discover.similarity import mean_similarity
-
-if TYPE_CHECKING:
-    from harness.discover.rank import Definition
 
 # words that mark a migration's variants of one class: dropped, the rest of the name is its stem
 MIGRATION_WORDS = frozenset(
@@ -63,21 +56,21 @@ VALUE_WORDS = frozenset(
      "payload", "context", "key", "id", "meta", "enum", "dict", "list", "tuple", "set", "mixin",
      "summary", "row", "test", "tests", "case"}
 )  # fmt: skip
-# how many modules defining one name make a plugin layout likely, and the share laid out alike
-_LAYOUT_AT_LEAST = 4
-_LAYOUT_SHARE = 0.75
 
 _TOKEN = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z]+")
+# the last of _TOKEN's words of a name (after its last "_"), unless a capital precedes it
+_LAST_WORD = re.compile(r"(?:[A-Z]?[a-z0-9]+|[A-Z]+)$")
 _MARKED = re.compile(
     r"Legacy|Unified|Enhanced|Consolidated|Deprecated|Compat|Old|New|Global|Async|V[1-4]|Ssot|SSOT|Adapter"
 )
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 18)
 def _tokens(name: str) -> tuple[str, ...]:
     return tuple(_TOKEN.findall(name.replace("_", " ")))
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def stem(name: str) -> str:
     """The name without its migration words: `LegacyExecutionEngineFactory` and
     `ExecutionEngineFactoryV2` -> `ExecutionEngineFactory`; a name of migration words only is its
@@ -91,9 +84,28 @@ def stem(name: str) -> str:
     return "".join(kept) if kept and kept != list(tokens) else name
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def is_value_name(name: str) -> bool:
+    if name.startswith("_"):
+        return True
+    last = last_word(name)  # most names: decided without splitting them into words
+    if last is not None:
+        return last in VALUE_WORDS
     tokens = _tokens(name)
-    return name.startswith("_") or not tokens or tokens[-1].lower() in VALUE_WORDS
+    return not tokens or tokens[-1].lower() in VALUE_WORDS
+
+
+def last_word(name: str) -> str | None:
+    """`words(name)[-1]` found without splitting the whole name (its last word is in what follows
+    the last "_"), or None when that takes the split (a name with "WebSocket", or a last word right
+    after a capital, which _WORD may have taken into a run of capitals)."""
+    if "WebSocket" in name:
+        return None
+    tail = name.rpartition("_")[2]
+    last = _LAST_WORD.search(tail)
+    if last is None or (last.start() and tail[last.start() - 1].isupper()):
+        return None
+    return last.group().lower()
 
 
 def repeated_names(tops: Iterable[tuple[str, ...]]) -> frozenset[str]:
@@ -135,79 +147,7 @@ def marked_path(path: str) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class NameFamily:
-    """Classes of one stem (exact names and their migration-word variants), or exact names that the
-    same modules all define (a module copied whole is one family, not one per class)."""
-
-    names: tuple[str, ...]  # most defined first
-    members: tuple[Definition, ...]
-    duplicates: int  # definitions beyond the first of each exact name, in distinct modules
-    variants: int  # names beyond the stem's own (Legacy..., ...V2, ...Async)
-    intent: int  # of those, names whose migration word says they are kept for a migration
-    extends: (
-        int  # definitions subclassing a class of their own name, or Base<name>: specializations
-    )
-    layout: bool  # every name looks like a plugin layout's (one module per plugin)
-    marked: int  # members in a module whose path marks a copy (legacy/, old_..., _compat)
-
-
-def name_families(defs: Iterable[Definition]) -> list[NameFamily]:
-    """The families of names among module-level, non-double classes, in a stable order."""
-    by_stem: defaultdict[str, list[Definition]] = defaultdict(list)
-    for d in defs:
-        if (
-            d.kind == "class"
-            and not d.double
-            and "." not in d.name
-            and not is_value_name(d.name)
-            and not in_snapshots(d.path)
-        ):
-            by_stem[stem(d.name)].append(d)
-    singles: defaultdict[frozenset[str], list[Definition]] = defaultdict(list)
-    groups: list[list[Definition]] = []
-    for members in by_stem.values():
-        names = {d.name for d in members}
-        modules = {d.module for d in members}
-        if len(names) > 1:
-            groups.append(members)
-        elif len(modules) > 1:
-            singles[frozenset(modules)].extend(members)  # keyed by where it is defined
-    groups += singles.values()
-    return sorted(
-        (_family(g) for g in groups), key=lambda f: (f.names, [(m.path, m.line) for m in f.members])
-    )
-
-
-def _family(members: list[Definition]) -> NameFamily:
-    by_name: defaultdict[str, list[Definition]] = defaultdict(list)
-    for d in members:
-        by_name[d.name].append(d)
-    names = sorted(by_name, key=lambda n: (-len(by_name[n]), n))
-    extending = [d for d in members if not _SPECIALIZES.isdisjoint(_bases_of(d.name, d.shape))]
-    copies = {n: {d.module for d in ds if d not in extending} for n, ds in by_name.items()}
-    duplicates = sum(max(len(m) - 1, 0) for m in copies.values())
-    stems = {stem(n) for n in names}
-    variants = len(names) - len(stems) if len(stems) < len(names) else 0
-    intent = sum(1 for n in names if n != stem(n) and _intended(n)) if variants else 0
-    layout = all(_plugin_layout(ds) for ds in by_name.values()) and variants == 0
-    ordered = sorted(members, key=lambda d: (d.path, d.line))
-    marked = sum(1 for d in ordered if marked_path(d.path))
-    return NameFamily(
-        tuple(names), tuple(ordered), duplicates, variants, intent, len(extending), layout, marked
-    )
-
-
-_SPECIALIZES = frozenset({"", "Base", "Abstract"})
-
-
-def _bases_of(name: str, shape: frozenset[str]) -> set[str]:
-    """What precedes `name` in each base of a shape that ends with it: "" for `class X(m.X)`,
-    "Base" for `class X(BaseX)` (a specialization of a base of its own name)."""
-    return {b[5 : -len(name)] for b in shape if b.startswith("base:") and b.endswith(name)}
-
-
-def _intended(name: str) -> bool:
+def intended(name: str) -> bool:
     return any(_is_word(t, _INTENT_WORDS) for t in _tokens(name))
 
 
@@ -215,27 +155,3 @@ def _is_word(token: str, vocabulary: frozenset[str]) -> bool:
     """`V2`, `Legacy` and `Legacy2` are migration words; `2` alone is not."""
     low = token.lower()
     return not token.isdigit() and (low in vocabulary or low.rstrip("0123456789") in vocabulary)
-
-
-def alike(family: NameFamily) -> float:
-    """How alike a family's classes are by shape: the mean over its exact names of their copies'
-    similarity, or over every two members when it holds variants of one stem."""
-    if family.variants:
-        return mean_similarity([m.shape for m in family.members])
-    by_name: defaultdict[str, list[frozenset[str]]] = defaultdict(list)
-    for m in family.members:
-        by_name[m.name].append(m.shape)
-    values = [mean_similarity(shapes) for shapes in by_name.values() if len(shapes) > 1]
-    return sum(values) / len(values) if values else 0.0
-
-
-def _plugin_layout(defs: list[Definition]) -> bool:
-    """One name in many modules laid out alike: the same folder name (`commands/*.py`) or the same
-    file name in sibling folders (`backends/*/base.py`), none of them marked as a copy."""
-    paths = sorted({d.path for d in defs})
-    if len(paths) < _LAYOUT_AT_LEAST or any(marked_path(p) for p in paths):
-        return False
-    parents = Counter(p.rpartition("/")[0].rpartition("/")[2] for p in paths)
-    files = Counter(p.rpartition("/")[2] for p in paths)
-    alike = max(max(parents.values()), max(files.values()))
-    return alike >= _LAYOUT_SHARE * len(paths)

@@ -9,16 +9,15 @@ apart: they are listed, never counted, never named.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import chain
 
-from harness.discover.names import NameFamily, name_families, stem
+from harness.discover.families import NameFamily, name_families
+from harness.discover.names import last_word, stem
 from harness.discover.score import ALIKE, score_group
-from harness.discover.similarity import mean_similarity, similarities
+from harness.discover.similarity import mean_similarity
 
 ROLE_SYNONYMS = {
     "notifier": "notifier", "bridge": "notifier", "emitter": "notifier", "broadcaster": "notifier",
@@ -46,11 +45,9 @@ CONSTRUCTOR_PREFIXES = ("create_for_", "for_user", "from_context")
 
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z]+")
-# the last of _WORD's words of a name (after its last "_"), unless a capital precedes it
-_LAST_WORD = re.compile(r"(?:[A-Z]?[a-z0-9]+|[A-Z]+)$")
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 18)
 def _words(name: str) -> tuple[str, ...]:
     name = name.replace("WebSocket", "Websocket").replace("_", " ")
     return tuple(p.lower() for p in _WORD.findall(name))
@@ -61,7 +58,11 @@ def words(name: str) -> list[str]:
     return list(_words(name))
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def is_double_name(name: str) -> bool:
+    low = name.lower()
+    if not any(w in low for w in DOUBLE_WORDS):
+        return False  # most names: decided without splitting them into words
     ws = words(name)
     return bool(ws) and (ws[0] in DOUBLE_WORDS or ws[-1] in DOUBLE_WORDS)
 
@@ -76,6 +77,13 @@ class Definition:
     methods: frozenset[str] = frozenset()
     double: bool = False
     shape: frozenset[str] = frozenset()  # bases and every method (see names.shape), for classes
+    bases: tuple[str, ...] = ()  # as the file's imports resolve them (`module.Name`), for classes
+    target: str = ""  # what an alias stands for (`module.Name`)
+    marks: tuple[str, ...] = ()  # what its own module says of a class: deprecated, fallback
+    public: bool = False  # in its module's `__all__` (a re-export under a new name, for an alias)
+    bare: bool = False  # a class whose body defines no method and binds no name to another
+    # the modules its file imports from, and `module:Name` per name (one set per file, shared)
+    imports: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
     @property
     def member(self) -> str:
@@ -134,8 +142,12 @@ def role_and_subject(name: str, roles: Iterable[str]) -> tuple[str, frozenset[st
     return _role_and_subject(name, frozenset(roles))
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 18)
 def _role_and_subject(name: str, roles: frozenset[str]) -> tuple[str, frozenset[str]] | None:
+    last = last_word(name)
+    if last is not None and last not in ROLE_SYNONYMS and last not in roles:
+        if last not in _ROLE_TAILS:
+            return None  # decided by the last word alone, without splitting the name
     ws = _words(name)
     for i in range(len(ws) - 1, -1, -1):
         role = ROLE_SYNONYMS.get(ws[i]) or (ws[i] if ws[i] in roles else None)
@@ -158,19 +170,6 @@ def may_play_a_role(name: str) -> bool:
         if word not in _ROLE_TAILS:
             return False
     return _may_play_by_words(name)
-
-
-def last_word(name: str) -> str | None:
-    """`words(name)[-1]` found without splitting the whole name (its last word is in what follows
-    the last "_"), or None when that takes the split (a name with "WebSocket", or a last word right
-    after a capital, which _WORD may have taken into a run of capitals)."""
-    if "WebSocket" in name:
-        return None
-    tail = name.rpartition("_")[2]
-    last = _LAST_WORD.search(tail)
-    if last is None or (last.start() and tail[last.start() - 1].isupper()):
-        return None
-    return last.group().lower()
 
 
 def _may_play_by_words(name: str) -> bool:
@@ -209,44 +208,103 @@ def _learnable(word: str) -> bool:
 
 
 def rank(defs: list[Definition], evidence: Evidence, learned: Iterable[str]) -> list[Group]:
-    """Groups of definitions sharing a role and subject, best first; names unique."""
+    """Groups of definitions sharing a role and subject, best first; names unique; the members of
+    each in the order of the evidence (most imported and constructed first)."""
+    groups = rank_groups(defs, learned)
+    sort_members(groups, evidence)
+    return groups
+
+
+def sort_members(groups: Iterable[Group], evidence: Evidence) -> None:
+    """The members of each group, the most imported and constructed first (then by place)."""
+    for g in groups:
+        g.members.sort(key=lambda m: (-evidence.weight(m), m.path, m.line))
+
+
+def rank_groups(defs: list[Definition], learned: Iterable[str]) -> list[Group]:
+    """Groups of definitions sharing a role and subject, best first; names unique; members in the
+    order of their place (no evidence needed: scores never read it)."""
     groups: list[Group] = []
     roles = frozenset(learned)  # hashed once: role_and_subject caches by it
     # classes found the groups, the most specific subjects first (ExecutionEngineFactory before
     # EngineFactory), so a group is not chained across subjects; aliases join after
-    found = [(d, role_and_subject(d.name, roles)) for d in defs if d.kind in ("class", "alias")]
+    found = [(d, role_and_subject(d.name, roles)) for d in defs if d.kind == "class"]
     ordered = sorted(
         ((d, rs) for d, rs in found if rs is not None),
-        key=lambda x: (x[0].kind != "class", x[0].double, -len(x[1][1]), x[0].path, x[0].line),
+        key=lambda x: (x[0].double, -len(x[1][1]), x[0].path, x[0].line),
     )
     of_role: dict[str, list[Group]] = {}  # each role's groups, in the order they were founded
     for d, (role, subject) in ordered:
-        home = next(
-            (
-                g
-                for g in of_role.get(role, ())
-                if not subject or not g.subject or subject & g.subject or g.learned
-            ),
-            None,
-        )
-        if home is None:
-            home = Group(role, subject, learned=role in roles and role not in ROLE_SYNONYMS)
-            groups.append(home)
-            of_role.setdefault(role, []).append(home)
-        elif not home.subject and not d.double:
-            home.subject = subject  # a group keeps the subject it was founded on: no chaining
-        (home.doubles if d.double else home.members).append(d)
+        _join(d, role, subject, roles, groups, of_role)
     _join_ways_in(defs, of_role)
     groups = _place_name_families(defs, groups)
+    _join_aliases(defs, groups, of_role, roles)
     for g in groups:
         score_group(g)
     names = {id(g): g.base_name() for g in groups}  # each computed once
     groups.sort(key=lambda g: (-g.score, names[id(g)]))
     _unique_names(groups, names)
     for g in groups:
-        g.members.sort(key=lambda m: (-evidence.weight(m), m.path, m.line))
+        g.members.sort(key=lambda m: (m.path, m.line))
         g.doubles.sort(key=lambda m: (m.path, m.line))
     return groups
+
+
+def _join(
+    d: Definition,
+    role: str,
+    subject: frozenset[str],
+    roles: frozenset[str],
+    groups: list[Group],
+    of_role: dict[str, list[Group]],
+) -> None:
+    """`d` joins the first group of its role whose subject it shares, or founds one."""
+    home = next(
+        (
+            g
+            for g in of_role.get(role, ())
+            if (g.members or g.doubles)
+            and (not subject or not g.subject or subject & g.subject or g.learned)
+        ),
+        None,
+    )
+    if home is None:
+        home = Group(role, subject, learned=role in roles and role not in ROLE_SYNONYMS)
+        groups.append(home)
+        of_role.setdefault(role, []).append(home)
+    elif not home.subject and not d.double:
+        home.subject = subject  # a group keeps the subject it was founded on: no chaining
+    (home.doubles if d.double else home.members).append(d)
+
+
+def _join_aliases(
+    defs: list[Definition],
+    groups: list[Group],
+    of_role: dict[str, list[Group]],
+    roles: frozenset[str],
+) -> None:
+    """Each alias (`Y = X`, or `from m import X as Y` re-exported) joins the group of the class it
+    stands for; one standing for no member joins by its own name's role, as a class would."""
+    at: dict[str, Group] = {}
+    by_name: dict[str, list[tuple[str, Group]]] = {}
+    for g in groups:
+        for m in g.members:
+            if m.kind == "class":
+                at[f"{m.module}.{m.name}"] = g
+                by_name.setdefault(m.name, []).append((m.module, g))
+    aliases = [d for d in defs if d.kind == "alias"]
+    for d in sorted(aliases, key=lambda d: (d.double, d.path, d.line)):
+        home = at.get(d.target)
+        if home is None and d.target:  # through a package that re-exports it
+            module, _, name = d.target.rpartition(".")
+            under = {id(g): g for m, g in by_name.get(name, ()) if m.startswith(module + ".")}
+            home = next(iter(under.values())) if len(under) == 1 else None
+        if home is not None:
+            (home.doubles if d.double else home.members).append(d)
+            continue
+        rs = role_and_subject(d.name, roles)
+        if rs is not None:
+            _join(d, rs[0], rs[1], roles, groups, of_role)
 
 
 def _join_ways_in(defs: list[Definition], of_role: dict[str, list[Group]]) -> None:
@@ -312,51 +370,3 @@ def _unique_names(groups: list[Group], names: dict[int, str] | None = None) -> N
         base = g.base_name() if names is None else names[id(g)]
         seen[base] += 1
         g.name = base if seen[base] == 1 else f"{base}-{seen[base]}"
-
-
-def canonical_guess(group: Group, evidence: Evidence) -> Definition:
-    """The member the tree imports and constructs most, then the least divergent one.
-
-    Divergence is how far a class's public methods are from the others'; modifier words (legacy,
-    old, compat...) count against a member. Never decided by alphabetical order of names.
-    """
-    candidates = [m for m in group.members if m.kind == "class"] or group.members
-    weights = [evidence.weight(m) for m in candidates]
-    most = max(weights)
-    leaders = [m for m, w in zip(candidates, weights, strict=True) if w == most]
-    if len(leaders) == 1:
-        return leaders[0]  # the rest only breaks ties of the evidence
-    ids, table = similarities([m.methods for m in candidates])
-    at = {id(m): i for i, m in enumerate(candidates)}
-
-    def closeness(m: Definition) -> float:
-        i = at[id(m)]  # its similarity to each other candidate, in order (0.0 when both are empty)
-        row = table[ids[i]].__getitem__
-        return sum(chain(map(row, ids[:i]), map(row, ids[i + 1 :])))
-
-    def modifiers(m: Definition) -> int:
-        return sum(1 for w in words(m.name) if _modifier(w))
-
-    # the first of the most imported and constructed, by (closeness, fewer modifiers, shallower)
-    return max(leaders, key=lambda m: (closeness(m), -modifiers(m), -m.path.count("/")))
-
-
-def toml_block(group: Group, evidence: Evidence) -> str:
-    """A ready-to-paste family: canonical, exact names of its classes and getters, constructors as
-    explicit members (a bare method name such as `create_for_user` would match unrelated methods)."""
-    canonical = canonical_guess(group, evidence)
-    names = sorted({m.name for m in group.members if m.kind in ("class", "alias", "getter")})
-    members = sorted(m.member for m in group.members if m.kind == "constructor")
-    lines = [
-        f"[tool.ssot-harness.families.{group.name}]",
-        f'canonical = "{canonical.member}"  # a guess from the evidence (most imported and constructed); confirm it',
-        'stage = "prove"',
-        "names = [" + ", ".join(json.dumps(n) for n in names) + "]",
-    ]
-    if members:
-        lines.append("members = [" + ", ".join(json.dumps(m) for m in members) + "]")
-    if group.doubles:
-        lines.append(
-            f"# {len(group.doubles)} test double(s) left out; exclude their folders in roots/exclude"
-        )
-    return "\n".join(lines)

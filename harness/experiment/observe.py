@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -54,15 +55,41 @@ class Observation:
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Observation:
-        names = {f.name for f in dataclasses.fields(cls)}
-        missing = sorted({"family", "member", "call", "outcome"} - set(data))
+        """The observation `to_data` wrote; a ValueError naming the field when it is not one."""
+        missing = sorted(_REQUIRED - set(data))
         if missing or data.get("outcome") not in OUTCOMES:
             raise ValueError(
                 f"not an observation (missing {', '.join(missing)})"
                 if missing
                 else f"unknown outcome {data.get('outcome')!r} (known: {', '.join(OUTCOMES)})"
             )
-        return cls(**{k: v for k, v in data.items() if k in names})
+        if data.get("version", 1) != 1:
+            raise ValueError(f"an observation of version {data['version']!r}, not 1")
+        for name in _TEXT:
+            if name in data and type(data[name]) is not str:
+                raise ValueError(f"{name} is {_json_type(data[name])}, not a string")
+        for name in _MS:
+            if not _duration(data.get(name)):
+                raise ValueError(
+                    f"{name} is {data.get(name)!r}, not a duration in ms (a number >= 0)"
+                )
+        return cls(**{k: v for k, v in data.items() if k in _TEXT or k in _MS})
+
+
+_REQUIRED = frozenset({"family", "member", "call", "outcome"})
+_TEXT = ("family", "member", "call", "outcome", "diff", "error", "reason", "at")
+_MS = ("control_ms", "candidate_ms", "overhead_ms")
+
+
+def _duration(value: Any) -> bool:
+    return type(value) in (int, float) and math.isfinite(value) and value >= 0
+
+
+def _json_type(value: Any) -> str:
+    """What JSON value stands where a string belongs."""
+    if value is None:
+        return "null"
+    return {bool: "a boolean", dict: "an object", list: "a list"}.get(type(value), "a number")
 
 
 def plain(value: Any) -> Any:

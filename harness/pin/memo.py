@@ -25,6 +25,9 @@ from harness.scan.digests import digest, seal, unseal
 MEMO_FILE = "findings.json"
 _FORMAT = "ssot-harness findings"
 _VERSION = 2
+# a kept finding's row, field by field as `put` writes it (family, path, line, kind, member,
+# canonical, detail, fix, site): anything else is damage, never taken for a place
+_ROW = (str, str, int, str, str, bool, str, str, str)
 
 
 def _stamp() -> str:
@@ -102,7 +105,9 @@ class FindingsMemo:
         if rows is None:
             return None
         try:
-            found = [Finding(*row) for row in rows]
+            found = [Finding(*row) for row in rows if _ROW == tuple(map(type, row))]
+            if len(found) != len(rows):  # a row of another shape would be another place
+                raise TypeError("a finding is not (family, path, line, kind, member, ...)")
         except TypeError as exc:
             self._warn(f"corrupt ({type(exc).__name__}: {exc})")
             self.kept.clear()

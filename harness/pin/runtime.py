@@ -38,14 +38,14 @@ class Guard:
         caller = frame
         while frame is not None:
             code = frame.f_code
-            qual = getattr(code, "co_qualname", code.co_name)
+            qual = code.co_qualname
             if code.co_filename == self.canonical_file and (
                 qual == self.canonical_name or qual.startswith(self.canonical_name + ".")
             ):
                 return
             frame = frame.f_back
         where = (
-            f"{caller.f_code.co_filename}:{caller.f_lineno} in {getattr(caller.f_code, 'co_qualname', caller.f_code.co_name)}"
+            f"{caller.f_code.co_filename}:{caller.f_lineno} in {caller.f_code.co_qualname}"
             if caller
             else "?"
         )

@@ -36,9 +36,9 @@ def pytest_configure(config: pytest.Config) -> None:
     project = pytest_session.project_config(config)
     if project is None:
         return
-    differential.register_profiles()
     profile = pytest_session.setting(config, "ssot_hypothesis_profile", project.hypothesis_profile)
     try:
+        differential.register_profiles()  # a malformed SSOT_HYPOTHESIS_DATABASE is a usage error
         differential.use_profile(profile or differential.default_profile())
     except HarnessError as exc:
         raise pytest.UsageError(f"ssot-harness: {exc}") from None
@@ -56,7 +56,7 @@ class _State:
         self.project = project
         self.families = [f for f in project.families if f.adapters]
         option = pytest_session.setting(config, "ssot_divergences", None)
-        self.declarations = Declarations(project, self.families, option, self.only)
+        self.declarations = Declarations(project, self.families, option)
         self.cells: list[matrix.Cell] = []
         self.matched: set[tuple[str, int]] = set()
         # declarations matching a collected test, whether it ran, was deselected (-k, -m) or never

@@ -31,13 +31,10 @@ def package_dir(family: Family) -> Path | None:
 class Declarations:
     """The run's accepted divergences, per family, with the members and contracts they must name."""
 
-    def __init__(
-        self, project: Config, families: list[Family], option: str | None, only: tuple[str, ...]
-    ) -> None:
+    def __init__(self, project: Config, families: list[Family], option: str | None) -> None:
         self.project = project
         self.families = families
         self.option = option
-        self.only = only
         self._declared: dict[str, tuple[Divergence, ...]] = {}
         self._cases: dict[str, list[MemberCase]] = {}
 

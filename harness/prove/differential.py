@@ -72,14 +72,16 @@ def assert_equivalent(
 def example_database(spec: str | None = None):
     """`SSOT_HYPOTHESIS_DATABASE`: unset -> .hypothesis/examples; 'none'; a directory; or
     'github:OWNER/REPO' to read a CI fleet's shared examples (read-only) beside the local directory."""
-    spec = spec if spec is not None else os.environ.get(DATABASE_ENV, "")
+    spec = os.environ.get(DATABASE_ENV) if spec is None else spec
     local = DirectoryBasedExampleDatabase(".hypothesis/examples")
     if not spec:
         return local
     if spec == "none":
         return None
     if spec.startswith("github:"):
-        owner, _, repo = spec.removeprefix("github:").partition("/")
+        owner, slash, repo = spec.removeprefix("github:").partition("/")
+        if not (owner and slash and repo) or "/" in repo:
+            raise ConfigError(f"{DATABASE_ENV}={spec!r}: expected github:OWNER/REPO")
         return MultiplexedDatabase(local, ReadOnlyDatabase(GitHubArtifactDatabase(owner, repo)))
     return DirectoryBasedExampleDatabase(spec)
 
@@ -88,26 +90,31 @@ PROFILES = ("ssot-dev", "ssot-ci", "ssot-nightly")
 _active: list[str] = ["ssot-dev"]
 
 
+def profile_settings() -> dict[str, settings]:
+    """The harness's named profiles: no deadline and no health check against fixtures or slow
+    examples in any; `ssot-dev` 15 examples, `ssot-ci` 30 derandomized (so with no database) and
+    the failing example's blob printed, `ssot-nightly` 500; dev and nightly keep their examples in
+    `example_database()`."""
+    common = settings(
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    return {
+        "ssot-dev": settings(common, max_examples=15, database=example_database()),
+        "ssot-ci": settings(common, max_examples=30, derandomize=True, print_blob=True),
+        "ssot-nightly": settings(common, max_examples=500, database=example_database()),
+    }
+
+
 def register_profiles() -> None:
     """Registers the harness's named profiles, each only where the user has not registered their
     own of that name (so a project overrides one by registering it first, e.g. in conftest.py).
     Nothing is loaded: the user's own tests keep the user's settings."""
-    common = dict(
-        deadline=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    )
-    wanted = {
-        "ssot-dev": dict(max_examples=15, database=example_database(), **common),
-        "ssot-ci": dict(
-            max_examples=30, derandomize=True, database=None, print_blob=True, **common
-        ),
-        "ssot-nightly": dict(max_examples=500, database=example_database(), **common),
-    }
-    for name, values in wanted.items():
+    for name, values in profile_settings().items():
         try:
             settings.get_profile(name)
         except InvalidArgument:
-            settings.register_profile(name, **values)
+            settings.register_profile(name, values)
 
 
 def default_profile() -> str:

@@ -47,13 +47,14 @@ def outcome_of(
 
 
 def _crash(report: Any) -> str:
-    """The failure's own message (pytest's structured crash entry), not the rendered traceback."""
-    crash = getattr(report.longrepr, "reprcrash", None)
-    return (
-        re.sub(r" at 0x[0-9a-f]+", "", str(crash.message).splitlines()[0])
-        if crash is not None and crash.message
-        else ""
+    """The failure's own message (pytest's structured crash entry, or the text a plugin left), not
+    the rendered traceback: its first line, without memory addresses."""
+    longrepr = report.longrepr
+    crash = getattr(longrepr, "reprcrash", None)
+    text = (
+        str(crash.message) if crash is not None else longrepr if isinstance(longrepr, str) else ""
     )
+    return re.sub(r" at 0x[0-9a-f]+", "", text.splitlines()[0]) if text else ""
 
 
 def aggregate(cells: list[Cell]) -> dict[tuple[str, str, str], dict]:

@@ -37,6 +37,7 @@ import subprocess
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from harness.config import DEFAULT_EXCLUDE
 from harness.scan import early
@@ -69,27 +70,36 @@ class GitTree:
     digest: str = ""  # (keyed) of git's listing: equal digests, equal `paths` and `blobs`
     _greps: dict[tuple[str, ...], subprocess.Popen[bytes]] = field(default_factory=dict)
     _found: dict[tuple[str, ...], set[str] | None] = field(default_factory=dict)
+    _lines: subprocess.Popen[bytes] | None = None
 
-    def start(self, needles: Iterable[str]) -> None:
-        """Start `git grep` for these needles now, so it runs while this process does other work."""
-        key = tuple(sorted(set(needles)))
-        if key and key not in self._greps and key not in self._found:
-            self._greps[key] = early.take_grep(self.top, self.pathspecs, key)
+    def start(self, needles: Iterable[str], *, words: bool = False) -> None:
+        """Start `git grep` for these needles now, so it runs while this process does other work
+        (`words`: only where a needle stands as a word of its own, as `git grep -w`)."""
+        key = _key(needles, words)
+        if key[1:] and key not in self._greps and key not in self._found:
+            if words:  # one PCRE alternation: `-F -w` with many needles is ten times slower
+                pattern = r"\b(?:" + "|".join(re.escape(n) for n in key[1:]) + r")\b"
+                self._greps[key] = _grep(self.top, self.pathspecs, ("-l", "-P", "-e", pattern))
+            else:
+                self._greps[key] = early.take_grep(self.top, self.pathspecs, key[1:])
 
     def started(self, needles: Iterable[str]) -> bool:
-        key = tuple(sorted(set(needles)))
+        key = _key(needles, False)
         return key in self._greps or key in self._found
 
-    def candidates(self, needles: Iterable[str]) -> set[str] | None:
-        """Absolute paths of the files whose bytes contain one of `needles` (a superset for the
-        files in `unsure`, which Python searches), or None when git grep failed."""
-        key = tuple(sorted(set(needles)))
+    def candidates(self, needles: Iterable[str], *, words: bool = False) -> set[str] | None:
+        """Absolute paths of the files whose bytes contain one of `needles` (as a word of its
+        own with `words`; a superset for the files in `unsure`, which Python searches), or None
+        when git grep failed."""
+        key = _key(needles, words)
         if key in self._found:
             return self._found[key]
-        self.start(key)
+        self.start(key[1:], words=words)
         proc = self._greps.pop(key)
         out, _ = proc.communicate()
         found: set[str] | None = None
+        if proc.returncode not in (0, 1) and words:  # a git without PCRE: every mention
+            return self.candidates(key[1:])
         if proc.returncode in (0, 1):  # 1: nothing matched
             head = self.top + os.sep
             found = {head + os.fsdecode(p) for p in out.split(b"\0") if p}
@@ -97,11 +107,34 @@ class GitTree:
         self._found[key] = found
         return found
 
+    def lines(self) -> bytes | None:
+        """What the line search `git_tree(..., lines=PATTERNS)` started printed: `path NUL number
+        NUL text` and a newline per line of the roots' Python files matching a PCRE pattern (the
+        files in `unsure` excepted: search those in Python), or None when none was started or git
+        grep failed (a git built without PCRE, for one)."""
+        proc, self._lines = self._lines, None
+        if proc is None:
+            return None
+        out, _ = proc.communicate()
+        return out if proc.returncode in (0, 1) else None
+
     def close(self) -> None:
-        for proc in self._greps.values():
+        for proc in [*self._greps.values(), *([self._lines] if self._lines else [])]:
             proc.kill()
             proc.communicate()
         self._greps.clear()
+        self._lines = None
+
+
+def _key(needles: Iterable[str], words: bool) -> tuple[str, ...]:
+    return ("-w" if words else "", *sorted(set(needles)))
+
+
+def _grep(top: str, pathspecs: tuple[str, ...], mode: tuple[str, ...]) -> Any:
+    """`git grep` over the Python files of `pathspecs` with `mode` (options and `-e` patterns)."""
+    args = ["-c", "grep.fallbackToNoIndex=false", "grep", "-z", "-a", *mode]
+    args += ["--no-color", "--no-recurse-submodules", "--no-textconv"]
+    return early.popen(top, *args, "--", *(spec for p in pathspecs for spec in early.py_glob(p)))
 
 
 def git_tree(
@@ -112,14 +145,15 @@ def git_tree(
     *,
     grep: Iterable[str] = (),
     keyed: bool = False,
+    lines: Sequence[str] = (),
 ) -> GitTree | None:
     """The walk's listing of `roots` (absolute, normalized) under the project root `top`, from git;
     None when git cannot give the walk's exact answer (see the module's notes). Fills `stats`.
 
-    `grep` needles start `git grep` at once, beside the listing (see GitTree.start). With `keyed`,
-    the files git's stat check finds unchanged are named by blob id in `blobs` instead of being
-    stat'ed (see GitListing)."""
-    listing = git_listing(top, roots, exclude, grep=grep, keyed=keyed)
+    `grep` needles start `git grep` at once, beside the listing (see GitTree.start); so do the
+    PCRE patterns of `lines` (see GitTree.lines). With `keyed`, the files git's stat check finds
+    unchanged are named by blob id in `blobs` instead of being stat'ed (see GitListing)."""
+    listing = git_listing(top, roots, exclude, grep=grep, keyed=keyed, lines=lines)
     return None if listing is None else listing.tree(stats)
 
 
@@ -130,6 +164,7 @@ def git_listing(
     *,
     grep: Iterable[str] = (),
     keyed: bool = False,
+    lines: Sequence[str] = (),
 ) -> GitListing | None:
     """What git says of `roots` under `top`, before any per-file work (see GitListing); None when
     git cannot give the walk's answer (no git, not a work tree, a root git cannot list)."""
@@ -139,6 +174,8 @@ def git_listing(
     greps = GitTree(top, tuple(r.replace(os.sep, "/") for r in rels), [], [])
     try:  # the index and the untracked files listed at the same time, beside the grep
         greps.start(grep)
+        if lines:
+            greps._lines = _grep(top, greps.pathspecs, ("-n", "-P", *_each("-e", lines)))
         runs = early.take_listing(top, rels, keyed)
     except OSError:  # no git
         greps.close()
@@ -220,7 +257,7 @@ class GitListing:
             self._early.close()
             return None
         found = listing.tree()
-        found._greps = self._early._greps
+        found._greps, found._lines = self._early._greps, self._early._lines
         found.digest = self.digest
         return found
 
@@ -244,6 +281,10 @@ class GitListing:
                 elif path.endswith(_PY) or _DOTTED.search(path):
                     wanted.append(entry)
         return wanted
+
+
+def _each(option: str, values: Sequence[str]) -> list[str]:
+    return [part for value in values for part in (option, value)]
 
 
 def _plain(cached: bytes) -> bool:

@@ -12,7 +12,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness.characterize.normalize import PATTERN_RULES, KeyRule, NormalizationError, normalize
+from harness.characterize.normalize import (
+    PATTERN_RULES,
+    KeyRule,
+    NormalizationError,
+    PatternRule,
+    normalize,
+)
 from harness.characterize.transcript import Transcript
 
 # the demo's key rules (its target declares them in pyproject.toml) and the generic patterns
@@ -117,3 +123,36 @@ def test_a_required_rule_that_matches_nothing_fails_loudly() -> None:
     rules = (*DEFAULT_RULES, KeyRule("session", ("session_id",), required=True))
     with pytest.raises(NormalizationError, match="session"):
         normalize({"run_id": uuid.uuid4().hex}, rules)
+
+
+def test_a_missed_required_rule_is_named_with_its_keys_or_pattern_and_where() -> None:
+    rules = (
+        KeyRule("session", ("session_id", "sid"), required=True),
+        PatternRule("ticket", r"T-\d+", required=True),
+        KeyRule("run", ("run_id",), required=True),
+    )
+    with pytest.raises(NormalizationError) as caught:
+        normalize({"run_id": "r1"}, rules)
+    assert str(caught.value) == (
+        "data: required normalization rule(s) matched nothing: session (keys session_id, sid), "
+        r"ticket (pattern T-\d+); the data changed shape or the rule is wrong"
+    )
+    with pytest.raises(NormalizationError, match=r"^scenario 'two_users': required .* session \(keys"):
+        normalize(Transcript("two_users", {"bo": [{"run_id": "r1"}]}), rules)
+    normalize({"run_id": "r1", "sid": "s", "note": "see T-12"}, rules)  # each matched: no error
+
+
+def test_a_number_under_a_key_rule_is_an_identity_a_boolean_is_not() -> None:
+    rules = (KeyRule("n", ("count",)),)
+    data = [{"count": 12}, {"count": 12.5}, {"count": 13}, {"count": 12}, {"count": True}, {"count": None}]
+    assert normalize(data, rules) == [
+        {"count": "<n:1>"}, {"count": "<n:2>"}, {"count": "<n:3>"}, {"count": "<n:1>"},
+        {"count": True}, {"count": None},
+    ]  # fmt: skip
+
+
+def test_known_ids_inside_text_longest_first_and_only_from_eight_characters() -> None:
+    rules = (KeyRule("id", ("id",)),)
+    data = [{"id": "abcdefgh"}, {"id": "abcdefgh-ijk"}, {"id": "abcdefg"},
+            {"note": "abcdefgh-ijk then abcdefgh then abcdefg"}]  # fmt: skip
+    assert normalize(data, rules)[3] == {"note": "<id:2> then <id:1> then abcdefg"}

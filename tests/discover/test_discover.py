@@ -61,6 +61,7 @@ def test_the_four_seeded_families_of_the_bundled_target_rank_at_the_top(
         "execution-engine-factory": {
             "ExecutionEngineFactory", "get_execution_engine_factory", "EngineFactory", "RequestScopedExecutionFactory",
             "LegacyExecutionEngineFactory", "get_legacy_engine_factory", "ExecutionEngine.create_for_user",
+            "UnifiedExecutionEngineFactory",  # `import ... as`, re-exported by `__all__` (compat.py)
         },
         "websocket-notifier": {"WebSocketNotifier", "AgentWebSocketBridge", "UserWebSocketEmitter"},
         "agent-registry": {"AgentRegistry", "AgentClassRegistry", "GlobalAgentRegistry"},

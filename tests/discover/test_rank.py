@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import random
 
+from harness.discover.config_block import canonical_guess
 from harness.discover.rank import (
     Definition,
     Evidence,
     Group,
     _may_play_by_words,
     _modifier,
-    canonical_guess,
     last_word,
     learn_roles,
     may_play_a_role,
@@ -121,3 +121,20 @@ def test_the_canonical_guess_is_the_full_key_s_first_maximum() -> None:
         weights = [evidence.weight(m) for m in members if m.kind == "class"]
         decided_by_closeness += len(weights) > 1 and weights.count(max(weights)) > 1
     assert decided_by_closeness > 50  # ties of the evidence were put to the test
+
+
+def test_value_and_double_names_decided_fast_as_by_their_words() -> None:
+    from harness.discover.names import VALUE_WORDS, _tokens, is_value_name
+    from harness.discover.rank import DOUBLE_WORDS, is_double_name
+
+    rng = random.Random(7)
+    parts = ["A", "Io", "HTTP", "Http", "2", "v2", "Config", "State", "Row", "_", "Web", "Socket",
+             "WebSocket", "Fake", "mock", "Test", "Stub", "Spy", "Factory", "ABCd", "x9", "é"]  # fmt: skip
+    for _ in range(50_000):
+        name = "".join(rng.choice(parts) for _ in range(rng.randint(1, 5)))
+        tokens = _tokens(name)
+        slow_value = name.startswith("_") or not tokens or tokens[-1].lower() in VALUE_WORDS
+        assert is_value_name(name) == slow_value, name
+        ws = words(name)
+        slow_double = bool(ws) and (ws[0] in DOUBLE_WORDS or ws[-1] in DOUBLE_WORDS)
+        assert is_double_name(name) == slow_double, name

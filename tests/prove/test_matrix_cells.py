@@ -52,6 +52,7 @@ def test_teardown_fails(leaky):
 
 @pytest.fixture
 def reports(pytester: pytest.Pytester) -> dict[str, list]:
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
     pytester.makepyfile(test_outcomes=OUTCOMES)
     recorded = pytester.inline_run("-p", "no:randomly", "-p", "no:xdist", "-p", "no:cacheprovider")
     out: dict[str, list] = {}
@@ -199,3 +200,75 @@ def test_write_puts_both_renderings_in_the_folder(tmp_path: Path) -> None:
     assert (md.name, js.name) == ("equivalence-matrix.md", "equivalence-matrix.json")
     assert md.read_text(encoding="utf-8") == MARKDOWN
     assert js.read_text(encoding="utf-8") == matrix.to_json(MATRIX)
+
+
+def test_the_json_matrix_is_byte_stable_two_space_sorted_with_a_final_newline() -> None:
+    cells = [Cell("fam", "B", "test_c", "", "pass"), Cell("fam", "A", "test_c", "one", "xfail", reason="why")]
+    assert matrix.to_json(cells) == (
+        '{\n  "cells": [\n    {\n      "cases": "1/1",\n      "contract": "test_c",\n      "detail": "",\n'
+        '      "failing_cases": [\n        "one"\n      ],\n      "family": "fam",\n      "member": "A",\n'
+        '      "outcome": "xfail",\n      "reason": "why"\n    },\n    {\n      "cases": "1/1",\n'
+        '      "contract": "test_c",\n      "detail": "",\n      "failing_cases": [],\n      "family": "fam",\n'
+        '      "member": "B",\n      "outcome": "pass",\n      "reason": ""\n    }\n  ],\n  "version": 1\n}\n'
+    )
+
+
+def test_verify_re_renders_the_same_markdown_from_the_json() -> None:
+    assert matrix.render_markdown(matrix.table_from_json(matrix.to_json(MATRIX))) == MARKDOWN
+
+
+def test_the_observed_column_holds_each_members_staging_mark_or_a_dash() -> None:
+    cells = [Cell("fam", "A", "test_1", "", "pass"), Cell("fam", "B", "test_1", "", "pass"),
+             Cell("other", "X", "test_x", "", "pass")]  # fmt: skip
+    observed = {("fam", "A"): "99.0% of 100", ("fam", "C"): "50.0% of 2", ("staged", "S"): "100.0% of 1"}
+    assert matrix.to_markdown(cells, observed) == (
+        "# Equivalence matrix\n\n## fam\n\n| member | test_1 | observed |\n| --- | --- | --- |\n"
+        "| A | pass | 99.0% of 100 |\n| B | pass | — |\n| C | — | 50.0% of 2 |\n\n"
+        "## other\n\n| member | test_x | observed |\n| --- | --- | --- |\n| X | pass | — |\n\n"
+        "## staged\n\n| member | observed |\n| --- | --- |\n| S | 100.0% of 1 |\n"
+    )
+
+
+def test_each_failing_case_is_named_in_the_notes() -> None:
+    cells = [Cell("fam", "M", "test_c", case, "fail") for case in ("b", "a", "c")] + [
+        Cell("fam", "M", "test_c", "", "fail"),  # a test with no other parameter names no case
+    ]
+    assert "- **M** × `test_c`: fail (cases: a, b, c)\n" in matrix.to_markdown(cells)
+
+
+def test_write_makes_the_folder_and_rewrites_what_is_there(tmp_path: Path) -> None:
+    folder = tmp_path / "deep" / "reports"
+    matrix.write(MATRIX[:1], folder)
+    md, js = matrix.write(MATRIX, folder)
+    assert md.read_text(encoding="utf-8") == MARKDOWN and sorted(p.name for p in folder.iterdir()) == [
+        "equivalence-matrix.json", "equivalence-matrix.md",
+    ]  # fmt: skip
+
+
+def test_the_cells_file_holds_every_cell_and_the_stale_declarations_and_reads_back(tmp_path: Path) -> None:
+    stale = ["accepted divergence matches no test: member 'Old'"]
+    path = matrix.write_cells(list(reversed(MATRIX)), stale, tmp_path)
+    assert path == tmp_path / matrix.CELLS_FILE
+    text = path.read_text(encoding="utf-8")
+    assert text == matrix.cells_json(MATRIX, stale) and text.endswith("}\n")  # order-free, byte-stable
+    assert text.startswith('{\n  "cells": [\n    {\n      "case": "",\n      "contract": "test_order",\n')
+    data = json.loads(text)
+    assert data["version"] == 1 and data["stale"] == stale and len(data["cells"]) == len(MATRIX)
+    cells, got_stale = matrix.load_cells(path)
+    assert set(cells) == set(MATRIX) and len(cells) == len(MATRIX) and got_stale == stale
+
+
+class _Report:
+    """A test report as a plugin may leave it: a plain-text or missing longrepr (pytest's own carry
+    a structured one)."""
+
+    def __init__(self, when: str, outcome: str, longrepr: object) -> None:
+        self.when, self.longrepr = when, longrepr
+        self.passed, self.failed, self.skipped = (outcome == o for o in ("passed", "failed", "skipped"))
+
+
+def test_a_report_without_pytests_structured_crash_still_gives_its_cell() -> None:
+    assert matrix.outcome_of(_Report("call", "failed", "plugin says no\nmore")) == ("fail", "", "plugin says no")
+    assert matrix.outcome_of(_Report("call", "failed", None)) == ("fail", "", "")
+    assert matrix.outcome_of(_Report("setup", "skipped", None)) == ("skip", "", "")
+    assert matrix.outcome_of(_Report("teardown", "failed", "")) == ("fail", "teardown failed", "")

@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 
 from harness.errors import ConfigError
+from harness.model import KINDS
 from harness.pin.baseline import (
     Change,
     FamilyBaseline,
+    Judgement,
+    judge,
     load_baseline,
     ratchet,
     render_baseline,
@@ -179,3 +182,112 @@ def test_a_malformed_baseline_is_a_config_error(tmp_path: Path) -> None:
     path.write_text("{")
     with pytest.raises(ConfigError, match="not a readable baseline"):
         load_baseline(path)
+
+
+ZERO = dict.fromkeys(KINDS, 0)
+
+
+def test_the_rendering_is_two_space_json_every_kind_counted_a_missing_kind_as_none() -> None:
+    baseline = {"f": _fb({"import": 1}, "import x:A in z"), "g": FamilyBaseline({"alias": 2})}
+    assert render_baseline(baseline) == (
+        '{\n  "version": 2,\n  "families": {\n    "f": {\n      "counts": {\n        "definition": 0,\n'
+        '        "alias": 0,\n        "reexport": 0,\n        "import": 1,\n        "reference": 0\n      },\n'
+        '      "entries": [\n        "import x:A in z"\n      ]\n    },\n    "g": {\n      "counts": {\n'
+        '        "definition": 0,\n        "alias": 2,\n        "reexport": 0,\n        "import": 0,\n'
+        '        "reference": 0\n      }\n    }\n  }\n}\n'
+    )
+
+
+def test_a_file_without_a_version_is_read_as_counts_only_and_missing_kinds_count_none(tmp_path: Path) -> None:
+    path = tmp_path / "b.json"
+    path.write_text('{"families": {"f": {"import": 2}}}')
+    assert load_baseline(path) == {"f": FamilyBaseline({**ZERO, "import": 2}, None)}
+    path.write_text('{"version": 2, "families": {"f": {"counts": {"alias": 1}, "entries": ["alias m:A"]}}}')
+    assert load_baseline(path) == {"f": FamilyBaseline({**ZERO, "alias": 1}, frozenset({"alias m:A"}))}
+    assert load_baseline(tmp_path / "none.json") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[]", '{"version": 3, "families": {}}', '{"version": 2}', '{"version": 2, "families": []}',
+     '{"version": 1, "families": "f"}'],
+)  # fmt: skip
+def test_a_file_that_is_no_baseline_says_so_and_what_to_do(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "b.json"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_baseline(path)
+    assert str(caught.value) == (
+        f"{path}: not a baseline of version 1 or 2 with a 'families' table; restore it from version "
+        "control or delete it and run `ssot-harness baseline --update`"
+    )
+
+
+def test_a_family_with_bad_counts_or_entries_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "b.json"
+    path.write_text('{"version": 2, "families": {"f": {"counts": {"import": -1}}}}')
+    with pytest.raises(ConfigError) as caught:
+        load_baseline(path)
+    assert str(caught.value) == (
+        f"{path}: family 'f' must map kinds (definition, alias, reexport, import, reference) to whole "
+        'counts >= 0 (got {"import": -1})'
+    )
+    path.write_text('{"version": 2, "families": {"f": {"counts": {}, "entries": ["a", 1]}}}')
+    with pytest.raises(ConfigError) as caught:
+        load_baseline(path)
+    assert str(caught.value) == f"{path}: family 'f' entries must be a list of strings"
+
+
+def test_judging_counts_only_still_sees_rises_and_drops() -> None:
+    old = FamilyBaseline({"import": 2, "alias": 1})
+    now = _fb({"import": 3, "definition": 1}, "import m:A in z")
+    assert judge("f", old, now) == Judgement(
+        rises=(Change("f", "definition", 0, 1), Change("f", "import", 2, 3)),
+        drops=(Change("f", "alias", 1, 0),),
+    )  # no identities to compare: nothing added or removed
+    assert str(Change("f", "import", None, 3)) == "f import: absent -> 3"
+    assert str(Change("f", "import", 2, 3)) == "f import: 2 -> 3"
+
+
+def test_a_rise_over_a_counts_only_baseline_keeps_it_counts_only() -> None:
+    old = {"f": FamilyBaseline({**ZERO, "import": 1}), "g": FamilyBaseline({**ZERO, "import": 1})}
+    today = {"f": _fb({**ZERO, "import": 2}, "import m:A in z", "import m:B in z"),
+             "g": _fb({**ZERO, "import": 1}, "import m:A in y")}  # fmt: skip
+    new, rises, added = ratchet(old, today, allow_increase=False)
+    assert new["f"] == FamilyBaseline({**ZERO, "import": 1}, None)  # not migrated while it rose
+    assert new["g"] == today["g"]  # migrated: its count did not rise
+    assert rises == [Change("f", "import", 1, 2)] and added == []
+
+
+def test_allowing_an_increase_reports_every_familys_rises_and_additions() -> None:
+    old = {name: _fb({**ZERO, "import": 1}, "import m:A in z") for name in ("f", "g")}
+    today = {name: _fb({**ZERO, "import": 2}, "import m:A in z", "import m:B in z") for name in ("f", "g")}
+    new, rises, added = ratchet(old, today, allow_increase=True)
+    assert new == today
+    assert rises == [Change("f", "import", 1, 2), Change("g", "import", 1, 2)]
+    assert added == ["f: import m:B in z", "g: import m:B in z"]
+
+
+def test_a_kind_missing_on_either_side_of_the_ratchet_counts_as_none() -> None:
+    old = {"f": _fb({"import": 2, "alias": 1}, "import m:A in z")}
+    today = {"f": _fb({"import": 2, "reference": 3}, "import m:A in z")}
+    new, rises, _ = ratchet(old, today, allow_increase=False)
+    assert new["f"].counts == {**ZERO, "import": 2}  # the alias went, the references are not let in
+    assert rises == [Change("f", "reference", 0, 3)]
+
+
+def test_an_unreadable_baseline_says_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "b.json"
+    path.write_bytes(b'{"version": 2, "families": {"\xff": {}}}')
+    with pytest.raises(ConfigError) as caught:
+        load_baseline(path)
+    assert str(caught.value) == (
+        f"{path}: not valid UTF-8 (byte 29); a baseline is JSON written by `ssot-harness baseline --update`: "
+        "restore it from version control or delete it and record a new one"
+    )
+    path.write_text('{"version": 2,')
+    with pytest.raises(ConfigError) as caught:
+        load_baseline(path)
+    message = str(caught.value)  # the JSON parser's own words in the middle
+    assert message.startswith(f"{path}: not a readable baseline (") and "line 1 column 15" in message
+    assert message.endswith("); fix it or delete it and run `ssot-harness baseline --update`")

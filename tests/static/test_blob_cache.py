@@ -281,8 +281,19 @@ def test_a_corrupt_findings_memo_is_rebuilt_with_a_warning(
     cold = cli("audit", tree)
     memo = tree / ".ssot-cache" / "findings.json"
     data = json.loads(unseal(memo.read_bytes()))
+
+    def damaged(row: Callable[[list], list]) -> bytes:  # every family's first finding, damaged
+        families = {k: [row(list(rows[0])), *rows[1:]] for k, rows in data["families"].items()}
+        return json.dumps({**data, "families": families}).encode()
+
     bad_rows = json.dumps({**data, "families": {k: [[1]] for k in data["families"]}}).encode()
-    for bad in (b"{", bad_rows, seal(bad_rows)):
+    for bad in (
+        b"{",
+        bad_rows,
+        seal(bad_rows),
+        seal(damaged(lambda r: r[:2] + r[3:])),  # a field lost: the others shift
+        seal(damaged(lambda r: [*r[:2], str(r[2]), *r[3:]])),  # the line as text
+    ):
         memo.write_bytes(bad)
         again = cli("audit", tree)
         assert again.out == cold.out and again.code == cold.code

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+from harness.model import Family, Finding, MemberRef, Shim
+from harness.pin.shims import ShimStatus, judge_shims
 from tests.static.conftest import plant
 from tests.static.test_cli import SCHEMA
 
@@ -167,3 +170,56 @@ def test_narrowing_to_a_path_outside_every_shim_reports_without_its_places(
     narrowed = cli("audit", tree / "plugins", "--format", fmt)
     assert narrowed.code == 0, narrowed.out + narrowed.err
     assert "plugins/user.py" in narrowed.out and "pkg/stubs.py" not in narrowed.out
+
+
+# --- judge_shims on findings directly: the expiry boundary, the messages, what a live shim covers ---
+
+OLD = "pkg.compat:OldEngineFactory"
+
+
+def _finding(kind: str, site: str, line: int = 1, member: str = OLD) -> Finding:
+    path = site.replace(".", "/") + ".py"
+    return Finding("engine-factory", path, line, kind, member, False, site=site)
+
+
+def _family(*shims: Shim) -> Family:
+    return Family("engine-factory", MemberRef.parse("pkg.factory:EngineFactory"), stage="pinned", shims=shims)
+
+
+def _shim(callers: tuple[str, ...] = ("plugins.user",), expires: date = date(2030, 6, 30)) -> Shim:
+    return Shim(MemberRef.parse(OLD), "third-party plugins import it", expires, callers)
+
+
+OWN = _finding("alias", "pkg.compat", 3)
+USE = _finding("import", "plugins.user")
+
+
+def test_a_shim_lives_through_its_expiry_day_and_expires_the_day_after() -> None:
+    ((status,), covered) = judge_shims(_family(_shim()), [OWN, USE], date(2030, 6, 30))
+    assert (status.state, status.problem, covered) == ("live", "", frozenset({OWN, USE}))
+    ((status,), covered) = judge_shims(_family(_shim()), [OWN, USE], date(2030, 7, 1))
+    assert status.state == "expired" and covered == frozenset()
+    assert status.problem == (
+        "expired: on 2030-06-30; remove the shim and move its users to pkg.factory:EngineFactory, "
+        "or extend `expires` (with its reason) in review"
+    )
+
+
+def test_grown_callers_are_each_named_once_in_order() -> None:
+    uses = [USE, _finding("import", "tools.zed"), _finding("import", "tools.abe"), _finding("reference", "tools.zed", 9)]
+    ((status,), covered) = judge_shims(_family(_shim()), [OWN, *uses], date(2030, 1, 1))
+    assert status.problem == (
+        "grown callers: used by tools.abe, tools.zed, beyond the declared callers; move them to "
+        "pkg.factory:EngineFactory, or add them to the shim's `callers` in review"
+    )
+    assert status.places == (OWN, USE) and covered == frozenset()  # a shim with a problem covers nothing
+
+
+def test_a_live_shim_describes_itself_and_a_failing_one_says_why() -> None:
+    live = ShimStatus(_shim(callers=("plugins.user", "tools.cli")), ())
+    assert live.describe() == (
+        f"{OLD} until 2030-06-30 (third-party plugins import it; callers: plugins.user, tools.cli)"
+    )
+    assert ShimStatus(_shim(callers=()), (), "vanished: gone").describe() == (
+        f"{OLD} until 2030-06-30 (third-party plugins import it; callers: none in the tree): vanished: gone"
+    )
