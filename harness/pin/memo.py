@@ -5,7 +5,9 @@ identifies: when both are as on the last run, resolving them again (over thousan
 a family of `Entity`-like names) would give the same places, so the last run's are taken back.
 The key also holds the resolver's own source files' stat, so a changed resolver starts afresh.
 
-Plain JSON, written by atomic replace; an unreadable or corrupt file is rebuilt with a warning.
+Plain JSON sealed with its digest (a changed byte is not taken for other findings), written by
+atomic replace; an unreadable or corrupt file is rebuilt with a warning, one of another version
+silently.
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ from typing import Any
 
 from harness.model import Family, Finding
 from harness.scan.atomic import write_bytes_atomic
-from harness.scan.digests import digest
+from harness.scan.digests import digest, seal, unseal
 
 MEMO_FILE = "findings.json"
 _FORMAT = "ssot-harness findings"
-_VERSION = 1
+_VERSION = 2
 # a kept finding's row, field by field as `put` writes it (family, path, line, kind, member,
 # canonical, detail, fix, site): anything else is damage, never taken for a place
 _ROW = (str, str, int, str, str, bool, str, str, str)
@@ -69,7 +71,12 @@ class FindingsMemo:
             memo._warn(f"unreadable ({exc.strerror or exc})")
             return memo
         try:
-            data = json.loads(raw)
+            try:
+                data = json.loads(unseal(raw))
+            except ValueError:
+                data = json.loads(raw)  # (of another version, unsealed) else corrupt
+                if not isinstance(data, dict) or data.get("version") == _VERSION:
+                    raise
             if not isinstance(data, dict) or data.get("format") != _FORMAT:
                 raise ValueError("not a findings memo")
             if data.get("version") == _VERSION:
@@ -121,9 +128,14 @@ class FindingsMemo:
             return
         payload = {"format": _FORMAT, "version": _VERSION, "families": self.fresh}
         try:
-            write_bytes_atomic(self.path, json.dumps(payload, separators=(",", ":")).encode())
-        except OSError:
-            pass  # a read-only tree still gets its audit
+            write_bytes_atomic(self.path, seal(json.dumps(payload, separators=(",", ":")).encode()))
+        except OSError as exc:  # a read-only tree still gets its audit
+            print(
+                f"ssot-harness: warning: findings cache {self.path} cannot be written "
+                f"({os.strerror(exc.errno) if exc.errno else exc}); these findings are whole, the next "
+                "run resolves them again",
+                file=sys.stderr,
+            )
 
     def _warn(self, why: str) -> None:
         print(

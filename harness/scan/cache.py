@@ -7,7 +7,10 @@ tracked file its stat check finds unchanged by that id, and the scanner hashes t
 with their id on an earlier run and not racy (see `trusted`). Conclusions about contents that
 left a path are kept a while (a checkout back finds them).
 
-The file is JSON lines, each decoded only when needed, so a warm run does not decode the cache:
+The file is JSON lines, each decoded only when needed, so a warm run does not decode the cache;
+each line after the header is sealed with its digest, checked when the line is decoded (a byte
+changed on disk parses as other facts, other findings: it must be seen, not believed), and a
+facts line names its file (lines moved are seen too):
 
 0. the header: format, version, and the settings the facts depend on (`context`);
 1. the needles learned from aliases, the stat keys of the files git does not name by blob id,
@@ -33,12 +36,13 @@ from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
 from harness.scan.atomic import write_bytes_atomic
+from harness.scan.digests import seal, unseal
 from harness.scan.facts import FileFacts
 from harness.scan.plain import FACTS_FORMAT, facts_from_data, facts_to_data
 
 CACHE_FILE = "scan.jsonl"
 _FORMAT = "ssot-harness scan cache"
-_VERSION = 4 * 1000 + FACTS_FORMAT  # the layout and the facts format, together
+_VERSION = 5 * 1000 + FACTS_FORMAT  # the layout and the facts format, together
 _OLD_FILES = ("scan.json", "scan-v1.pickle")  # earlier formats, removed when a new cache is written
 # conclusions kept for contents no longer at their path (a checkout back, a revert): bounded
 KEEP_OLDER = 4096
@@ -140,7 +144,7 @@ class ScanCache:
                 return cache  # another version (or the old single JSON file) or settings: cold
             if len(parts) < 3:
                 raise ValueError("truncated")
-            state = json.loads(parts[1])
+            state = json.loads(unseal(parts[1]))
             cache.learned = frozenset(str(n) for n in state["learned"])
             cache.loose = {
                 str(p): ((int(s), int(m), int(i), int(c)), str(k))
@@ -169,7 +173,7 @@ class ScanCache:
         """The memo's module names (None: unreadable, the cache is then rebuilt)."""
         if self._modules is None and self._parts:
             try:
-                self._modules = frozenset(str(m) for m in json.loads(self._parts[0]))
+                self._modules = frozenset(str(m) for m in json.loads(unseal(self._parts[0])))
             except (ValueError, TypeError) as exc:
                 self._corrupt(exc)
         return self._modules
@@ -180,7 +184,7 @@ class ScanCache:
             self._files = {}
             if self._parts:
                 try:
-                    self._decode_table(json.loads(self._parts[1]))
+                    self._decode_table(json.loads(unseal(self._parts[1])))
                 except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
                     self._files, self._older = {}, {}
                     self._corrupt(exc)
@@ -191,9 +195,10 @@ class ScanCache:
         self.files()
         return self._older.get((rel, key))
 
-    def facts(self, result: Result) -> FileFacts | None:
-        """The facts a conclusion holds (decoding its line); None when there are none, or when
-        the line is unreadable (with a warning: the caller then parses the file again)."""
+    def facts(self, result: Result, rel: str) -> FileFacts | None:
+        """The facts a conclusion about the file `rel` holds (decoding its line); None when there
+        are none, or when the line is unreadable or not that file's (with a warning: the caller
+        then parses the file again)."""
         if isinstance(result, FileFacts):
             return result
         if type(result) is not int or result < 0:
@@ -201,12 +206,14 @@ class ScanCache:
         found = self._decoded.get(result)
         if found is None:
             try:
-                found = self._decoded[result] = facts_from_data(
-                    json.loads(self._facts_lines()[result])
-                )
+                found = facts_from_data(json.loads(unseal(self._facts_lines()[result])))
+                if found.path != rel:
+                    raise ValueError(f"line {result} holds the facts of {found.path}, not {rel}")
+                self._decoded[result] = found
             except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
                 self._corrupt(exc)
-        return found
+                return None
+        return found if found.path == rel else None
 
     def discard(self) -> None:
         """Remove the file (it is then rebuilt cold); a file that cannot be removed is left."""
@@ -263,7 +270,7 @@ class ScanCache:
                 at = written.get(id(result))
                 if at is None:
                     at = written[id(result)] = len(lines)
-                    lines.append(json.dumps(facts_to_data(result), separators=(",", ":")).encode())
+                    lines.append(_sealed(facts_to_data(result)))
                 return at
             if type(result) is int and result >= 0:
                 at = numbered.get(result)
@@ -295,14 +302,19 @@ class ScanCache:
             else memo._replace(facts=[(p, out(r)) for p, r in memo.facts])._asdict(),
         }
         table = {"sigs": list(sigs), "files": rows, "older": kept}
-        parts = [_dumps(head), _dumps(state), _dumps(sorted(modules)), _dumps(table), *lines]
+        parts = [_dumps(head), _sealed(state), _sealed(sorted(modules)), _sealed(table), *lines]
         try:
             write_bytes_atomic(self.path, b"\n".join(parts))
             for old in _OLD_FILES:
                 if old != self.path.name:
                     (self.path.parent / old).unlink(missing_ok=True)
-        except OSError:
-            pass  # a read-only tree still gets its audit, just not a warm one
+        except OSError as exc:  # a read-only tree still gets its answer, just not a warm one
+            print(
+                f"ssot-harness: warning: scan cache {self.path} cannot be written "
+                f"({os.strerror(exc.errno) if exc.errno else exc}); this answer is whole, the next run "
+                "starts cold",
+                file=sys.stderr,
+            )
 
     def _corrupt(self, exc: Exception) -> None:
         self._valid = False
@@ -336,6 +348,10 @@ def _newest(
 
 def _dumps(data: Any) -> bytes:
     return json.dumps(data, separators=(",", ":")).encode()
+
+
+def _sealed(data: Any) -> bytes:
+    return seal(_dumps(data))
 
 
 def _stat(stat: list[Any]) -> Stat | None:

@@ -12,7 +12,7 @@ try:
 except ImportError:  # pragma: no cover - an interpreter without the built-in module
     from hashlib import blake2b
 
-__all__ = ["blake2b", "blob_id", "digest"]
+__all__ = ["blake2b", "blob_id", "digest", "seal", "unseal"]
 
 
 def digest(*parts: bytes) -> str:
@@ -21,6 +21,20 @@ def digest(*parts: bytes) -> str:
     for part in parts:
         found.update(part)
     return found.hexdigest()
+
+
+def seal(data: bytes) -> bytes:
+    """`data` (JSON text: no tab in it) with a tab and its digest: what `unseal` checks."""
+    return data + b"\t" + blake2b(data, digest_size=8).hexdigest().encode()
+
+
+def unseal(line: bytes) -> bytes:
+    """The data `seal` sealed in `line`; a ValueError when the line is not whole (a part cut off,
+    bytes changed, lines moved): a cache read back must be what was written, not merely parse."""
+    data, tab, found = line.rpartition(b"\t")
+    if not tab or blake2b(data, digest_size=8).hexdigest().encode() != found:
+        raise ValueError("a line does not match its digest")
+    return data
 
 
 def blob_id(data: bytes, hex_len: int = 40) -> str:

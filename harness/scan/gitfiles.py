@@ -22,7 +22,10 @@ by their blob id and not even stat'ed here.
 
 Differences that remain, by design: files ignored by `.gitignore`, `.git/info/exclude` or the
 global excludes are not scanned; an empty folder named like a Python file is not reported (git
-lists files, not folders).
+lists files, not folders). And with the cache, what git's stat check cannot see is not seen: git
+built without USE_NSEC (Debian's, for one) compares whole seconds of mtime and ctime, so a tracked
+file rewritten in place with the same size and its mtime put back, within the second git last
+looked at it, keeps its index blob id (`git status` does not see that change either).
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from harness.scan.cache import (
     CANDIDATE,
     Known,
     Memo,
+    Result,
     ScanCache,
     Stat,
 )
@@ -39,7 +40,7 @@ from harness.scan.needles import NeedleMatcher
 from harness.scan.parse import MAX_BYTES
 from harness.scan.parser import Parser, parse_batch
 from harness.scan.result import Facts, ScanResult, answer_digest, gc_paused, holds_facts, reasons
-from harness.scan.skip import Skipped
+from harness.scan.skip import UNREAD, Skipped
 from harness.scan.walk import StatKey, walk_strings
 
 __all__ = ["HOLD_BYTES", "GREP_BYTES", "ScanResult", "gc_paused", "read_file", "scan"]
@@ -113,8 +114,8 @@ def scan(
     early.discard()  # what was started ahead for another scan
     digest = listed = ""
     if listing is not None and keyed and not held:
-        listed = reader.fingerprint(listing)
-        digest = answer_digest(listed, context, current, absolute, exclude)
+        listed = reader.fingerprint(listing)  # "": the scan walks, its answer has no digest
+        digest = answer_digest(listed, context, current, absolute, exclude) if listed else ""
         if listed and cache.memo is not None and cache.memo.digest == digest:
             listing.close()  # nothing changed since the last run: its answer
             return reader.remembered(cache.memo, again)
@@ -142,20 +143,23 @@ def scan(
     modules = frozenset(named[rel][0] for _, rel in files)
     known = cache.files()
     prior = known
+    restarted = False
     with gc_paused():  # a parse makes many objects and no cycles: collecting only costs time
         while True:
-            entries, todo = reader.run(files, current, prior, first=prior is known)
+            entries, _ = reader.run(files, current, prior, first=prior is known)
             if not current:
                 break  # no needle: every file was a candidate, there is nothing to learn
-            if not todo and prior is known and cache.learned <= set(current):
-                break  # nothing read: the same facts as the run that learned these names
             found = tuple(reader.facts_of(entries))
             more = set(expand(found, current, modules)) if expand else set()
             extra = {name for name in more if not any(n in name for n in current)}
-            if not extra:
+            if extra:  # a later pass checks only the files that mentioned no needle, for them
+                current = minimal((*current, *extra))
+            elif restarted or set(current) == set(minimal((*base, *more))):
                 break
-            # a later pass checks only the files that mentioned no needle, for the new names
-            current = minimal((*current, *extra))
+            else:  # a name learned earlier that nothing names now (an alias removed, another
+                # config): what only it found is not the answer; from the config's needles again,
+                # as a cold run goes (the files' conclusions are kept, only candidates are read)
+                current, restarted = base, True
             prior = entries
     reader.held.clear()
     if tree is not None:
@@ -236,6 +240,7 @@ class _Reader:
     repaired: int = 0  # facts parsed again because their cached line was unreadable
     _matchers: dict[tuple[str, ...], NeedleMatcher] = field(default_factory=dict)
     _rest: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per run(): see there
+    _covered: dict[str, bool] = field(default_factory=dict)  # per run(): see _candidate
 
     # the whole answer of an earlier run -------------------------------------------------------
     def fingerprint(self, listing: GitListing) -> str:
@@ -275,7 +280,7 @@ class _Reader:
         cache = self.cache
 
         def load() -> tuple[Facts, frozenset[str]]:
-            facts = [cache.facts(line) for _rel, line in memo.facts]
+            facts = [cache.facts(line, rel) for rel, line in memo.facts]
             modules = cache.modules()
             if modules is None or any(f is None for f in facts):
                 cache.discard()  # (said why) rebuilt by a scan that trusts nothing in it
@@ -306,8 +311,8 @@ class _Reader:
         read (or taken from the held bytes); returns the entries and how many files were looked
         at. On the `first` pass a stat is trusted only if it is not racy (see ScanCache.trusted)."""
         sig = "\0".join(needles)
-        wanted = set(needles)
         self._rest.clear()  # what is left to check, by the needles a file is known not to hold
+        self._covered.clear()
         entries: dict[str, Known] = {}
         todo: list[_Todo] = []
         blobs, stats, loose, stems = self.blobs, self.stats, self.loose, self.stems
@@ -342,24 +347,23 @@ class _Reader:
             if same:
                 assert old is not None
                 result = old.result
-                if result is not None and (result != CANDIDATE or stub):
-                    entries[rel] = Known(key, stat, sig, result)  # facts do not depend on needles
-                    continue
                 if result is None:
-                    if old.needles == sig:
-                        entries[rel] = Known(key, stat, sig, None)
-                        continue
                     rest = self._rest.get(old.needles)  # once per old needle set, not per file
-                    if rest is None:
+                    if rest is None:  # known not to mention the old needles: the others only
                         seen = frozenset(old.needles.split("\0"))
-                        # known not to mention the old needles: the new ones only
-                        rest = (
-                            tuple(n for n in needles if n not in seen)
-                            if seen <= wanted
-                            else needles
-                        )
-                        self._rest[old.needles] = rest
-                    todo.append((path, rel, stat, key, None, stub, rest))
+                        rest = self._rest[old.needles] = tuple(n for n in needles if n not in seen)
+                    if rest or not needles:  # (no needle: every file is a candidate)
+                        todo.append((path, rel, stat, key, None, stub, rest))
+                    else:
+                        entries[rel] = Known(key, stat, sig, None)
+                    continue
+                if not self._candidate(old.needles, sig, result):
+                    # found by a needle that may not be one of these: still a candidate? (its
+                    # facts are taken back if so, not parsed again)
+                    todo.append((path, rel, stat, key, old, stub, needles))
+                    continue
+                if result != CANDIDATE or stub:
+                    entries[rel] = Known(key, stat, sig, result)  # facts do not depend on needles
                     continue
                 todo.append((path, rel, stat, key, None, stub, ()))  # a candidate to parse
                 continue
@@ -368,6 +372,20 @@ class _Reader:
             self._process(todo, sig, entries)
             self.looked += len(todo)
         return entries, len(todo)
+
+    def _candidate(self, old: str, sig: str, result: Result) -> bool:
+        """Whether bytes whose conclusion `result` was reached while looking for the needles `old`
+        are a candidate for the needles `sig` too: every old needle holds one of these (or there
+        is no needle now), or the conclusion does not depend on needles (too large, unreadable)."""
+        if type(result) is str and result.startswith(UNREAD):
+            return True
+        found = self._covered.get(old)
+        if found is None:
+            now = sig.split("\0") if sig else []
+            found = self._covered[old] = not now or (
+                bool(old) and all(any(n in o for n in now) for o in old.split("\0"))
+            )
+        return found
 
     def _process(self, todo: list[_Todo], sig: str, entries: dict[str, Known]) -> None:
         hits = self._grep(todo)
@@ -444,7 +462,7 @@ class _Reader:
         for rel, known in sorted(entries.items()):
             if not self.holds_facts(rel, known):
                 continue
-            facts = self.cache.facts(known.result)
+            facts = self.cache.facts(known.result, rel)
             if facts is None:
                 again = self._reparse(rel)
                 entries[rel] = known._replace(result=again)

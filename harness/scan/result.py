@@ -11,7 +11,7 @@ from functools import cached_property
 from harness.scan.cache import CANDIDATE, Known
 from harness.scan.digests import digest
 from harness.scan.facts import FileFacts
-from harness.scan.skip import Skipped
+from harness.scan.skip import UNREAD, Skipped
 
 Facts = tuple[FileFacts, ...]
 
@@ -82,7 +82,7 @@ def reasons(entries: dict[str, Known], stems: set[str]) -> Iterator[tuple[str, s
         if result is None:
             continue
         if rel.endswith(".pyi") and rel[:-1] in stems:
-            too = type(result) is str and result.startswith(("too large", "unreadable"))
+            too = type(result) is str and result.startswith(UNREAD)
             yield rel, result if too else _STUB  # type: ignore[misc]
         elif type(result) is str:
             yield rel, result

@@ -8,6 +8,8 @@ from pathlib import Path
 
 # how parse.py begins the reason of a file it read and could not parse (its text is unknown to us)
 UNPARSED = ("syntax error", "bad encoding", "not parseable")
+# how the scanner begins the reason of a file it did not read at all (whatever its bytes mention)
+UNREAD = ("too large", "unreadable")
 
 
 @dataclass(frozen=True, order=True)

@@ -17,6 +17,7 @@ from harness.config import load_config
 from harness.pin.audit import audit, scan_for
 from harness.scan import index
 from harness.scan.cache import CACHE_FILE
+from harness.scan.digests import seal, unseal
 from tests.static.conftest import Outcome
 from tests.static.test_cache import lines
 from tests.static.test_git_scan import git, repo
@@ -279,19 +280,21 @@ def test_a_corrupt_findings_memo_is_rebuilt_with_a_warning(
     cli("baseline", tree, "--update", "--allow-increase", "--no-git", "--no-cache")
     cold = cli("audit", tree)
     memo = tree / ".ssot-cache" / "findings.json"
-    data = json.loads(memo.read_text())
+    data = json.loads(unseal(memo.read_bytes()))
 
-    def damaged(row: Callable[[list], list]) -> str:  # every family's first finding, damaged
+    def damaged(row: Callable[[list], list]) -> bytes:  # every family's first finding, damaged
         families = {k: [row(list(rows[0])), *rows[1:]] for k, rows in data["families"].items()}
-        return json.dumps({**data, "families": families})
+        return json.dumps({**data, "families": families}).encode()
 
+    bad_rows = json.dumps({**data, "families": {k: [[1]] for k in data["families"]}}).encode()
     for bad in (
-        "{",
-        json.dumps({**data, "families": {k: [[1]] for k in data["families"]}}),
-        damaged(lambda r: r[:2] + r[3:]),  # a field lost: the others shift, still a Finding's count
-        damaged(lambda r: [*r[:2], str(r[2]), *r[3:]]),  # the line as text
+        b"{",
+        bad_rows,
+        seal(bad_rows),
+        seal(damaged(lambda r: r[:2] + r[3:])),  # a field lost: the others shift
+        seal(damaged(lambda r: [*r[:2], str(r[2]), *r[3:]])),  # the line as text
     ):
-        memo.write_text(bad)
+        memo.write_bytes(bad)
         again = cli("audit", tree)
         assert again.out == cold.out and again.code == cold.code
         assert f"warning: findings cache {memo} is corrupt" in again.err
@@ -339,3 +342,109 @@ def test_a_stale_stat_in_the_index_costs_a_read_not_a_parse(tmp_path: Path, read
     found, read, result = scanned(tree, reads)
     assert read == ["app.py"] and result.files_parsed == 0 and found == cold  # type: ignore[attr-defined]
     assert scanned(tree, reads)[1] == []
+
+
+BROKEN = "def broken(:\n    Maker\n"  # a syntax error that mentions the name Maker only
+
+
+def json_report(cli: Callable[..., Outcome], tree: Path, *flags: str) -> Outcome:
+    return cli("audit", tree, "--format", "json", *flags)
+
+
+def test_a_candidate_by_a_name_no_longer_looked_for_is_not_in_the_answer(
+    tmp_path: Path, cli: Callable[..., Outcome]
+) -> None:
+    """A file's facts or parse error belong to the answer only while its bytes mention one of the
+    needles: after a config change that drops `Maker*`, a file mentioning only Maker is out."""
+    tree = repo(tmp_path)
+    pyproject = tree / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"build_for_user"', '"Maker*"'))
+    (tree / "src/shop/broken.py").write_text(BROKEN)
+    cli("baseline", tree, "--update", "--allow-increase", "--no-git", "--no-cache")
+    assert "src/shop/broken.py" in json_report(cli, tree).out  # found by Maker: unparseable
+    pyproject.write_text(pyproject.read_text().replace('"Maker*"', '"build_for_user"'))
+    cold = json_report(cli, tree, "--no-git", "--no-cache")
+    assert "src/shop/broken.py" not in cold.out
+    assert json_report(cli, tree) == cold
+    assert json_report(cli, tree, "--no-git") == cold
+
+
+@pytest.mark.parametrize("git_path", [True, False], ids=["git", "walk"])
+def test_a_name_learned_from_an_alias_since_removed_is_forgotten(
+    tmp_path: Path, cli: Callable[..., Outcome], git_path: bool
+) -> None:
+    """The alias Maker is learned as a needle (its importers are then read); once the alias is
+    gone a warm run must not keep looking for it, nor report what only it found."""
+    tree = repo(tmp_path)
+    flags = () if git_path else ("--no-git",)
+    nick = tree / "src/shop/nick.py"
+    nick.write_text("from shop.engines.factory import EngineFactory as Maker\n")
+    (tree / "src/shop/broken.py").write_text(BROKEN)
+    cli("baseline", tree, "--update", "--allow-increase", "--no-git", "--no-cache")
+    assert "src/shop/broken.py" in json_report(cli, tree, *flags).out
+    nick.write_text("x = 1\n")
+    cold = json_report(cli, tree, "--no-git", "--no-cache")
+    assert "src/shop/broken.py" not in cold.out
+    assert json_report(cli, tree, *flags) == cold
+    assert "Maker" not in lines(tree / ".ssot-cache" / CACHE_FILE)[1]["learned"]
+
+
+def _line_changed(raw: bytes) -> bytes:
+    """A digit changed: still JSON, another line number for one import in app.py."""
+    for old in (b'"src/shop/app.py",4,', b'"FastEngineFactory","FastEngineFactory",4,'):
+        if old in raw:
+            return raw.replace(old, old.replace(b"4,", b"9,"), 1)
+    raise AssertionError("no line number to change")
+
+
+def _lines_swapped(raw: bytes) -> bytes:
+    """Two facts lines swapped: each still whole, each now at another file's place."""
+    lines_ = raw.split(b"\n")
+    lines_[4], lines_[5] = lines_[5], lines_[4]
+    return b"\n".join(lines_)
+
+
+@pytest.mark.parametrize(
+    ("name", "damage"),
+    [
+        ("findings.json", _line_changed),
+        (CACHE_FILE, _line_changed),
+        (CACHE_FILE, _lines_swapped),
+    ],
+    ids=["findings-digit", "facts-digit", "facts-swapped"],
+)
+def test_a_cache_changed_into_other_valid_json_is_not_believed(
+    tmp_path: Path, cli: Callable[..., Outcome], name: str, damage: Callable[[bytes], bytes]
+) -> None:
+    """A byte changed on disk, or lines moved, still parse: each line is sealed with its digest
+    (and a facts line names its file), so the change is seen, said and repaired."""
+    tree = repo(tmp_path)
+    cli("baseline", tree, "--update", "--allow-increase", "--no-git", "--no-cache")
+    cold = cli("audit", tree, "--no-git", "--no-cache")
+    assert cli("audit", tree) == cold
+    target = tree / ".ssot-cache" / name
+    target.write_bytes(damage(target.read_bytes()))
+    if name == CACHE_FILE:  # the facts are decoded only when the findings are resolved again
+        (tree / ".ssot-cache" / "findings.json").unlink()
+    damaged = cli("audit", tree)
+    assert (damaged.code, damaged.out) == (cold.code, cold.out)
+    assert f"warning: {'findings' if name != CACHE_FILE else 'scan'} cache" in damaged.err
+    assert "is corrupt" in damaged.err
+    assert cli("audit", tree) == cold  # repaired
+
+
+def test_a_change_is_seen_warm_when_a_symlink_makes_the_git_path_walk(
+    tmp_path: Path, cli: Callable[..., Outcome]
+) -> None:
+    """With a symlink under the roots the scan walks (git cannot say what the walk reads through
+    it); the answer then has no digest of the tree, so no family's findings are taken back."""
+    tree = repo(tmp_path)
+    os.symlink("engines", tree / "src/shop/engines_link")
+    cli("baseline", tree, "--update", "--allow-increase", "--no-git", "--no-cache")
+    for _ in range(2):  # (the second run starts with the names the first learned)
+        assert cli("audit", tree) == cli("audit", tree, "--no-git", "--no-cache")
+    app = tree / "src/shop/app.py"
+    app.write_text(app.read_text() + "\n" + MEMBER.format(name="Linked"))
+    cold = cli("audit", tree, "--no-git", "--no-cache")
+    assert "LinkedEngineFactory" in cold.out
+    assert cli("audit", tree) == cold

@@ -16,6 +16,7 @@ from harness.config import load_config
 from harness.pin.audit import audit, scan_for
 from harness.scan import index
 from harness.scan.cache import CACHE_FILE
+from harness.scan.digests import seal, unseal
 from harness.scan.plain import facts_from_bytes, facts_from_data, facts_to_data
 from harness.scan.skip import Skipped
 
@@ -25,12 +26,16 @@ def _scan(tree: Path):
 
 
 def lines(path: Path) -> list:
-    """The cache file's JSON lines, decoded (see harness/scan/cache.py for what each holds)."""
-    return [json.loads(line) for line in path.read_bytes().split(b"\n")]
+    """The cache file's JSON lines, decoded (see harness/scan/cache.py for what each holds): the
+    header, then lines sealed with their digest."""
+    head, *rest = path.read_bytes().split(b"\n")
+    return [json.loads(head), *(json.loads(unseal(line)) for line in rest)]
 
 
 def write_lines(path: Path, decoded: list) -> None:
-    path.write_bytes(b"\n".join(json.dumps(d).encode() for d in decoded))
+    """Write `decoded` as `lines` reads it (each line after the header sealed again)."""
+    head, *rest = (json.dumps(d).encode() for d in decoded)
+    path.write_bytes(b"\n".join([head, *(seal(line) for line in rest)]))
 
 
 def _imports(tree: Path, result) -> set[tuple[str, str]]:
