@@ -37,7 +37,6 @@ import subprocess
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from harness.config import DEFAULT_EXCLUDE
 from harness.scan import early
@@ -79,7 +78,7 @@ class GitTree:
         if key[1:] and key not in self._greps and key not in self._found:
             if words:  # one PCRE alternation: `-F -w` with many needles is ten times slower
                 pattern = r"\b(?:" + "|".join(re.escape(n) for n in key[1:]) + r")\b"
-                self._greps[key] = _grep(self.top, self.pathspecs, ("-l", "-P", "-e", pattern))
+                self._greps[key] = early.grep(self.top, self.pathspecs, ("-l", "-P", "-e", pattern))
             else:
                 self._greps[key] = early.take_grep(self.top, self.pathspecs, key[1:])
 
@@ -130,13 +129,6 @@ def _key(needles: Iterable[str], words: bool) -> tuple[str, ...]:
     return ("-w" if words else "", *sorted(set(needles)))
 
 
-def _grep(top: str, pathspecs: tuple[str, ...], mode: tuple[str, ...]) -> Any:
-    """`git grep` over the Python files of `pathspecs` with `mode` (options and `-e` patterns)."""
-    args = ["-c", "grep.fallbackToNoIndex=false", "grep", "-z", "-a", *mode]
-    args += ["--no-color", "--no-recurse-submodules", "--no-textconv"]
-    return early.popen(top, *args, "--", *(spec for p in pathspecs for spec in early.py_glob(p)))
-
-
 def git_tree(
     top: str,
     roots: Sequence[str],
@@ -175,7 +167,7 @@ def git_listing(
     try:  # the index and the untracked files listed at the same time, beside the grep
         greps.start(grep)
         if lines:
-            greps._lines = _grep(top, greps.pathspecs, ("-n", "-P", *_each("-e", lines)))
+            greps._lines = early.take_lines(top, greps.pathspecs, lines)
         runs = early.take_listing(top, rels, keyed)
     except OSError:  # no git
         greps.close()
@@ -281,10 +273,6 @@ class GitListing:
                 elif path.endswith(_PY) or _DOTTED.search(path):
                     wanted.append(entry)
         return wanted
-
-
-def _each(option: str, values: Sequence[str]) -> list[str]:
-    return [part for value in values for part in (option, value)]
 
 
 def _plain(cached: bytes) -> bool:

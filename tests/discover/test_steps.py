@@ -173,3 +173,35 @@ def test_the_git_path_reads_only_the_files_it_parses(
         assert len(reads) == len(set(reads)) == len(reading.first) < len(reading.items)
     finally:
         reading.close()
+
+
+def test_discover_starts_git_before_its_imports_and_takes_it_over(
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness.scan import early
+
+    tree = _commit(platform_tree.build(tmp_path))
+    started: list[subprocess.Popen[bytes]] = []
+    ahead: list[tuple[str, ...]] = []
+    real_popen, real_start = early.popen, early.head_start
+
+    def popen(top: str, *args: str) -> subprocess.Popen[bytes]:
+        started.append(real_popen(top, *args))
+        return started[-1]
+
+    def head_start(top: str, roots, **kw) -> None:  # type: ignore[no-untyped-def]
+        ahead.append(tuple(kw["lines"]))
+        real_start(top, roots, **kw)
+        assert len(started) == 3  # the index, the untracked files, the outline's line search
+
+    monkeypatch.setattr(early, "popen", popen)
+    monkeypatch.setattr(early, "head_start", head_start)
+    expected = _json(capsys, tree, "--no-git", "--top", "8")
+    assert not started and not ahead
+    assert _json(capsys, tree, "--top", "8") == expected
+    assert ahead == [PATTERNS]
+    # taken over by the reading, not started again: one line search (the evidence's grep is -l)
+    assert sum("ls-files" in p.args for p in started) == 2
+    assert sum("-n" in p.args for p in started) == 1
+    assert not early._LISTINGS and not early._LINES
+    assert all(p.returncode is not None for p in started)
