@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -138,9 +139,40 @@ def start_grep(top: str, pathspecs: tuple[str, ...], needles: tuple[str, ...]) -
     return grep(top, pathspecs, ("-l", "-F", *(part for n in needles for part in ("-e", n))))
 
 
-def start_lines(top: str, pathspecs: tuple[str, ...], patterns: Sequence[str]) -> Any:
+def start_lines(top: str, pathspecs: tuple[str, ...], patterns: Sequence[str]) -> Drained:
     """`git grep` printing `path NUL number NUL text` for each line matching a PCRE pattern."""
-    return grep(top, pathspecs, ("-n", "-P", *(part for p in patterns for part in ("-e", p))))
+    return Drained(
+        grep(top, pathspecs, ("-n", "-P", *(part for p in patterns for part in ("-e", p))))
+    )
+
+
+class Drained:
+    """A git process whose output a thread reads as it comes, so that git never waits on a full
+    pipe while this process is busy elsewhere (a line search prints megabytes; a pipe holds 64
+    KiB). `communicate`, `kill` and `returncode` as a Popen's."""
+
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        self.proc = proc
+        self._out: list[bytes] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        with self.proc.stdout:
+            self._out.append(self.proc.stdout.read())
+
+    def communicate(self) -> tuple[bytes, None]:
+        self._reader.join()
+        self.proc.wait()
+        return (self._out[0] if self._out else b""), None
+
+    def kill(self) -> None:
+        self.proc.kill()
+
+    @property
+    def returncode(self) -> int | None:
+        return self.proc.returncode
 
 
 def grep(top: str, pathspecs: tuple[str, ...], mode: tuple[str, ...]) -> Any:

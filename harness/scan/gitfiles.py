@@ -37,6 +37,7 @@ import subprocess
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from harness.config import DEFAULT_EXCLUDE
 from harness.scan import early
@@ -69,7 +70,7 @@ class GitTree:
     digest: str = ""  # (keyed) of git's listing: equal digests, equal `paths` and `blobs`
     _greps: dict[tuple[str, ...], subprocess.Popen[bytes]] = field(default_factory=dict)
     _found: dict[tuple[str, ...], set[str] | None] = field(default_factory=dict)
-    _lines: subprocess.Popen[bytes] | None = None
+    _lines: early.Drained | None = None
 
     def start(self, needles: Iterable[str], *, words: bool = False) -> None:
         """Start `git grep` for these needles now, so it runs while this process does other work
@@ -118,7 +119,8 @@ class GitTree:
         return out if proc.returncode in (0, 1) else None
 
     def close(self) -> None:
-        for proc in [*self._greps.values(), *([self._lines] if self._lines else [])]:
+        procs: list[Any] = [*self._greps.values(), *([self._lines] if self._lines else [])]
+        for proc in procs:
             proc.kill()
             proc.communicate()
         self._greps.clear()

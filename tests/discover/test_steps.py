@@ -205,3 +205,22 @@ def test_discover_starts_git_before_its_imports_and_takes_it_over(
     assert sum("-n" in p.args for p in started) == 1
     assert not early._LISTINGS and not early._LINES
     assert all(p.returncode is not None for p in started)
+
+
+def test_the_line_search_never_waits_on_a_full_pipe(tmp_path: Path) -> None:
+    """git grep prints megabytes on a large tree; read only at the end, it would stop at 64 KiB
+    until the reading is done with the listing. A thread drains it as it comes."""
+    from harness.scan import early
+
+    tree = tmp_path / "t"
+    tree.mkdir()
+    (tree / "many.py").write_text(
+        "".join(f"class Many{i}Factory:\n    pass\n" for i in range(8000))
+    )
+    _commit(tree)
+    top = os.fspath(tree)
+    search = early.start_lines(top, (".",), PATTERNS)
+    assert search.proc.wait(timeout=30) == 0  # finished with nobody reading yet
+    out, _ = search.communicate()
+    assert len(out) > 4 * 65536
+    assert out.count(b"\n") == 8000 and outlines(out)["many.py"].classes[-1] == "Many7999Factory"
