@@ -78,7 +78,7 @@ class GitTree:
         key = _key(needles, words)
         if key[1:] and key not in self._greps and key not in self._found:
             if words:  # one PCRE alternation: `-F -w` with many needles is ten times slower
-                pattern = r"\b(?:" + "|".join(re.escape(n) for n in key[1:]) + r")\b"
+                pattern = r"\b" + shared_prefixes(key[1:]) + r"\b"
                 self._greps[key] = early.grep(self.top, self.pathspecs, ("-l", "-P", "-e", pattern))
             else:
                 self._greps[key] = early.take_grep(self.top, self.pathspecs, key[1:])
@@ -125,6 +125,27 @@ class GitTree:
             proc.communicate()
         self._greps.clear()
         self._lines = None
+
+
+def shared_prefixes(words: Sequence[str]) -> str:
+    """A regex (PCRE or Python) matching exactly one of `words` (not empty, none empty), with
+    their common prefixes written once: `(?:Ab(?:c|d)|E)` for Abc, Abd, E. PCRE tries an
+    alternation's branches one by one at each place; shared, a prefix is tried once (Home
+    Assistant's evidence search, 338 names: 0.2 -> 0.13 s of git's CPU)."""
+    heads: dict[str, list[str]] = {}
+    for word in sorted(set(words)):
+        heads.setdefault(word[0], []).append(word[1:])
+    branches = []
+    for head, tails in heads.items():
+        rest = [t for t in tails if t]
+        if not rest:
+            tail = ""
+        elif len(rest) < len(tails):  # the head alone is a word too
+            tail = f"(?:{shared_prefixes(rest)})?"
+        else:
+            tail = shared_prefixes(rest)
+        branches.append(re.escape(head) + tail)
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
 
 
 def _key(needles: Iterable[str], words: bool) -> tuple[str, ...]:
