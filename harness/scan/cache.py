@@ -19,9 +19,10 @@ facts line names its file (lines moved are seen too):
 3. every file's conclusion, and those kept for contents that left their path;
 4. and on: one file's facts per line, read only for the files whose facts are asked for.
 
-Plain data only (a tampered cache cannot run code); an unreadable or corrupt cache is rebuilt with
-a warning on stderr; one of another version or context (or the single JSON file of earlier
-versions) is rebuilt silently. Written by atomic replace (concurrent runs never tear it).
+Plain data only (a tampered cache cannot run code); an unreadable or corrupt cache (a line that
+does not match its digest, or one that does but holds other shapes or types than `save` writes:
+see checked.py) is rebuilt with one warning on stderr; one of another version or context (or the
+single JSON file of earlier versions) is rebuilt silently. Written by atomic replace (concurrent runs never tear it).
 """
 
 from __future__ import annotations
