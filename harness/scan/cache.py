@@ -19,9 +19,10 @@ facts line names its file (lines moved are seen too):
 3. every file's conclusion, and those kept for contents that left their path;
 4. and on: one file's facts per line, read only for the files whose facts are asked for.
 
-Plain data only (a tampered cache cannot run code); an unreadable or corrupt cache is rebuilt with
-a warning on stderr; one of another version or context (or the single JSON file of earlier
-versions) is rebuilt silently. Written by atomic replace (concurrent runs never tear it).
+Plain data only (a tampered cache cannot run code); an unreadable or corrupt cache (a line that
+does not match its digest, or one that does but holds other shapes or types than `save` writes:
+see checked.py) is rebuilt with one warning on stderr; one of another version or context (or the
+single JSON file of earlier versions) is rebuilt silently. Written by atomic replace (concurrent runs never tear it).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
 from harness.scan.atomic import write_bytes_atomic
+from harness.scan.checked import rows, strings, table
 from harness.scan.digests import seal, unseal
 from harness.scan.facts import FileFacts
 from harness.scan.plain import FACTS_FORMAT, facts_from_data, facts_to_data
@@ -54,6 +56,7 @@ Result = FileFacts | int | str | None
 CANDIDATE = -1
 # (size, mtime_ns, inode, ctime_ns) of a file, as the walk and the git listing record it
 Stat = tuple[int, int, int, int]
+_STAT = (int, int, int, int)
 
 
 class Known(NamedTuple):
@@ -93,6 +96,7 @@ class ScanCache:
         self._lines: list[bytes] | None = None  # the facts lines, split on first use
         self._modules: frozenset[str] | None = None
         self._decoded: dict[int, FileFacts] = {}
+        self._warned = False
 
     @property
     def empty(self) -> bool:
@@ -144,21 +148,14 @@ class ScanCache:
                 return cache  # another version (or the old single JSON file) or settings: cold
             if len(parts) < 3:
                 raise ValueError("truncated")
-            state = json.loads(unseal(parts[1]))
-            cache.learned = frozenset(str(n) for n in state["learned"])
+            state = table(json.loads(unseal(parts[1])), ("learned", "loose", "memo"), "line 1")
+            cache.learned = frozenset(strings(state["learned"], "learned"))
             cache.loose = {
-                str(p): ((int(s), int(m), int(i), int(c)), str(k))
-                for p, s, m, i, c, k in state["loose"]
+                p: ((s, m, i, c), k)
+                for p, s, m, i, c, k in rows(state["loose"], (str, *_STAT, str), "loose")
             }
-            memo = state["memo"]
-            if memo is not None:
-                cache.memo = Memo(
-                    str(memo["digest"]),
-                    int(memo["files_walked"]),
-                    tuple(str(n) for n in memo["needles"]),
-                    [(str(p), str(r)) for p, r in memo["skipped"]],
-                    [(str(p), int(n)) for p, n in memo["facts"]],
-                )
+            if state["memo"] is not None:
+                cache.memo = _memo(state["memo"])
         except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
             fh.close()
             cache._corrupt(exc)
@@ -173,7 +170,7 @@ class ScanCache:
         """The memo's module names (None: unreadable, the cache is then rebuilt)."""
         if self._modules is None and self._parts:
             try:
-                self._modules = frozenset(str(m) for m in json.loads(unseal(self._parts[0])))
+                self._modules = frozenset(strings(json.loads(unseal(self._parts[0])), "modules"))
             except (ValueError, TypeError) as exc:
                 self._corrupt(exc)
         return self._modules
@@ -228,14 +225,18 @@ class ScanCache:
             self._lines = self._parts[2].split(b"\n") if len(self._parts) > 2 else []
         return self._lines
 
-    def _decode_table(self, table: dict[str, Any]) -> None:
-        sigs = [str(s) for s in table["sigs"]]
+    def _decode_table(self, data: Any) -> None:
+        found = table(data, ("sigs", "files", "older"), "line 3")
+        sigs = strings(found["sigs"], "sigs")
         count = len(self._facts_lines())
         files = self._files = {}
-        for row in table["files"]:
-            rel, key, sig, result, *stat = row
+        for rel, key, sig, result, *stat in _list(found["files"], "files"):
+            if not _row(rel, key, sig, len(sigs)):
+                raise TypeError("files: a row is not (path, key, needles, result[, stat])")
             files[rel] = Known(key, _stat(stat), sigs[sig], _result(result, count))
-        for rel, key, sig, result in table["older"]:
+        for rel, key, sig, result in _list(found["older"], "older"):
+            if not _row(rel, key, sig, len(sigs)) or key is None:
+                raise TypeError("older: a row is not (path, key, needles, result)")
             self._older[(rel, key)] = Known(key, None, sigs[sig], _result(result, count))
 
     def trusted(self, stat: Stat, recorded: Stat | None) -> bool:
@@ -323,6 +324,10 @@ class ScanCache:
         self._warn(f"corrupt ({type(exc).__name__}: {exc})")
 
     def _warn(self, why: str) -> None:
+        """Say once why the cache is rebuilt (a second damaged line adds nothing to say)."""
+        if self._warned:
+            return
+        self._warned = True
         print(
             f"ssot-harness: warning: scan cache {self.path} is {why}; rebuilding it",
             file=sys.stderr,
@@ -354,9 +359,44 @@ def _sealed(data: Any) -> bytes:
     return seal(_dumps(data))
 
 
+def _memo(data: Any) -> Memo:
+    """The last run's answer as line 1 holds it; a TypeError when it is not as `save` writes it."""
+    memo = table(data, Memo._fields, "memo")
+    digest, walked = memo["digest"], memo["files_walked"]
+    if type(digest) is not str or type(walked) is not int:
+        raise TypeError("memo: digest is not a string, or files_walked not a number")
+    return Memo(
+        digest,
+        walked,
+        tuple(strings(memo["needles"], "memo needles")),
+        [(p, r) for p, r in rows(memo["skipped"], (str, str), "memo skipped")],
+        [(p, n) for p, n in rows(memo["facts"], (str, int), "memo facts")],
+    )
+
+
+def _list(value: Any, what: str) -> list[Any]:
+    if type(value) is not list or not all([type(row) is list for row in value]):
+        raise TypeError(f"{what} is not a list of rows")
+    return value
+
+
 def _stat(stat: list[Any]) -> Stat | None:
-    """A stored stat; one of the wrong shape only ever fails to match (the file is read again)."""
-    return tuple(stat) if len(stat) == 4 else None  # type: ignore[return-value]
+    """A row's stat: none, or four numbers (anything else makes the cache corrupt)."""
+    if not stat:
+        return None
+    if tuple(map(type, stat)) != _STAT:
+        raise TypeError("files: a stat is not (size, mtime, inode, ctime)")
+    return tuple(stat)  # type: ignore[return-value]
+
+
+def _row(rel: Any, key: Any, sig: Any, sigs: int) -> bool:
+    """Whether a table row's path, key and needle set are as `save` writes them."""
+    return (
+        type(rel) is str
+        and (key is None or type(key) is str)
+        and type(sig) is int
+        and 0 <= sig < sigs
+    )
 
 
 def _result(result: Any, lines: int) -> Result:

@@ -5,9 +5,12 @@ The damage is done to whatever files the audit left under its cache dir (the sca
 findings kept per family), through the public path only (a real audit writes them, a real audit
 reads them), so the test holds whatever the caches' layout: bytes cut short, overwritten or
 prefixed, and, where a file holds JSON (one document or one a line), values replaced by junk of
-another type, tables' keys dropped or added (`mutated(..., retype=True)`). A value swapped for
-another of the same type (one name for another) is a plausible edit that no reader could tell from
-the real thing without a checksum, and is not fuzzed. `SSOT_FUZZ_EXAMPLES` as in test_parsers.py."""
+another type, tables' keys dropped or added (`mutated(..., retype=True)`), each line sealed again
+with its digest when it was (so the damage reaches the reader of what the line holds, as a line
+written by another version or edited by hand and sealed again would). A value swapped for another
+the writer writes at that place (one name for another, a flag flipped, a skip reason for a facts
+line) is a plausible edit that no reader could tell from the real thing, and is not fuzzed.
+`SSOT_FUZZ_EXAMPLES` as in test_parsers.py."""
 
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from hypothesis import assume, given, reject
 from hypothesis import strategies as st
 
 from harness.cli import main
+from harness.scan.digests import seal, unseal
 from tests.fuzz.junk import FUZZ, JSON_JUNK, json_type, mutated
 
 SHOP = Path(__file__).resolve().parents[1] / "fixtures" / "static" / "shop"
@@ -84,15 +88,23 @@ def _restore(tree: Path, files: dict[str, bytes]) -> None:
         (tree / CACHE / rel).write_bytes(data)
 
 
-def _documents(data: bytes) -> tuple[list[Any], bool] | None:
-    """The JSON documents of a cache file and whether it holds one a line (JSON lines); None when
-    it holds no JSON."""
+def _loads(text: bytes) -> tuple[Any, bool]:
+    """One JSON document and whether it was sealed with its digest (a ValueError: not JSON)."""
     try:
-        return [json.loads(data)], False
+        return json.loads(unseal(text)), True
+    except ValueError:
+        return json.loads(text), False
+
+
+def _documents(data: bytes) -> tuple[list[tuple[Any, bool]], bool] | None:
+    """The JSON documents of a cache file, each with whether it was sealed, and whether the file
+    holds one a line (JSON lines); None when it holds no JSON."""
+    try:
+        return [_loads(data)], False
     except ValueError:
         pass
     try:
-        return [json.loads(line) for line in data.splitlines()], True
+        return [_loads(line) for line in data.splitlines()], True
     except ValueError:
         return None
 
@@ -109,7 +121,7 @@ def _skeleton(data: bytes) -> object:
         return json_type(value)
 
     found = _documents(data)
-    return None if found is None else [shape(d) for d in found[0]]
+    return None if found is None else [shape(d) for d, _sealed in found[0]]
 
 
 @st.composite
@@ -130,17 +142,47 @@ def broken_bytes(draw: st.DrawFn, data: bytes) -> bytes:
     return out
 
 
+def _kind(value: object) -> str:
+    """A value's JSON type, true and false one type (a flag flipped is a plausible edit)."""
+    return "bool" if isinstance(value, bool) else json_type(value)
+
+
+def _shapes(value: object, at: tuple[object, ...] = ()) -> set[tuple[object, ...]]:
+    """(place, kind) of every value in `value`, and each table's keys. A list's items share one
+    place ("*"), unless they are of several kinds: a row, each column its own place. The kinds
+    that a writer writes at one place (a conclusion that is null, a line number or a skip reason;
+    `__all__` as null or a list) are each a plausible value there, that no reader can tell from
+    the real one."""
+    found = {(at, _kind(value))}
+    if isinstance(value, dict):
+        found.add((at, "keys", frozenset(value)))
+        for key, item in value.items():
+            found |= _shapes(item, (*at, key))
+    elif isinstance(value, list):
+        row = len({_kind(item) for item in value}) > 1
+        for i, item in enumerate(value):
+            found |= _shapes(item, (*at, i if row else "*"))
+    return found
+
+
 @st.composite
 def retyped(draw: st.DrawFn, data: bytes) -> bytes:
-    """A JSON (or JSON lines) cache file with values replaced by junk of another type, keys dropped
-    or added, in one of its documents."""
+    """A JSON (or JSON lines) cache file with values replaced by junk of a kind the writer never
+    writes there, keys dropped or added, in one of its documents; sealed again when it was (its
+    digest right, as in a file written by another version, or edited by hand and sealed again)."""
     found = _documents(data)
     if found is None or not found[0]:
         reject()
     documents, as_lines = found
     at = draw(st.integers(0, len(documents) - 1))
-    documents[at] = draw(mutated(documents[at], JSON_JUNK, retype=True))
-    return b"\n".join(json.dumps(d).encode() for d in documents) if as_lines else json.dumps(documents[0]).encode()
+    doc, sealed = documents[at]
+    damaged = draw(mutated(doc, JSON_JUNK, retype=True))
+    written = set().union(*(_shapes(d, ("*",)) for d, _sealed in documents))
+    assume(not _shapes(damaged, ("*",)) <= written)  # else a plausible edit: not fuzzed
+    documents[at] = (damaged, sealed)
+    texts = [json.dumps(d).encode() for d, _sealed in documents]
+    texts = [seal(t) if sealed else t for t, (_d, sealed) in zip(texts, documents, strict=True)]
+    return b"\n".join(texts) if as_lines else texts[0]
 
 
 def _damage_and_audit(shop: Shop, data: st.DataObject, damage: Any) -> None:
@@ -162,13 +204,6 @@ def test_a_warm_audit_over_broken_cache_bytes_answers_as_a_cold_one(shop: Shop, 
     _damage_and_audit(shop, data, broken_bytes)
 
 
-@pytest.mark.xfail(
-    strict=False,  # the suite's derandomized examples may miss it; SSOT_FUZZ_EXAMPLES=1500 finds it
-    reason="the scan cache reads a file's facts without checking the types inside them "
-    "(harness/scan/plain.py facts_from_data: a module name given as false is kept, one given as "
-    "a list ends in a TypeError in membership): wrong facts, or a traceback. Reproduce with "
-    "SSOT_FUZZ_EXAMPLES=1500 pytest --runxfail -k retyped",
-)
 @FUZZ
 @given(data=st.data())
 def test_a_warm_audit_over_retyped_cache_values_answers_as_a_cold_one(shop: Shop, data: st.DataObject) -> None:
