@@ -6,14 +6,14 @@ import argparse
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from harness.config import find_pyproject, load_config
-from harness.discover.collect import Reading
-from harness.discover.config_block import toml_block
-from harness.discover.rank import Definition, Evidence, Group, rank_groups, sort_members
-from harness.discover.steps import decided
+from harness.discover.early import head_start
 from harness.errors import UsageError
-from harness.scan.index import gc_paused
+from harness.scan import early
+
+if TYPE_CHECKING:
+    from harness.discover.rank import Definition, Evidence, Group
 
 DESCRIPTION = """\
 Rank likely SSOT families in a tree with no config yet, best first, each with a config block
@@ -64,6 +64,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 def _project_exclude(path: Path) -> tuple[str, ...]:
     """The `exclude` of the project's [tool.ssot-harness] (found at or above `path`), if any."""
+    from harness.config import find_pyproject, load_config
+
     pyproject = find_pyproject(path)
     return () if pyproject is None else load_config(pyproject).exclude
 
@@ -83,6 +85,8 @@ def _member(m: Definition) -> dict[str, object]:
 
 
 def _family(i: int, g: Group, evidence: Evidence) -> dict[str, object]:
+    from harness.discover.config_block import toml_block
+
     return {
         "rank": i,
         "name": g.name,
@@ -98,6 +102,21 @@ def run(args: argparse.Namespace) -> int:
     root = Path(args.path)
     if not root.exists():
         raise UsageError(f"PATH {args.path!r} does not exist")
+    if not args.no_git:
+        head_start(root)  # git lists and searches the tree while the rest is imported
+    try:
+        return _run(args, root)
+    finally:
+        early.discard()  # what an error left untaken
+
+
+def _run(args: argparse.Namespace, root: Path) -> int:
+    from harness.discover.collect import Reading
+    from harness.discover.config_block import toml_block
+    from harness.discover.rank import rank_groups, sort_members
+    from harness.discover.steps import decided
+    from harness.scan.index import gc_paused
+
     reading = Reading.open(
         root, exclude=_project_exclude(root), use_cache=not args.no_cache, git=not args.no_git
     )

@@ -16,6 +16,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.discover.early import project_base
 from harness.discover.links import definitions
 from harness.discover.native import PATTERNS, outlines
 from harness.discover.outline import Outline, outline, reads
@@ -56,14 +57,6 @@ class Collected:
     base: Path  # module names start here (the folder above the top package of PATH)
     files: int
     parsed: int
-
-
-def project_base(path: Path) -> Path:
-    """The folder module names start from: PATH (or its folder), above any package it is in."""
-    base = path.resolve() if path.is_dir() else path.resolve().parent
-    while (base / "__init__.py").is_file() and base.parent != base:
-        base = base.parent
-    return base
 
 
 @dataclass

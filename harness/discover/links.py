@@ -46,20 +46,17 @@ class _Names:
         for d in facts.definitions:
             if "." not in d.qualname and d.kind in ("class", "function"):
                 bound[d.qualname].append((d.line, f"{facts.module}.{d.qualname}"))
-        self.lines = {k: [line for line, _ in sorted(v)] for k, v in bound.items()}
-        self.targets = {k: [t for _, t in sorted(v)] for k, v in bound.items()}
+        self.bound = bound  # (few names are ever resolved: nothing is sorted ahead)
 
     def resolve(self, dotted: str, line: int) -> str:
         """`dotted` as written at `line`, its head replaced by what the module bound it to last
-        before that line (unchanged when nothing did: a builtin, a star import)."""
+        before that line (unchanged when nothing did: a builtin, a star import); of two bindings
+        on one line, the greater target."""
         head, dot, rest = dotted.partition(".")
-        lines = self.lines.get(head)
-        if not lines:
+        before = [bound for bound in self.bound.get(head, ()) if bound[0] < line]
+        if not before:
             return dotted
-        at = bisect.bisect_left(lines, line) - 1
-        if at < 0:
-            return dotted
-        return self.targets[head][at] + dot + rest
+        return max(before)[1] + dot + rest
 
 
 def definitions(facts: FileFacts, marks: tuple[tuple[int, int], ...] = ()) -> list[Definition]:

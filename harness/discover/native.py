@@ -10,19 +10,10 @@ from __future__ import annotations
 
 import os
 
+from harness.discover.early import PATTERNS
 from harness.discover.outline import Lines, Outline
 
-# PCRE (git grep -P): every line outline.Lines.classify may take matches one of these
-_KINDS = (
-    r"^[ \t]*class[ \t]+[A-Za-z_]",
-    r"^[ \t]*(?:async[ \t]*)?def[ \t]+(?:get_|create_for_|for_user|from_context)",
-    r"^[A-Z]\w* = [A-Za-z_][\w.]*[ \t]*$",
-    r"[ \t]as[ \t]+[A-Z]",
-    r"[Dd]eprecat|DEPRECAT|RemovedIn\w*Warning",
-    r"^[ \t]*except\b.*(?:ImportError|ModuleNotFoundError)",
-)
-# one alternation: git grep tries each `-e` pattern on each line in turn (a fifth more CPU)
-PATTERNS = ("|".join(_KINDS),)
+__all__ = ["PATTERNS", "outlines"]
 
 
 def outlines(out: bytes) -> dict[str, Outline]:

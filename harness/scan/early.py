@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -35,11 +36,20 @@ _GLOB_SPECIAL = re.compile(r"([*?\[\]\\])")
 
 _LISTINGS: dict[tuple[str, tuple[str, ...], bool], list[Any]] = {}
 _GREPS: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Any] = {}
+_LINES: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Any] = {}
 
 
-def head_start(top: str, roots: Sequence[str], *, keyed: bool, grep: Iterable[str] = ()) -> None:
-    """Start the listing of `roots` (absolute, normalized) under `top`, and `git grep` for the
-    `grep` needles (already minimal, see `minimal`); quietly nothing when git cannot be run."""
+def head_start(
+    top: str,
+    roots: Sequence[str],
+    *,
+    keyed: bool,
+    grep: Iterable[str] = (),
+    lines: Sequence[str] = (),
+) -> None:
+    """Start the listing of `roots` (absolute, normalized) under `top`, `git grep` for the
+    `grep` needles (already minimal, see `minimal`), and the search of the lines matching the PCRE
+    patterns of `lines` (see `start_lines`); quietly nothing when git cannot be run."""
     rels = relative_roots(top, roots)
     if rels is None:
         return
@@ -51,6 +61,8 @@ def head_start(top: str, roots: Sequence[str], *, keyed: bool, grep: Iterable[st
         pathspecs = tuple(r.replace(os.sep, "/") for r in rels)
         if needles and (top, pathspecs, needles) not in _GREPS:
             _GREPS[(top, pathspecs, needles)] = start_grep(top, pathspecs, needles)
+        if lines and (top, pathspecs, tuple(lines)) not in _LINES:
+            _LINES[(top, pathspecs, tuple(lines))] = start_lines(top, pathspecs, lines)
     except OSError:  # no git: the scanner finds out for itself
         pass
 
@@ -66,14 +78,21 @@ def take_grep(top: str, pathspecs: tuple[str, ...], needles: tuple[str, ...]) ->
     return found if found is not None else start_grep(top, pathspecs, needles)
 
 
+def take_lines(top: str, pathspecs: tuple[str, ...], patterns: Sequence[str]) -> Any:
+    found = _LINES.pop((top, pathspecs, tuple(patterns)), None)
+    return found if found is not None else start_lines(top, pathspecs, patterns)
+
+
 def discard() -> None:
     """Stop the processes started ahead that no scan took (another config, an error first)."""
-    for runs in [*_LISTINGS.values(), *([g] for g in _GREPS.values())]:
+    started = [*_LISTINGS.values(), *([g] for g in _GREPS.values())]
+    for runs in [*started, *([g] for g in _LINES.values())]:
         for proc in runs:
             proc.kill()
             proc.communicate()
     _LISTINGS.clear()
     _GREPS.clear()
+    _LINES.clear()
 
 
 def minimal(needles: Iterable[str]) -> tuple[str, ...]:
@@ -117,10 +136,49 @@ def listing_runs(top: str, rels: list[str], *, keyed: bool) -> list[Any]:
 
 
 def start_grep(top: str, pathspecs: tuple[str, ...], needles: tuple[str, ...]) -> Any:
-    args = ["-c", "grep.fallbackToNoIndex=false", "grep", "-l", "-z", "-a", "-F"]
+    return grep(top, pathspecs, ("-l", "-F", *(part for n in needles for part in ("-e", n))))
+
+
+def start_lines(top: str, pathspecs: tuple[str, ...], patterns: Sequence[str]) -> Drained:
+    """`git grep` printing `path NUL number NUL text` for each line matching a PCRE pattern."""
+    return Drained(
+        grep(top, pathspecs, ("-n", "-P", *(part for p in patterns for part in ("-e", p))))
+    )
+
+
+class Drained:
+    """A git process whose output a thread reads as it comes, so that git never waits on a full
+    pipe while this process is busy elsewhere (a line search prints megabytes; a pipe holds 64
+    KiB). `communicate`, `kill` and `returncode` as a Popen's."""
+
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        self.proc = proc
+        self._out: list[bytes] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        with self.proc.stdout:
+            self._out.append(self.proc.stdout.read())
+
+    def communicate(self) -> tuple[bytes, None]:
+        self._reader.join()
+        self.proc.wait()
+        return (self._out[0] if self._out else b""), None
+
+    def kill(self) -> None:
+        self.proc.kill()
+
+    @property
+    def returncode(self) -> int | None:
+        return self.proc.returncode
+
+
+def grep(top: str, pathspecs: tuple[str, ...], mode: tuple[str, ...]) -> Any:
+    """`git grep` over the Python files of `pathspecs` with `mode` (options and `-e` patterns)."""
+    args = ["-c", "grep.fallbackToNoIndex=false", "grep", "-z", "-a", *mode]
     args += ["--no-color", "--no-recurse-submodules", "--no-textconv"]
-    for n in needles:
-        args += ["-e", n]
     return popen(top, *args, "--", *(spec for p in pathspecs for spec in py_glob(p)))
 
 

@@ -70,7 +70,7 @@ class GitTree:
     digest: str = ""  # (keyed) of git's listing: equal digests, equal `paths` and `blobs`
     _greps: dict[tuple[str, ...], subprocess.Popen[bytes]] = field(default_factory=dict)
     _found: dict[tuple[str, ...], set[str] | None] = field(default_factory=dict)
-    _lines: subprocess.Popen[bytes] | None = None
+    _lines: early.Drained | None = None
 
     def start(self, needles: Iterable[str], *, words: bool = False) -> None:
         """Start `git grep` for these needles now, so it runs while this process does other work
@@ -78,8 +78,8 @@ class GitTree:
         key = _key(needles, words)
         if key[1:] and key not in self._greps and key not in self._found:
             if words:  # one PCRE alternation: `-F -w` with many needles is ten times slower
-                pattern = r"\b(?:" + "|".join(re.escape(n) for n in key[1:]) + r")\b"
-                self._greps[key] = _grep(self.top, self.pathspecs, ("-l", "-P", "-e", pattern))
+                pattern = r"\b" + shared_prefixes(key[1:]) + r"\b"
+                self._greps[key] = early.grep(self.top, self.pathspecs, ("-l", "-P", "-e", pattern))
             else:
                 self._greps[key] = early.take_grep(self.top, self.pathspecs, key[1:])
 
@@ -119,22 +119,37 @@ class GitTree:
         return out if proc.returncode in (0, 1) else None
 
     def close(self) -> None:
-        for proc in [*self._greps.values(), *([self._lines] if self._lines else [])]:
+        procs: list[Any] = [*self._greps.values(), *([self._lines] if self._lines else [])]
+        for proc in procs:
             proc.kill()
             proc.communicate()
         self._greps.clear()
         self._lines = None
 
 
+def shared_prefixes(words: Sequence[str]) -> str:
+    """A regex (PCRE or Python) matching exactly one of `words` (not empty, none empty), with
+    their common prefixes written once: `(?:Ab(?:c|d)|E)` for Abc, Abd, E. PCRE tries an
+    alternation's branches one by one at each place; shared, a prefix is tried once (Home
+    Assistant's evidence search, 338 names: 0.2 -> 0.13 s of git's CPU)."""
+    heads: dict[str, list[str]] = {}
+    for word in sorted(set(words)):
+        heads.setdefault(word[0], []).append(word[1:])
+    branches = []
+    for head, tails in heads.items():
+        rest = [t for t in tails if t]
+        if not rest:
+            tail = ""
+        elif len(rest) < len(tails):  # the head alone is a word too
+            tail = f"(?:{shared_prefixes(rest)})?"
+        else:
+            tail = shared_prefixes(rest)
+        branches.append(re.escape(head) + tail)
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+
 def _key(needles: Iterable[str], words: bool) -> tuple[str, ...]:
     return ("-w" if words else "", *sorted(set(needles)))
-
-
-def _grep(top: str, pathspecs: tuple[str, ...], mode: tuple[str, ...]) -> Any:
-    """`git grep` over the Python files of `pathspecs` with `mode` (options and `-e` patterns)."""
-    args = ["-c", "grep.fallbackToNoIndex=false", "grep", "-z", "-a", *mode]
-    args += ["--no-color", "--no-recurse-submodules", "--no-textconv"]
-    return early.popen(top, *args, "--", *(spec for p in pathspecs for spec in early.py_glob(p)))
 
 
 def git_tree(
@@ -175,7 +190,7 @@ def git_listing(
     try:  # the index and the untracked files listed at the same time, beside the grep
         greps.start(grep)
         if lines:
-            greps._lines = _grep(top, greps.pathspecs, ("-n", "-P", *_each("-e", lines)))
+            greps._lines = early.take_lines(top, greps.pathspecs, lines)
         runs = early.take_listing(top, rels, keyed)
     except OSError:  # no git
         greps.close()
@@ -281,10 +296,6 @@ class GitListing:
                 elif path.endswith(_PY) or _DOTTED.search(path):
                     wanted.append(entry)
         return wanted
-
-
-def _each(option: str, values: Sequence[str]) -> list[str]:
-    return [part for value in values for part in (option, value)]
 
 
 def _plain(cached: bytes) -> bool:

@@ -88,7 +88,8 @@ def scan(
     project_root = project_root.resolve()
     top = os.fspath(project_root)
     exclude = tuple(exclude)
-    context = repr((sorted(import_roots), max_bytes, definitions_only))
+    cut = ("bodies cut",) if definitions_only else ()  # read from the text without function bodies
+    context = repr((sorted(import_roots), max_bytes, definitions_only, *cut))
     cache = ScanCache.load(cache_dir, context=context, name=cache_name)
     base = minimal(needles)
     current = minimal((*base, *cache.learned))

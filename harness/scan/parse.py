@@ -8,6 +8,7 @@ import os
 import tokenize
 from pathlib import Path
 
+from harness.scan.bodies import parse_definitions
 from harness.scan.skip import Skipped
 
 __all__ = ["MAX_BYTES", "Skipped", "decode_source", "parse_module", "read_source"]
@@ -57,9 +58,13 @@ def decode_source(path: Path, data: bytes) -> str | Skipped:
     return text
 
 
-def parse_module(path: Path, source: str) -> ast.Module | Skipped:
-    """`ast.parse` of `source`; a syntax error is reported with its line, never raised."""
+def parse_module(path: Path, source: str, *, bodies: bool = True) -> ast.Module | Skipped:
+    """`ast.parse` of `source`; a syntax error is reported with its line, never raised. Without
+    `bodies`, function bodies are cut out first where that is certain (see bodies.py): each
+    function's body is then `...`, everything else the same, on the same lines."""
     try:
+        if not bodies:
+            return parse_definitions(source, str(path))
         return ast.parse(source, filename=str(path))
     except SyntaxError as exc:
         where = f"line {exc.lineno}" if exc.lineno else "unknown line"

@@ -38,12 +38,13 @@ def facts_from_bytes(
 
     Depends on nothing else (not on any family), so the result may be cached by content digest
     alone, together with `rel_path` and `import_roots`, which give the module name (and
-    `definitions_only`, see `extract`).
+    `definitions_only`, see `extract`; its facts are read from the text with the function bodies
+    cut out, see bodies.py).
     """
     source = decode_source(Path(rel_path), data)
     if isinstance(source, Skipped):
         return source
-    tree = parse_module(Path(rel_path), source)
+    tree = parse_module(Path(rel_path), source, bodies=not definitions_only)
     if isinstance(tree, Skipped):
         return tree
     return extract(tree, rel_path, import_roots=import_roots, definitions_only=definitions_only)

@@ -5,9 +5,15 @@ Each test also shows the near miss that must not count."""
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from harness.cli import main
+from harness.scan.gitfiles import shared_prefixes
 from tests.discover.platform_tree import write_module
 
 
@@ -159,3 +165,46 @@ def test_a_renaming_re_export_and_an_alias_join_the_family_of_what_they_stand_fo
         "app.engine:Maker": "alias",  # its own name plays no role: it joins what it stands for
     }
     assert any("1 re-exported under another name" in w for w in family["why"]), family["why"]
+
+
+_LETTERS = st.sampled_from("ABab_1")
+_WORDS = st.sets(
+    st.text(_LETTERS, min_size=1, max_size=5).filter(lambda w: not w[0].isdigit()),
+    min_size=1,
+    max_size=12,
+)
+_TEXTS = st.lists(st.text(st.sampled_from("ABab_1 .(\n"), max_size=12), max_size=6)
+
+
+def _agrees(sharer: Callable[[list[str]], str], words: set[str], texts: list[str]) -> bool:
+    """Whether the pattern made by `sharer` matches exactly `words`, and finds one in each text
+    (and in near misses) exactly where the plain alternation does."""
+    shared = re.compile(r"\b" + sharer(sorted(words)) + r"\b")
+    plain = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words)) + r")\b")
+    near = [*(w + "x" for w in words), *(w[:-1] for w in words)]
+    for text in [*texts, " ".join(words), "_".join(words), *near, *words]:
+        if bool(shared.search(text)) != bool(plain.search(text)):
+            return False
+        if bool(shared.fullmatch(text)) != (text in words):
+            return False
+    return True
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WORDS, _TEXTS)
+def test_the_evidence_search_finds_a_name_where_the_plain_alternation_does(
+    words: set[str], texts: list[str]
+) -> None:
+    """The names' common prefixes are written once (git grep -P is faster so): the pattern
+    matches exactly the names, and finds one in a text exactly where the plain one does."""
+    assert _agrees(shared_prefixes, words, texts)
+
+
+def test_a_sharing_that_drops_a_name_inside_another_is_caught() -> None:
+    def broken(words: list[str]) -> str:  # `A` of A, AB lost: AB's prefix only
+        return shared_prefixes(
+            [w for w in words if not any(o != w and o.startswith(w) for o in words)]
+        )
+
+    assert _agrees(shared_prefixes, {"A", "AB", "Ba"}, ["A b", "AB", "Bab"])
+    assert not _agrees(broken, {"A", "AB", "Ba"}, ["A b", "AB", "Bab"])

@@ -173,3 +173,54 @@ def test_the_git_path_reads_only_the_files_it_parses(
         assert len(reads) == len(set(reads)) == len(reading.first) < len(reading.items)
     finally:
         reading.close()
+
+
+def test_discover_starts_git_before_its_imports_and_takes_it_over(
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness.scan import early
+
+    tree = _commit(platform_tree.build(tmp_path))
+    started: list[subprocess.Popen[bytes]] = []
+    ahead: list[tuple[str, ...]] = []
+    real_popen, real_start = early.popen, early.head_start
+
+    def popen(top: str, *args: str) -> subprocess.Popen[bytes]:
+        started.append(real_popen(top, *args))
+        return started[-1]
+
+    def head_start(top: str, roots, **kw) -> None:  # type: ignore[no-untyped-def]
+        ahead.append(tuple(kw["lines"]))
+        real_start(top, roots, **kw)
+        assert len(started) == 3  # the index, the untracked files, the outline's line search
+
+    monkeypatch.setattr(early, "popen", popen)
+    monkeypatch.setattr(early, "head_start", head_start)
+    expected = _json(capsys, tree, "--no-git", "--top", "8")
+    assert not started and not ahead
+    assert _json(capsys, tree, "--top", "8") == expected
+    assert ahead == [PATTERNS]
+    # taken over by the reading, not started again: one line search (the evidence's grep is -l)
+    assert sum("ls-files" in p.args for p in started) == 2
+    assert sum("-n" in p.args for p in started) == 1
+    assert not early._LISTINGS and not early._LINES
+    assert all(p.returncode is not None for p in started)
+
+
+def test_the_line_search_never_waits_on_a_full_pipe(tmp_path: Path) -> None:
+    """git grep prints megabytes on a large tree; read only at the end, it would stop at 64 KiB
+    until the reading is done with the listing. A thread drains it as it comes."""
+    from harness.scan import early
+
+    tree = tmp_path / "t"
+    tree.mkdir()
+    (tree / "many.py").write_text(
+        "".join(f"class Many{i}Factory:\n    pass\n" for i in range(8000))
+    )
+    _commit(tree)
+    top = os.fspath(tree)
+    search = early.start_lines(top, (".",), PATTERNS)
+    assert search.proc.wait(timeout=30) == 0  # finished with nobody reading yet
+    out, _ = search.communicate()
+    assert len(out) > 4 * 65536
+    assert out.count(b"\n") == 8000 and outlines(out)["many.py"].classes[-1] == "Many7999Factory"
