@@ -6,13 +6,13 @@ must be given exactly once: a missing or duplicated one is an error, never a par
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from harness.commands import front, inventory, outputs, results
 from harness.errors import UsageError
 from harness.finish import shard_data
 from harness.prove import matrix
+from harness.scan.checked import read_shaped
 
 EPILOG = """\
 exit status (verify shards): as verify's: 0 everything passed or failed only as an accepted
@@ -52,12 +52,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def _kind(path: Path) -> str:
-    try:
-        return str(json.loads(path.read_text(encoding="utf-8")).get("kind", ""))
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError) as exc:
-        raise UsageError(f"{path}: not a shard's result file ({exc})") from None
+    return str(read_shaped(path, {}, "a shard's result file").get("kind", ""))
 
 
 def run(args: argparse.Namespace) -> int:
