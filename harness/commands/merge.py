@@ -51,19 +51,25 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.set_defaults(run=run)
 
 
-def _kind(path: Path) -> str:
-    return str(read_shaped(path, {}, "a shard's result file").get("kind", ""))
+def _kind(path: Path) -> object:
+    return read_shaped(path, {}, "a shard's result file").get("kind")
 
 
 def run(args: argparse.Namespace) -> int:
     outputs.check(args)
     config = front.load_project(args)
     paths = [Path(f) for f in args.files]
-    kinds = {_kind(p) for p in paths}
-    if kinds == {shard_data.KIND}:
+    kinds = {path: _kind(path) for path in paths}
+    for path, kind in kinds.items():
+        if kind not in (shard_data.KIND, results.KIND):
+            raise UsageError(
+                f"{path}: key kind is {kind!r}: not a result file of `verify --shard` nor the "
+                "--output of `inventory --shard`"
+            )
+    if set(kinds.values()) == {shard_data.KIND}:
         inv = shard_data.merge(config, [(str(p), shard_data.load(p)) for p in paths])
         return inventory.emit(args, inv)
-    if kinds != {results.KIND}:
+    if set(kinds.values()) != {results.KIND}:
         raise UsageError(
             "merge: give the result files of one kind: verify-shard-K-of-N.json of `verify --shard`, "
             "or the --output files of `inventory --shard`"
