@@ -82,10 +82,12 @@ def load(path: Path) -> dict[str, Any]:
     what = "a result file of `ssot-harness verify`"
     data = read_shaped(path, {}, what)
     if data.get("kind") != KIND:
-        raise UsageError(f"{path}: not {what} (verify-results.json or verify-shard-K-of-N.json)")
+        raise UsageError(
+            f"{path}: key kind is {data.get('kind')!r}: not {what} (verify-results.json or verify-shard-K-of-N.json)"
+        )
     if data.get("version") != VERSION:
         raise UsageError(
-            f"{path}: result file version {data.get('version')!r}; this ssot-harness reads version {VERSION}"
+            f"{path}: key version is {data.get('version')!r}: a result file of another ssot-harness (this one reads {VERSION})"
         )
     return checked(path, data)
 

@@ -4,7 +4,6 @@ the project root it was measured in) and merging shards into the inventory of th
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 import os
 import tempfile
@@ -49,14 +48,14 @@ def load(path: Path) -> dict[str, Any]:
     data = read_shaped(path, {}, what)
     if data.get("version") != VERSION:
         raise UsageError(
-            f"{path}: inventory shard version {data.get('version')!r}; this ssot-harness reads {VERSION}"
+            f"{path}: key version is {data.get('version')!r}: an inventory shard of another ssot-harness (this one reads {VERSION})"
         )
     try:
         shaped(data, SHAPE)
         if not os.path.isabs(data["root"]) or "\0" in data["root"]:
             raise TypeError(f"key root is {data['root']!r}, not the absolute path of a project")
         data["coverage"] = base64.b64decode(data["coverage"], validate=True)
-    except (TypeError, binascii.Error) as exc:
+    except (TypeError, ValueError) as exc:  # binascii.Error, non-ASCII text: a ValueError
         raise UsageError(f"{path}: not {what} ({_said(exc)})") from None
     return data
 
