@@ -59,7 +59,7 @@ def check_shards(found: list[tuple[str, str | None]]) -> int:
     for name, spec in found:
         if spec is None:
             raise UsageError(
-                f"{name}: the result of an unsharded run; merge takes the files of `--shard K/N` runs"
+                f"{name}: key shard is null: the result of an unsharded run; merge takes the files of `--shard K/N` runs"
             )
         shard = parse_shard(spec, what=f"{name}: key shard")
         totals.setdefault(shard.total, []).append(name)
