@@ -6,13 +6,13 @@ must be given exactly once: a missing or duplicated one is an error, never a par
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from harness.commands import front, inventory, outputs, results
 from harness.errors import UsageError
 from harness.finish import shard_data
 from harness.prove import matrix
+from harness.scan.checked import read_shaped
 
 EPILOG = """\
 exit status (verify shards): as verify's: 0 everything passed or failed only as an accepted
@@ -51,24 +51,25 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.set_defaults(run=run)
 
 
-def _kind(path: Path) -> str:
-    try:
-        return str(json.loads(path.read_text(encoding="utf-8")).get("kind", ""))
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError) as exc:
-        raise UsageError(f"{path}: not a shard's result file ({exc})") from None
+def _kind(path: Path) -> object:
+    return read_shaped(path, {}, "a shard's result file").get("kind")
 
 
 def run(args: argparse.Namespace) -> int:
     outputs.check(args)
     config = front.load_project(args)
     paths = [Path(f) for f in args.files]
-    kinds = {_kind(p) for p in paths}
-    if kinds == {shard_data.KIND}:
+    kinds = {path: _kind(path) for path in paths}
+    for path, kind in kinds.items():
+        if kind not in (shard_data.KIND, results.KIND):
+            raise UsageError(
+                f"{path}: key kind is {kind!r}: not a result file of `verify --shard` nor the "
+                "--output of `inventory --shard`"
+            )
+    if set(kinds.values()) == {shard_data.KIND}:
         inv = shard_data.merge(config, [(str(p), shard_data.load(p)) for p in paths])
         return inventory.emit(args, inv)
-    if kinds != {results.KIND}:
+    if set(kinds.values()) != {results.KIND}:
         raise UsageError(
             "merge: give the result files of one kind: verify-shard-K-of-N.json of `verify --shard`, "
             "or the --output files of `inventory --shard`"

@@ -3,7 +3,9 @@ test's outcome, the pytest exit; what `merge` combines and `report --html` rende
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -13,10 +15,28 @@ from harness.prove import matrix
 from harness.prove.outcomes import FILE as TESTS_FILE
 from harness.prove.shards import Shard, check_shards
 from harness.scan.atomic import write_text_atomic
+from harness.scan.checked import read_shaped, shaped
 
 KIND = "ssot-harness verify results"
 VERSION = 1
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 NO_TESTS = 5  # pytest's exit when a selection (e.g. a small shard) holds no test
+
+# what the readers of a result file use (merge, the verdict, the page, the annotations), as written
+FINDING = {
+    "path": str, "line": int, "kind": str, "member": str, "canonical": bool, "detail": str,
+    "fix": str, "shim": bool,
+}  # fmt: skip
+SHIM = {"member": str, "reason": str, "expires": str, "state": str, "problem": str}
+FAMILY = {
+    "name": str, "canonical": str, "failed": bool, "verdict": str, "members": [str],
+    "shims": [SHIM], "findings": [FINDING],
+}  # fmt: skip
+TEST = {"id": str, "file": str, "line": int, "markers": [str], "outcome": str, "message": str}
+SHAPE = {
+    "shard": (str, type(None)), "date": str, "audit": {"failed": bool, "families": [FAMILY]},
+    "cells": [matrix.CELL], "stale": [str], "tests": [TEST], "pytest_exit": int,
+}  # fmt: skip
 
 
 def file_name(shard: Shard | None) -> str:
@@ -30,7 +50,9 @@ def build(
     cells_path, tests_path = reports / matrix.CELLS_FILE, reports / TESTS_FILE
     cells, stale = matrix.load_cells(cells_path) if cells_path.is_file() else ([], [])
     tests = (
-        json.loads(tests_path.read_text(encoding="utf-8"))["tests"] if tests_path.is_file() else []
+        read_shaped(tests_path, {"tests": [TEST]}, "the test outcomes of a pytest run")["tests"]
+        if tests_path.is_file()
+        else []
     )
     return {
         "kind": KIND,
@@ -56,23 +78,36 @@ def write(results: dict[str, Any], path: Path) -> Path:
 
 
 def load(path: Path) -> dict[str, Any]:
-    """A result file of `verify`, or a usage error saying what the file is not."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    """A result file of `verify`, or a usage error saying what the file is not (naming the key)."""
+    what = "a result file of `ssot-harness verify`"
+    data = read_shaped(path, {}, what)
+    if data.get("kind") != KIND:
         raise UsageError(
-            f"{path}: no such file (verify writes it into its reports folder)"
-        ) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageError(f"{path}: not a result file of `ssot-harness verify` ({exc})") from None
-    if not isinstance(data, dict) or data.get("kind") != KIND:
-        raise UsageError(
-            f"{path}: not a result file of `ssot-harness verify` (verify-results.json or verify-shard-K-of-N.json)"
+            f"{path}: key kind is {data.get('kind')!r}: not {what} (verify-results.json or verify-shard-K-of-N.json)"
         )
     if data.get("version") != VERSION:
         raise UsageError(
-            f"{path}: result file version {data.get('version')!r}; this ssot-harness reads version {VERSION}"
+            f"{path}: key version is {data.get('version')!r}: a result file of another ssot-harness (this one reads {VERSION})"
         )
+    return checked(path, data)
+
+
+def checked(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """`data` of `path`, when it holds what verify writes where its readers look; else a usage
+    error naming the file and the key."""
+    try:
+        shaped(data, SHAPE)
+        dates = [("date", data["date"])] + [
+            (f"audit.families[{i}].shims[{j}].expires", shim["expires"])
+            for i, family in enumerate(data["audit"]["families"])
+            for j, shim in enumerate(family["shims"])
+        ]
+        for key, text in dates:
+            if not _ISO_DATE.fullmatch(text):
+                raise TypeError(f"key {key} is {text!r}, not a date (YYYY-MM-DD)")
+            dt.date.fromisoformat(text)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"{path}: not a result file of `ssot-harness verify` ({exc})") from None
     return data
 
 
@@ -101,19 +136,15 @@ def merge(named: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
         **first,
         "shard": None,
         "merged": shards,
-        "cells": [asdict(c) for c in sorted(cells_from(cells), key=_cell_key)],
+        "cells": [asdict(c) for c in sorted(matrix.cells_from(cells), key=_cell_key)],
         "stale": sorted({s for _, d in named for s in d["stale"]}),
         "tests": sorted(tests, key=lambda t: t["id"]),
         "pytest_exit": max(exits) if exits else NO_TESTS,
     }
 
 
-def cells_from(rows: list[dict[str, Any]]) -> list[matrix.Cell]:
-    return [matrix.Cell(**row) for row in rows]
-
-
 def cells_of(results: dict[str, Any]) -> list[matrix.Cell]:
-    return cells_from(results["cells"])
+    return matrix.cells_from(results["cells"])
 
 
 def problems(results: dict[str, Any], with_adapters: list[str]) -> list[str]:

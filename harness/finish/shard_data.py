@@ -14,6 +14,7 @@ from harness.errors import UsageError
 from harness.finish.inventory import Inventory, executed_lines, inventory_of, spans_of
 from harness.model import Config
 from harness.prove.shards import check_shards
+from harness.scan.checked import read_shaped, shaped
 
 KIND = "ssot-harness inventory shard"
 VERSION = 1
@@ -35,19 +36,34 @@ def dump(
     return json.dumps(body, indent=2, sort_keys=True) + "\n"
 
 
+SHAPE = {
+    "shard": str, "families": [str], "selection": [str], "pytest_exit": int, "root": str,
+    "coverage": str,
+}  # fmt: skip
+
+
 def load(path: Path) -> dict[str, Any]:
-    data = json.loads(path.read_text(encoding="utf-8"))
+    """An inventory shard's result file, or a usage error naming the file and the key it lacks."""
+    what = "an inventory shard of `ssot-harness inventory --shard`"
+    data = read_shaped(path, {}, what)
     if data.get("version") != VERSION:
         raise UsageError(
-            f"{path}: inventory shard version {data.get('version')!r}; this ssot-harness reads {VERSION}"
+            f"{path}: key version is {data.get('version')!r}: an inventory shard of another ssot-harness (this one reads {VERSION})"
         )
+    try:
+        shaped(data, SHAPE)
+        if not os.path.isabs(data["root"]) or "\0" in data["root"]:
+            raise TypeError(f"key root is {data['root']!r}, not the absolute path of a project")
+        data["coverage"] = base64.b64decode(data["coverage"], validate=True)
+    except (TypeError, ValueError) as exc:  # binascii.Error, non-ASCII text: a ValueError
+        raise UsageError(f"{path}: not {what} ({_said(exc)})") from None
     return data
 
 
 def merge(config: Config, named: list[tuple[str, dict[str, Any]]]) -> Inventory:
     """The inventory one unsharded run would give: every shard once, one selection, data combined
     by coverage.py (each shard's root mapped onto this project's)."""
-    check_shards([(name, d.get("shard")) for name, d in named])
+    check_shards([(name, d["shard"]) for name, d in named])
     first_name, first = named[0]
     for name, d in named[1:]:
         for key in ("selection", "families"):
@@ -55,15 +71,38 @@ def merge(config: Config, named: list[tuple[str, dict[str, Any]]]) -> Inventory:
                 raise UsageError(
                     f"{name} and {first_name}: different {key} ({d[key]} vs {first[key]}); the shards are not of one run"
                 )
+    known = [f.name for f in config.families]
+    unknown = [name for name in first["families"] if name not in known]
+    if unknown:
+        raise UsageError(
+            f"{first_name}: key families names {', '.join(map(repr, unknown))}, not a family of "
+            f"this project's [tool.ssot-harness.families] ({', '.join(known) or 'none'})"
+        )
     root = Path(config.root).resolve()
     chosen, spans = spans_of(config, first["families"])
-    with tempfile.TemporaryDirectory(prefix="ssot-inventory-merge-") as folder:
-        import coverage
+    import coverage
+    from coverage.exceptions import CoverageException
 
-        for i, (_, d) in enumerate(named):
+    with tempfile.TemporaryDirectory(prefix="ssot-inventory-merge-") as folder:
+        for i, (name, d) in enumerate(named):
             part = coverage.CoverageData(basename=os.path.join(folder, f".coverage.shard{i}"))
-            part.loads(base64.b64decode(d["coverage"]))
+            try:
+                part.loads(d["coverage"])
+            except CoverageException as exc:
+                raise UsageError(
+                    f"{name}: key coverage is not coverage.py's data ({exc})"
+                ) from None
         roots = [str(root), *sorted({d["root"] for _, d in named} - {str(root)})]
-        executed, _ = executed_lines(folder, roots)
+        try:
+            executed, _ = executed_lines(folder, roots)
+        except CoverageException as exc:
+            files = ", ".join(name for name, _ in named)
+            raise UsageError(
+                f"{files}: keys root and coverage: coverage.py cannot combine the shards ({exc})"
+            ) from None
     rc = max(d["pytest_exit"] for _, d in named)
     return inventory_of(root, chosen, spans, executed, tuple(first["selection"]), rc)
+
+
+def _said(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, TypeError) else f"key coverage is not base64 ({exc})"

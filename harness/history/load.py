@@ -11,6 +11,22 @@ from harness.errors import UsageError
 from harness.history.git import Commit
 from harness.history.points import COUNTS, CommitPoint, FamilyPoint, Movement, Place
 from harness.history.render import History
+from harness.scan.checked import shaped
+
+_COUNTS = {k: int for k in COUNTS}
+_PLACE = {"path": str, "line": int, "kind": str, "member": str}
+SHAPE = {
+    "range": str, "families": [str], "notes": [str],
+    "commits": [
+        {
+            "commit": str, "time": int, "date": str, "subject": str, "families": {str: _COUNTS},
+            "notes": [str],
+            "movements": [
+                {"family": str, "before": _COUNTS, "after": _COUNTS, "appeared": [_PLACE], "went": [_PLACE]}
+            ],
+        }
+    ],
+}  # fmt: skip
 
 
 def _place(p: dict[str, Any]) -> Place:
@@ -44,7 +60,7 @@ def from_json(data: dict[str, Any]) -> History:
 def read(path: Path) -> History:
     """The history in `path`, or a usage error saying how to make one."""
     try:
-        return from_json(json.loads(path.read_text(encoding="utf-8")))
+        return from_json(shaped(json.loads(path.read_text(encoding="utf-8")), SHAPE))
     except FileNotFoundError:
         raise UsageError(
             f"--history {path}: no such file; write one with `ssot-harness history --format json --output {path}`"

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.scan.atomic import write_text_atomic
+from harness.scan.checked import read_shaped
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,12 @@ class Cell:
     outcome: str  # pass | fail | xfail | skip | fixed
     reason: str = ""
     detail: str = ""
+
+
+CELL = {
+    "family": str, "member": str, "contract": str, "case": str, "outcome": str, "reason": str,
+    "detail": str,
+}  # fmt: skip
 
 
 def outcome_of(
@@ -187,8 +194,13 @@ def write_cells(cells: list[Cell], stale: list[str], folder: Path) -> Path:
 
 
 def load_cells(path: Path) -> tuple[list[Cell], list[str]]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return [Cell(**row) for row in data["cells"]], list(data["stale"])
+    data = read_shaped(path, {"cells": [CELL], "stale": [str]}, "the cells of a pytest run")
+    return cells_from(data["cells"]), list(data["stale"])
+
+
+def cells_from(rows: list[dict[str, Any]]) -> list[Cell]:
+    """Cells from rows of `CELL`'s shape (keys beyond a cell's fields are left out)."""
+    return [Cell(**{key: row[key] for key in CELL}) for row in rows]
 
 
 def write(cells: list[Cell], folder: Path) -> tuple[Path, Path]:

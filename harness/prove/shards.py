@@ -55,22 +55,24 @@ def check_shards(found: list[tuple[str, str | None]]) -> int:
     if not found:
         raise UsageError("merge: no result files given")
     parsed: dict[int, str] = {}
-    totals = set()
+    totals: dict[int, list[str]] = {}
     for name, spec in found:
         if spec is None:
             raise UsageError(
-                f"{name}: the result of an unsharded run; merge takes the files of `--shard K/N` runs"
+                f"{name}: key shard is null: the result of an unsharded run; merge takes the files of `--shard K/N` runs"
             )
-        shard = parse_shard(spec, what=f"{name}: shard")
-        totals.add(shard.total)
+        shard = parse_shard(spec, what=f"{name}: key shard")
+        totals.setdefault(shard.total, []).append(name)
         if shard.index in parsed:
             raise UsageError(f"shard {shard} given twice: {parsed[shard.index]} and {name}")
         parsed[shard.index] = name
     if len(totals) != 1:
         raise UsageError(
-            f"merge: the files come from runs cut into different numbers of shards ({', '.join(map(str, sorted(totals)))})"
+            "merge: the files come from runs cut into different numbers of shards ("
+            + "; ".join(f"{n}: {', '.join(totals[n])}" for n in sorted(totals))
+            + ")"
         )
-    total = totals.pop()
+    (total,) = totals
     missing = [f"{k}/{total}" for k in range(1, total + 1) if k not in parsed]
     if missing:
         raise UsageError(

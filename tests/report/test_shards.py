@@ -5,55 +5,13 @@ missing or duplicated shard is a usage error. Also JUnit XML and GitHub Actions 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pytest
+from tests.report.shard_runs import kitchen, shard_files, ssot, toy
 
-from tests.report.once import once
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+__all__ = ["kitchen", "toy"]  # session fixtures
 MATRIX = ("equivalence-matrix.md", "equivalence-matrix.json", "equivalence-cells.json")
-
-
-def ssot(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "harness.cli", *args], cwd=project, capture_output=True, text=True,
-        timeout=300, env={**os.environ, **env},
-    )  # fmt: skip
-
-
-@pytest.fixture(scope="session")
-def toy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The toy family (one accepted divergence, one real failure, a member without adapter), run
-    once unsharded (under GitHub Actions) and once in 3 shards, each shard its own process."""
-    def build(folder: Path) -> None:
-        project = folder / "toy"
-        shutil.copytree(FIXTURES / "prove" / "toy_project", project)
-        # a third contract, so that the shards are not just the two functions
-        with (project / "toycontracts" / "test_greet.py").open("a") as f:
-            f.write("\n\ndef test_greeting_is_a_string(ssot_implementation):\n    assert isinstance(ssot_implementation.make().greet('x'), str)\n")
-        assert ssot(project, "baseline", "--update").returncode == 0
-        whole = ssot(project, "verify", "-n", "0", "--reports", "whole", GITHUB_ACTIONS="true")
-        (project / "whole.out").write_text(whole.stdout + whole.stderr)
-        procs = [
-            subprocess.Popen(
-                [sys.executable, "-m", "harness.cli", "verify", "-n", "0", "--shard", f"{k}/3", "--reports", f"shard{k}"],
-                cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )  # fmt: skip
-            for k in (1, 2, 3)
-        ]
-        assert all(p.wait(timeout=300) in (0, 1) for p in procs)
-
-    return once(tmp_path_factory, "toy-shards", build) / "toy"
-
-
-def shard_files(project: Path) -> list[str]:
-    return [f"shard{k}/verify-shard-{k}-of-3.json" for k in (1, 2, 3)]
 
 
 def test_three_shards_merge_into_the_unsharded_matrix_byte_for_byte(toy: Path) -> None:
@@ -96,20 +54,10 @@ def test_verify_writes_junit_xml_and_github_annotations(toy: Path) -> None:
     assert "::error" not in quiet.stdout  # only under GitHub Actions
 
 
-def test_inventory_in_three_shards_merges_into_the_unsharded_inventory(tmp_path: Path) -> None:
-    kitchen = tmp_path / "kitchen"
-    shutil.copytree(FIXTURES / "finish" / "kitchen", kitchen)
-    whole = ssot(kitchen, "inventory", "--format", "json", "--output", "whole.json")
-    assert whole.returncode == 0, whole.stderr
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "harness.cli", "inventory", "--shard", f"{k}/3", "--output", f"inv{k}.json"],
-            cwd=kitchen, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        for k in (1, 2, 3)
-    ]
-    assert [p.wait(timeout=300) for p in procs] == [0, 0, 0]
-    merged = ssot(kitchen, "merge", "inv1.json", "inv2.json", "inv3.json", "--format", "json", "--output", "merged.json")
+def test_inventory_in_three_shards_merges_into_the_unsharded_inventory(kitchen: Path) -> None:
+    parts = [f"inv{k}.json" for k in (1, 2, 3)]
+    assert all((kitchen / p).is_file() for p in parts)
+    merged = ssot(kitchen, "merge", *parts, "--format", "json", "--output", "merged.json")
     assert merged.returncode == 0, merged.stderr
     assert (kitchen / "merged.json").read_bytes() == (kitchen / "whole.json").read_bytes()
     assert "test_supper" in (kitchen / "merged.json").read_text()
