@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import os
 import signal
 import sys
@@ -101,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if run is None:
         parser.print_help(sys.stderr)
         return 2
+    if isinstance(sys.stdout, io.TextIOWrapper):  # a path that is not UTF-8: its own bytes
+        sys.stdout.reconfigure(errors="surrogateescape")
     try:
         status = run(args)
         sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit

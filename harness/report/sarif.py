@@ -43,7 +43,9 @@ def as_data(report: AuditReport) -> dict[str, Any]:
         # the order of Finding, as a key compared in C (its generated __lt__ takes seconds)
         for f in sorted((*fa.offenders, *covered), key=FINDING_ORDER):
             fingerprint = hashlib.sha256(
-                f"{f.family}|{f.path}|{f.kind}|{f.member}|{f.detail}".encode()
+                f"{f.family}|{f.path}|{f.kind}|{f.member}|{f.detail}".encode(
+                    errors="surrogateescape"
+                )
             ).hexdigest()
             text = f"{f.kind} of {f.member} ({f.detail}): {f.fix}"
             shim = bool(covered) and f in covered

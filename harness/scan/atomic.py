@@ -49,8 +49,9 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """`write_bytes_atomic` of `text` as UTF-8 with the newlines as given."""
-    write_bytes_atomic(path, text.encode("utf-8"))
+    """`write_bytes_atomic` of `text` as UTF-8 with the newlines as given; a path that is not
+    UTF-8 (held as surrogate escapes) is written as its own bytes."""
+    write_bytes_atomic(path, text.encode("utf-8", "surrogateescape"))
 
 
 def _regular_or_absent(path: Path) -> bool:

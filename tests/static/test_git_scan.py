@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -162,10 +164,24 @@ def test_names_git_quotes_and_a_path_that_is_not_utf8(
         pytest.skip("the file system refuses a non-UTF-8 name")
     git(tree, "add", "-A")
     git(tree, "commit", "-q", "-m", "odd names")
-    # (json only: the text report cannot print a path that is not UTF-8, on either path)
+    # (json only in process: pytest's capture decodes what is printed as UTF-8)
     text = same_answers(tree, cli, formats=("json",))
     assert "LatinEngineFactory" in text and "we ird" in text
     assert used_git(tree)
+    # a real process prints the path's own bytes in every format (JSON and SARIF escape them)
+    cli("baseline", tree, "--update", "--allow-increase")
+    (tree / "src/shop/new_engine.py").write_text("class NewEngineFactory:\n    pass\n")
+    for fmt in ("text", "markdown", "json", "sarif"):
+        done = subprocess.run(
+            [sys.executable, "-m", "harness.cli", "audit", tree, "--format", fmt],
+            capture_output=True,
+            check=False,
+        )
+        assert done.returncode == 1 and b"Traceback" not in done.stderr, done.stderr
+        if fmt in ("json", "sarif"):
+            assert json.loads(done.stdout) and b"caf\\udce9_mod.py" in done.stdout, fmt
+        else:
+            assert b"caf\xe9_mod.py" in done.stdout, fmt
 
 
 def test_a_needle_after_a_nul_byte_and_a_non_ascii_name(
