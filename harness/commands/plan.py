@@ -14,6 +14,7 @@ from harness.commands import front
 from harness.errors import ConfigError
 from harness.finish.plan import MemberStep, Plan, build_plan
 from harness.scan.atomic import write_text_atomic
+from harness.scan.checked import read_shaped
 
 HELP = """\
 An ordered remediation plan for one family, from the audit, the declared divergences and (with
@@ -69,23 +70,28 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+# what `plan` reads of `inventory --format json`: each family's members' tests and the tests that
+# reach only non-canonical members (the rest of the file is not read)
+_INVENTORY = {
+    "families": [
+        {
+            "family": str,
+            "members": [{"member": str, "tests": [str]}],
+            "only_non_canonical": [{"test": str, "members": [str]}],
+        }
+    ]
+}
+
+
 def _read_inventory(path: str | None) -> dict[str, Any] | None:
     if path is None:
         return None
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    what = "the JSON of `ssot-harness inventory --format json`"
+    if not Path(path).exists():
         raise ConfigError(
             f"--inventory {path}: no such file; write one with `ssot-harness inventory --format json --output {path}`"
-        ) from None
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ConfigError(
-            f"--inventory {path}: not the JSON of `ssot-harness inventory` ({exc})"
-        ) from None
-    if not isinstance(data, dict) or not isinstance(data.get("families"), list):
-        raise ConfigError(
-            f"--inventory {path}: not the JSON of `ssot-harness inventory` (no 'families' list)"
         )
+    data: dict[str, Any] = read_shaped(Path(path), _INVENTORY, what)  # (names the file and key)
     return data
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 
 def _plan(cli, kitchen, *args: str) -> dict:
     outcome = cli("plan", "oven", "--config", kitchen / "pyproject.toml", "--format", "json", *args)
@@ -79,9 +81,32 @@ def test_bad_inventory_and_unknown_family_are_usage_errors(cli, kitchen) -> None
     bad = cli(
         "plan", "oven", "--config", kitchen / "pyproject.toml", "--inventory", kitchen / "bad.json"
     )
-    assert bad.code == 2 and "not the JSON of `ssot-harness inventory`" in bad.err
+    assert bad.code == 2 and "bad.json: not the JSON of `ssot-harness inventory --format json`" in bad.err
     unknown = cli("plan", "grill", "--config", kitchen / "pyproject.toml")
     assert unknown.code == 2 and "no family named 'grill'" in unknown.err
+
+
+@pytest.mark.parametrize(
+    ("damage", "key"),
+    [
+        (lambda d: d.pop("families"), "key families is missing"),
+        (lambda d: d["families"][0].update(family=["oven"]), "key families[0].family is a list"),
+        (lambda d: d["families"][0]["members"][0].update(tests="t"), "members[0].tests is a string"),
+        (lambda d: d["families"][0]["members"][0].pop("member"), "members[0].member is missing"),
+        (lambda d: d["families"][0].update(only_non_canonical={}), "only_non_canonical is an object"),
+        (lambda d: d["families"][0]["only_non_canonical"][0].update(members=[1]), "members[0] is an"),
+    ],
+)
+def test_an_inventory_of_another_shape_names_the_file_and_key(cli, kitchen, damage, key) -> None:
+    """A field of another type or a missing key is a usage error naming both, never a traceback
+    (a list for `tests` was once read as its letters, a missing key raised KeyError)."""
+    data = json.loads(json.dumps(INVENTORY))
+    damage(data)
+    path = kitchen / "inventory.json"
+    path.write_text(json.dumps(data))
+    bad = cli("plan", "oven", "--config", kitchen / "pyproject.toml", "--inventory", path)
+    assert bad.code == 2 and f"error: {path}: not the JSON of" in bad.err and key in bad.err, bad.err
+    assert "Traceback" not in bad.err
 
 
 def test_callers_through_a_function_that_builds_the_member_are_its_callers(cli, kitchen) -> None:
