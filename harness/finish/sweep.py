@@ -127,6 +127,8 @@ def jobs_for(
             if move not in chosen:
                 chosen.append(move)
         for c in callers:
+            if c.kind == "alias":  # another member's own definition: the deletion step's
+                continue
             path, _, line = c.location.rpartition(":")
             if path in per_file:
                 sites.setdefault(path, set()).add((int(line), c.detail))
