@@ -17,11 +17,13 @@ from harness.pin.audit import FamilyAudit
 HELP = """\
 Rewrite the import sites and references of a family's mechanical members (aliases, re-exports,
 getters returning the canonical class) to the canonical: `from m import Alias [as X]`, `import m as
-x` then `x.Alias`, `__all__` entries, imports under TYPE_CHECKING and in try/except ImportError;
+x` then `x.Alias`, `from p import m [as x]` (or `from . import m`) then `x.Alias`, `__all__`
+entries, imports under TYPE_CHECKING and in try/except ImportError;
 formatting and comments are kept, and a second run changes nothing. A member with an open declared
 divergence is refused: fix the divergence first (`ssot-harness plan FAMILY` lists them). A place
 where the canonical's name already means something else, or would once renamed (a parameter or
-local of that name between the use and the import), is left as it was, with a note saying why.
+local of that name between the use and the import), is left as it was, with a note saying why;
+so is any other place the audit names that the codemod does not move (a dotted path in a string).
 
 Only the files the audit names for the chosen members are parsed (their modules, and every place
 it found them), on every core. Each rewritten file must compile, or it is left as it was and named

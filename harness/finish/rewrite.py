@@ -6,7 +6,9 @@ else, or would once renamed, is left with a note."""
 from __future__ import annotations
 
 import ast
+import bisect
 import builtins
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -69,6 +71,9 @@ class FileResult:
     source: str
     new: str
     notes: tuple[str, ...] = ()  # places left alone, with why
+    # the sites of `source` the rewrite accounted for (rewritten, or left with a note): (line,
+    # `m.Name` as written) for a module's member, (line, "") for every site on the line
+    sites: frozenset[tuple[int, str]] = frozenset()
 
     @property
     def changed(self) -> bool:
@@ -90,6 +95,7 @@ def rewrite_moves(
     when the source does not parse."""
     bom = "\ufeff" if source.startswith("\ufeff") else ""  # (ast refuses it; it stays)
     text, notes = source[len(bom) :], list[str]()
+    sites: set[tuple[int, str]] = set()
     tree: ast.Module | None = None
     for move in moves:
         if not move.mentioned_in(text):
@@ -98,9 +104,24 @@ def rewrite_moves(
             tree = ast.parse(text)
         result = _Finder(tree, Source(text), module, package, move, path).rewrite()
         notes += result.notes
+        sites |= _sites_in(source[len(bom) :], text, result.sites)
         if result.changed:
             text, tree = result.new, None
-    return FileResult(source, bom + text, tuple(notes))
+    return FileResult(source, bom + text, tuple(notes), frozenset(sites))
+
+
+def _sites_in(
+    original: str, current: str, sites: frozenset[tuple[int, str]]
+) -> set[tuple[int, str]]:
+    """`sites` of `current` (an earlier move's rewrite of `original`) at lines of `original`."""
+    if current == original or not sites:
+        return set(sites)
+    at: dict[int, int] = {}
+    old, new = original.splitlines(), current.splitlines()
+    for _, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        for j in range(j1, j2):
+            at[j + 1] = i1 + min(j - j1, max(i2 - i1 - 1, 0)) + 1
+    return {(at.get(line, line), what) for line, what in sites}
 
 
 class _Finder:
@@ -118,9 +139,13 @@ class _Finder:
         self.bindings: set[str] = set()  # local names the rewrite replaces
         self.module_bindings: set[tuple[str, str | None]] = set()
         self.attributes = False
+        self.accounted: set[tuple[int, str]] = set()  # sites rewritten or noted, as in FileResult
+        self.spelled: set[tuple[int, int]] = set()  # the edits of `m.Name` sites (one site each)
 
-    def _note(self, line: int, text: str) -> None:
+    def _note(self, line: int, text: str, spelled: str = "") -> None:
+        """A place left alone; `spelled`: the one `m.Name` site it is about (else the whole line)."""
         self.notes.append((line, f"{self.path}:{line}: {text}"))
+        self.accounted.add((line, spelled))
 
     def rewrite(self) -> FileResult:
         found = list(statements(self.tree.body))
@@ -130,6 +155,12 @@ class _Finder:
             (a.asname or a.name.partition(".")[0]): (a.name if a.asname else a.name.partition(".")[0])
             for s in found if isinstance(s.node, ast.Import) for a in s.node.names
         }  # fmt: skip
+        for s in found:  # `from pkg import mod [as m]`, `from . import mod`: a module bound
+            if isinstance(s.node, ast.ImportFrom):
+                for a in s.node.names:
+                    bound = self._module_of(s.node, a)
+                    if bound and (a.asname or a.name) not in heads:
+                        heads[a.asname or a.name] = bound
         bindings = {a.asname or a.name for s in taken for a in self._members(s.node)}  # type: ignore[arg-type]
         names = {self.canonical} | bindings | set(heads)
         attributes = {name for _, name in self.move.sources} if heads else set()
@@ -143,7 +174,7 @@ class _Finder:
         notes = tuple(n for _, n in sorted(self.notes, key=lambda n: n[0]))
         text = self.src.text
         if not (self.imports or self.attributes):
-            return FileResult(text, text, notes)
+            return FileResult(text, text, notes, self._sites())
         target = Target(
             self.move.canonical_module,
             self.canonical,
@@ -156,7 +187,27 @@ class _Finder:
         if self.attributes:
             new = settle_imports(new, self.move.canonical_module, self.canonical,
                                  self.module_bindings, self._imports_canonical)  # fmt: skip
-        return FileResult(text, new, notes)
+        return FileResult(text, new, notes, self._sites())
+
+    def _sites(self) -> frozenset[tuple[int, str]]:
+        """The sites rewritten or left with a note: an edit other than of `m.Name` accounts for its
+        whole line (an import's names, a use of an imported member)."""
+        starts = self.src.starts
+        edited = {
+            (bisect.bisect_right(starts, span[0]), "")
+            for span in self.edits
+            if span not in self.spelled
+        }
+        return frozenset(edited | self.accounted)
+
+    def _module_of(self, node: ast.ImportFrom, alias: ast.alias) -> str:
+        """The module `from base import alias` binds when it is one the member is reachable
+        through (`pkg.old` for `from pkg import old` when the member is `pkg.old:Name`), else ""."""
+        if alias.name == "*":
+            return ""
+        base = resolve_relative(self.package, node.module, node.level)
+        module = f"{base}.{alias.name}" if base else alias.name
+        return module if any(m == module for m, _ in self.move.sources) else ""
 
     def _imports_itself(self, node: ast.ImportFrom, alias: ast.alias) -> bool:
         """`alias` is `Canonical as Alias`: the canonical itself under a local name."""
@@ -230,6 +281,7 @@ class _Finder:
                 if isinstance(b.node, ast.Name):
                     self.edits[self.src.span(b.node)] = self.canonical
         self.bindings.add(binding)
+        self.accounted.add((node.lineno, ""))
         return True
 
     def _clash(self, scope: Scope) -> bool:
@@ -305,9 +357,15 @@ class _Finder:
             line = use.node.lineno
             bound = resolve(head, use.scope)
             if bound is None or not all(
-                isinstance(b.statement, ast.Import) for b in bound.bound[head]
+                self._binds_module(b.statement, b.node, heads[head]) for b in bound.bound[head]
             ):
                 continue  # the name is not (only) the module here
+            # the audit names `import pkg.old, then pkg.old.Name` at the import's line
+            self.accounted |= {
+                (b.statement.lineno, "")
+                for b in bound.bound[head]
+                if isinstance(b.statement, ast.Import)
+            }
             shadow = self._shadowed(use.scope, self.walk.module)
             if shadow or self._clash(self.walk.module):
                 why = (
@@ -315,7 +373,7 @@ class _Finder:
                     if shadow
                     else f"{self.canonical} already names something else in this module"
                 )
-                self._note(line, f"left {name}: {why}")
+                self._note(line, f"left {name}: {why}", name)
                 continue
             if self.move.getter:
                 call = use.parent
@@ -325,14 +383,29 @@ class _Finder:
                     and not call.args
                     and not call.keywords
                 ):
-                    self._note(line, f"left {name}: used other than as a call")
+                    self._note(line, f"left {name}: used other than as a call", name)
                     continue
-                self.edits[self.src.span(call)] = self.canonical
+                span = self.src.span(call)
             else:
-                self.edits[self.src.span(use.node)] = self.canonical
+                span = self.src.span(use.node)
+            self.edits[span] = self.canonical
+            self.spelled.add(span)
+            self.accounted.add((line, name))
             self.attributes = True
             binding_module = heads[head]
-            self.module_bindings.add((binding_module, head if binding_module != head else None))
+            if all(isinstance(b.statement, ast.Import) for b in bound.bound[head]):
+                self.module_bindings.add((binding_module, head if binding_module != head else None))
+
+    def _binds_module(self, statement: ast.stmt | None, alias: ast.AST, module: str) -> bool:
+        """The binding is an import of a module: `import m[.n] [as x]`, or `from p import m [as x]`
+        binding `module`."""
+        if isinstance(statement, ast.Import):
+            return True
+        return (
+            isinstance(statement, ast.ImportFrom)
+            and isinstance(alias, ast.alias)
+            and self._module_of(statement, alias) == module
+        )
 
     # -- the import statements and __all__ ------------------------------------------------------
 

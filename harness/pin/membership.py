@@ -458,7 +458,9 @@ class FamilyResolver:
         for mimp in f.module_imports:
             if mimp.binding:
                 modules.setdefault(mimp.binding, _bound_module(mimp.module, mimp.binding))
-        seen: set[tuple[int, MemberRef]] = set()
+        # one place per line, member and spelling: `old.X(), o2.X()` on one line are two places,
+        # the uses of one `import pkg.old` (all reported at its line) are one
+        seen: set[tuple[int, MemberRef, str]] = set()
         for r in f.references:
             if not self.u.may_reach(r.attr):
                 continue
@@ -478,14 +480,14 @@ class FamilyResolver:
                     detail = f"{how}, then {r.base}.{r.attr} ({_SCOPE_DETAIL[bound.scope]})"
             else:
                 sym = self._attr(self.resolve_dotted(f.module, r.base), r.attr)
-            if sym and sym[0] == "member" and (line, sym[1]) not in seen:  # type: ignore[comparison-overlap]
-                seen.add((line, sym[1]))  # type: ignore[arg-type]
+            if sym and sym[0] == "member" and (line, sym[1], detail) not in seen:  # type: ignore[comparison-overlap]
+                seen.add((line, sym[1], detail))  # type: ignore[arg-type]
                 yield self._finding(f, line, kind, sym[1], detail)  # type: ignore[arg-type]
         for s in f.dotted_strings:  # "pkg.mod.Name" in settings, import_string, mock.patch...
             sym = self.resolve_path_string(s.path)
-            if sym and sym[0] == "member" and (s.line, sym[1]) not in seen:  # type: ignore[comparison-overlap]
-                seen.add((s.line, sym[1]))  # type: ignore[arg-type]
-                detail = f"{s.path!r} (the dotted path of a member in a string)"
+            detail = f"{s.path!r} (the dotted path of a member in a string)"
+            if sym and sym[0] == "member" and (s.line, sym[1], detail) not in seen:  # type: ignore[comparison-overlap]
+                seen.add((s.line, sym[1], detail))  # type: ignore[arg-type]
                 yield self._finding(f, s.line, "reference", sym[1], detail)  # type: ignore[arg-type]
 
     def resolve_path_string(self, text: str) -> Symbol:
