@@ -30,6 +30,7 @@ from harness.scan.batches import Batches
 from harness.scan.facts import module_name
 from harness.scan.gitfiles import GitTree, git_tree
 from harness.scan.index import HOLD_BYTES, read_file, scan
+from harness.scan.layout import relative
 from harness.scan.parse import MAX_BYTES
 from harness.scan.skip import Skipped
 from harness.scan.walk import StatKey, walk_strings
@@ -103,8 +104,8 @@ class Reading:
         else:
             stats.clear()
             paths, walk_skips = walk_strings(roots, exclude, relative_to=top, stats=stats)
-        items = [(p, _rel(p, top)) for p in paths]
-        skipped = [Skipped(Path(_rel(p, top)), reason) for p, reason in walk_skips]
+        items = [(p, relative(p, top)) for p in paths]
+        skipped = [Skipped(Path(relative(p, top)), reason) for p, reason in walk_skips]
         printed = tree.lines() if tree is not None else None
         found: dict[str, Outline] = {}
         held: dict[str, bytes] = {}
@@ -335,11 +336,3 @@ def _outline_file(path: str, rel: str, key: StatKey | None) -> tuple[Outline, by
         return f"unreadable: {exc.strerror or exc}"
     module, is_package = module_name(rel)
     return outline(data, module if is_package else module.rpartition(".")[0], module), data
-
-
-def _rel(path: str, base: str) -> str:
-    if path == base:
-        return "."
-    if path.startswith(base + os.sep):
-        path = path[len(base) + 1 :]
-    return path.replace(os.sep, "/")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.model import Family, Finding
-from harness.scan.atomic import write_bytes_atomic
+from harness.scan.atomic import warn_unwritten, write_bytes_atomic
 from harness.scan.digests import digest, seal, unseal
 
 MEMO_FILE = "findings.json"
@@ -130,12 +130,8 @@ class FindingsMemo:
         try:
             write_bytes_atomic(self.path, seal(json.dumps(payload, separators=(",", ":")).encode()))
         except OSError as exc:  # a read-only tree still gets its audit
-            print(
-                f"ssot-harness: warning: findings cache {self.path} cannot be written "
-                f"({os.strerror(exc.errno) if exc.errno else exc}); these findings are whole, the next "
-                "run resolves them again",
-                file=sys.stderr,
-            )
+            then = "these findings are whole, the next run resolves them again"
+            warn_unwritten("findings cache", self.path, exc, then)
 
     def _warn(self, why: str) -> None:
         print(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from pathlib import Path
 
 from harness.errors import WriteError
@@ -46,6 +47,16 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
             exc.errno, f"cannot write {path}: {exc.strerror or exc}; it keeps its previous content"
         ) from None
     _remove_orphans(path)
+
+
+def warn_unwritten(what: str, path: Path | None, exc: OSError, then: str) -> None:
+    """A cache that cannot be written (`what` at `path`): a warning on stderr saying what that
+    costs (`then`), and the command goes on."""
+    reason = os.strerror(exc.errno) if exc.errno else exc
+    print(
+        f"ssot-harness: warning: {what} {path} cannot be written ({reason}); {then}",
+        file=sys.stderr,
+    )
 
 
 def write_text_atomic(path: Path, text: str) -> None:

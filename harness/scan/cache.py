@@ -36,7 +36,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
-from harness.scan.atomic import write_bytes_atomic
+from harness.scan.atomic import warn_unwritten, write_bytes_atomic
 from harness.scan.checked import rows, strings, table
 from harness.scan.digests import seal, unseal
 from harness.scan.facts import FileFacts
@@ -310,11 +310,8 @@ class ScanCache:
                 if old != self.path.name:
                     (self.path.parent / old).unlink(missing_ok=True)
         except OSError as exc:  # a read-only tree still gets its answer, just not a warm one
-            print(
-                f"ssot-harness: warning: scan cache {self.path} cannot be written "
-                f"({os.strerror(exc.errno) if exc.errno else exc}); this answer is whole, the next run "
-                "starts cold",
-                file=sys.stderr,
+            warn_unwritten(
+                "scan cache", self.path, exc, "this answer is whole, the next run starts cold"
             )
 
     def _corrupt(self, exc: Exception) -> None:
