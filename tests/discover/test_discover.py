@@ -182,20 +182,10 @@ def test_the_canonical_guess_weighs_constructions_when_imports_are_even(capsys, 
     assert canonical() == "app.a:OrderNotifier"  # `class OrderNotifier:` itself is no call
 
 
-def test_discover_reads_each_file_once(tmp_path, monkeypatch) -> None:
+def test_discover_reads_each_file_once(tmp_path, reads: list[str]) -> None:
     from harness.discover.collect import collect
-    from harness.scan import index
 
     tree = platform_tree.build(tmp_path)
-    reads: list[str] = []
-    real = index.read_file
-
-    def counted(path: str, size: int) -> bytes:
-        reads.append(path)
-        return real(path, size)
-
-    monkeypatch.setattr(index, "read_file", counted)
-    monkeypatch.setattr("harness.discover.collect.read_file", counted)
     found = collect(tree, use_cache=False, jobs=1)
     assert found.parsed > 0 and len(reads) == len(set(reads)) == found.files
 

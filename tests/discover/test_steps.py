@@ -19,17 +19,9 @@ from harness.discover.outline import Outline, outline
 from harness.discover.rank import rank_groups
 from harness.scan.gitfiles import GitTree, git_tree
 from tests.discover import platform_tree
+from tests.static.test_git_scan import _ENV
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-
-_ENV = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@localhost",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@localhost",
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-}
 
 
 def _commit(tree: Path) -> Path:
@@ -151,21 +143,8 @@ def test_a_git_without_pcre_outlines_from_the_bytes(
     assert _json(capsys, tree, "--top", "8") == expected
 
 
-def test_the_git_path_reads_only_the_files_it_parses(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from harness.scan import index
-
+def test_the_git_path_reads_only_the_files_it_parses(tmp_path: Path, reads: list[str]) -> None:
     tree = _commit(platform_tree.build(tmp_path))
-    reads: list[str] = []
-    real = index.read_file
-
-    def counted(path: str, size: int) -> bytes:
-        reads.append(path)
-        return real(path, size)
-
-    monkeypatch.setattr(index, "read_file", counted)
-    monkeypatch.setattr("harness.discover.collect.read_file", counted)
     reading = Reading.open(tree, use_cache=False, jobs=1)
     try:
         assert not reads  # the outline came from git grep
