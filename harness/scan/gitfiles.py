@@ -386,6 +386,9 @@ class _Listing:
                 files[path] = path
                 blobs[path] = meta[9:-2].decode()
                 continue
+            if path in stats:  # stat'ed by `GitListing.loose` this run: one stat per file a run
+                files[path] = path
+                continue
             try:
                 st = lstat(path)
             except (FileNotFoundError, NotADirectoryError):
@@ -463,6 +466,11 @@ class _Listing:
         if blob is not None:
             self.files[path] = path
             self.blobs[path] = blob
+            return True
+        if path in self.stats:  # stat'ed earlier this run: its bytes may have been read at it
+            self.files[path] = path
+            if unsure:
+                self.unsure.add(path)
             return True
         try:
             st = os.lstat(path)

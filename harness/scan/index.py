@@ -124,8 +124,9 @@ def scan(
     if tree is not None:
         paths, walk_skips = tree.paths, tree.skipped
         reader.tree, reader.blobs = tree, tree.blobs
-    else:
+    else:  # (a walk stats every file anew: no digest pairs its answer with the listing's)
         stats.clear()
+        listed = ""
         paths, walk_skips = walk_strings(absolute, exclude, relative_to=top, stats=stats)
     head = top + os.sep
     located = [
@@ -242,6 +243,8 @@ class _Reader:
     _matchers: dict[tuple[str, ...], NeedleMatcher] = field(default_factory=dict)
     _rest: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per run(): see there
     _covered: dict[str, bool] = field(default_factory=dict)  # per run(): see _candidate
+    # rel -> the stat its held bytes were read at (see _bytes)
+    _held_at: dict[str, Stat] = field(default_factory=dict)
 
     # the whole answer of an earlier run -------------------------------------------------------
     def fingerprint(self, listing: GitListing) -> str:
@@ -265,12 +268,12 @@ class _Reader:
             if old is not None and self.cache.trusted(stat, old[0]):
                 key = old[1]
             else:
-                data = self._bytes(path, rel, stat[0])
+                data = self._bytes(path, rel, stat)
                 if isinstance(data, OSError):
                     digest.update(f"\0{rel}\0{data}".encode(errors="surrogateescape"))
                     continue
                 key = blob_id(data, self.hex_len)
-                self._hold(rel, data)
+                self._hold(rel, data, stat)
             self.loose[rel] = (stat, key)
             digest.update(f"\0{rel}\0{key}".encode(errors="surrogateescape"))
         return digest.hexdigest()
@@ -411,7 +414,7 @@ class _Reader:
                     # git grep: no needle there
                     entries[rel] = Known(key, stat if named is None else None, sig, None)
                     continue
-                data = self._bytes(path, rel, stat[0])
+                data, read_at = self._bytes(path, rel, stat), stat
                 if isinstance(data, OSError):
                     entries[rel] = Known(None, None, sig, f"unreadable: {data.strerror or data}")
                     continue
@@ -421,7 +424,7 @@ class _Reader:
                         stat = None  # the blob git named: known by its id, as before
                 if check and not self._matcher(check).search(data):
                     entries[rel] = Known(key, stat, sig, None)  # no needle
-                    self._hold(rel, data)
+                    self._hold(rel, data, read_at)
                     continue
                 if key is not None and (old is None or old.key != key):
                     old = self.cache.older(rel, key)
@@ -485,20 +488,25 @@ class _Reader:
         return parse_batch([(rel, data)], self.import_roots, self.definitions_only)[0][1]
 
     # bytes ---------------------------------------------------------------------------------------
-    def _bytes(self, path: str, rel: str, size: int) -> bytes | OSError:
+    def _bytes(self, path: str, rel: str, stat: Stat) -> bytes | OSError:
+        """The bytes of `path`, whose stat is `stat`: held ones if they were read at that stat
+        (bytes read before a stat may be older than it, and would be kept under it), else read."""
         data = self.held.pop(rel, None)
         if data is not None:
             self.held_size -= len(data)
-            return data
+            if self._held_at.pop(rel, stat) == stat:  # (the caller's bytes: as they are now)
+                return data
         self.reads += 1
         try:
-            return read_file(path, size)
+            return read_file(path, stat[0])
         except OSError as exc:
             return exc
 
-    def _hold(self, rel: str, data: bytes) -> None:
+    def _hold(self, rel: str, data: bytes, stat: Stat) -> None:
+        """Keep `data`, read at `stat`, for a later look this run (within the budget)."""
         if self.held_size + len(data) <= self.hold_bytes:
             self.held[rel] = data
+            self._held_at[rel] = stat
             self.held_size += len(data)
 
     def _matcher(self, needles: tuple[str, ...]) -> NeedleMatcher:

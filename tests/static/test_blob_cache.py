@@ -448,3 +448,39 @@ def test_a_change_is_seen_warm_when_a_symlink_makes_the_git_path_walk(
     cold = cli("audit", tree, "--no-git", "--no-cache")
     assert "LinkedEngineFactory" in cold.out
     assert cli("audit", tree) == cold
+
+
+@pytest.mark.parametrize("back", [False, True], ids=["next-run-as-saved", "next-run-as-read"])
+@pytest.mark.parametrize("then_walk", [False, True], ids=["listed", "walked"])
+@pytest.mark.parametrize("change", ["emptied", "grown"])
+def test_a_file_changed_between_its_read_and_the_listing_is_not_kept_under_its_new_stat(
+    tmp_path: Path, reads, monkeypatch: pytest.MonkeyPatch, change: str, then_walk: bool, back: bool
+) -> None:
+    """A modified file is stat'ed and read (for its content key) before the listing is made; when
+    it changes in between (an editor saving it, truncated then written), the bytes read are older
+    than a stat taken later and must never be kept under that stat (the next run would take the
+    old bytes' places for the new ones until the file changes again), nor may the answer keyed by
+    the bytes read hold the places of others (the next run finding those bytes back would take
+    them). Also when the scan then walks instead, stat'ing every file anew."""
+    tree = repo(tmp_path)
+    scanned(tree, reads)
+    app = tree / "src/shop/app.py"
+    first = app.read_text() + "\n" + MEMBER.format(name="First")
+    app.write_text(first)
+    then = "" if change == "emptied" else first + "\n" + MEMBER.format(name="Second")
+    real = index.GitListing.tree
+
+    def saved_meanwhile(self: index.GitListing, stats: dict) -> object:
+        app.write_text(then)
+        if then_walk:
+            self.close()
+            return None
+        return real(self, stats)
+
+    monkeypatch.setattr(index.GitListing, "tree", saved_meanwhile)
+    scanned(tree, reads)  # an answer for the file as it was read (or as it is): either is true
+    monkeypatch.undo()
+    assert app.read_text() == then
+    if back:
+        app.write_text(first)
+    assert scanned(tree, reads)[0] == walked(tree)

@@ -44,27 +44,34 @@ def test_two_audits_at_once_give_the_cold_answer_and_leave_a_whole_cache(
     tmp_path: Path, cli: Callable[..., Outcome]
 ) -> None:
     """Rounds of two audits started together on one cache (atomic replace: a reader sees the old
-    file or the new one); in half of them a file changes while they run, and each answer is then
-    the tree's before or after. The cache they leave gives the cold answer warm."""
+    file or the new one); in half of them a file is rewritten in place while they run (truncated,
+    then written, as `write_text` and many editors do), and each answer is then the tree's before,
+    after, or in between (that file empty). The cache they leave gives the cold answer warm."""
     tree = repo(tmp_path)
     cli("baseline", tree, "--update", "--allow-increase", "--no-git", "--no-cache")
     app = tree / "src/shop/app.py"
     for n in range(8):
-        before = cold(cli, tree)
-        edit = app.read_text() + "\n" + MEMBER.format(n=n)
+        text = app.read_text()
+        edit = text + "\n" + MEMBER.format(n=n)
         mid_run = n % 2 == 1
-        if not mid_run:
+        answers: dict[str, Outcome] = {}
+        if mid_run:
+            app.write_text("")
+            answers["in between (app.py empty)"] = cold(cli, tree)
+            app.write_text(text)
+        else:
             app.write_text(edit)
-            before = cold(cli, tree)
+        answers["before"] = cold(cli, tree)
         procs = [start(tree), start(tree, *(("--no-git",) if n % 4 == 2 else ()))]
         if mid_run:
             time.sleep(0.05 * (n % 3))
             app.write_text(edit)
-        after = cold(cli, tree)
+        answers["after"] = after = cold(cli, tree)
         for proc in procs:
             got = ended(proc)
             assert "warning" not in got.err and "Traceback" not in got.err, got.err
-            assert (got.code, got.out) in {(before.code, before.out), (after.code, after.out)}
+            which = [name for name, a in answers.items() if (a.code, a.out) == (got.code, got.out)]
+            assert which, f"round {n}, flags {proc.args[7:]}: an answer of no state the tree was in"
         warm = cli("audit", tree, "--format", "json")
         assert warm == after, f"round {n}: the cache the two left gives another answer"
 
